@@ -1,0 +1,13 @@
+// Tests are compiled by `tsc` first and run as the JavaScript that ships (dist/), the same code the
+// serialized dynamic provider loads at run time. Each tier is a jest project and can run alone:
+//   npx jest --selectProjects unit
+const tier = (name) => ({
+  displayName: name,
+  testEnvironment: "node",
+  rootDir: __dirname,
+  testMatch: [`<rootDir>/dist/test/${name}/**/*.test.js`],
+});
+
+module.exports = {
+  projects: [tier("unit"), tier("integration"), tier("e2e")],
+};
