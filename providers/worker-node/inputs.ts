@@ -1,0 +1,69 @@
+// Plain (resolved) shapes of the WorkerNode inputs and outputs, as the provider receives them.
+// The Pulumi-facing `WorkerNodeArgs` (with pulumi.Input wrappers and docs) lives in args.ts.
+
+export interface SshEndpointInputs {
+  readonly host: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly privateKey?: string;
+  readonly privateKeyPassword?: string;
+  readonly agentSocketPath?: string;
+  /** OpenSSH public key line or `SHA256:` fingerprint of the host key; unset: trust on first use. */
+  readonly hostKey?: string;
+  /** Seconds to wait for the SSH handshake of one dial. Same name and unit as @pulumi/command. */
+  readonly perDialTimeout?: number;
+  /** Dials before giving up. Same name as @pulumi/command. */
+  readonly dialErrorLimit?: number;
+}
+
+export interface ConnectionInputs extends SshEndpointInputs {
+  /** A bastion the connection goes through. */
+  readonly proxy?: SshEndpointInputs;
+}
+
+export interface ClusterInputs {
+  /** Admin kubeconfig (a secret). Unset: the usual loading (KUBECONFIG, ~/.kube/config). */
+  readonly kubeconfig?: string;
+  /** `host:port` the host dials to join, when it differs from the kubeconfig's server. */
+  readonly apiServerEndpoint?: string;
+}
+
+export interface ContainerdInputs {
+  /** Pause image the CRI plugin uses; unset: the one `kubeadm config images list` names for the version. */
+  readonly sandboxImage?: string;
+  /** Registry host → mirror endpoints, e.g. { "docker.io": ["https://mirror.example:5000"] }. */
+  readonly registryMirrors?: Record<string, string[]>;
+}
+
+export interface PackagesInputs {
+  /** Base URL of an apt repository with kubelet/kubeadm/kubectl (upstream pkgs.k8s.io by default). */
+  readonly aptRepository?: string;
+  /** Suite/component line after the URL, e.g. "/" for a flat repository. */
+  readonly aptDistribution?: string;
+  /** ASCII-armored public key the repository is signed with. */
+  readonly aptKey?: string;
+}
+
+export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+
+export interface Taint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
+export interface WorkerNodeInputs {
+  readonly connection: ConnectionInputs;
+  readonly cluster: ClusterInputs;
+  readonly nodeName?: string;
+  readonly kubernetesVersion?: string;
+  readonly containerd?: ContainerdInputs;
+  readonly packages?: PackagesInputs;
+  readonly labels?: Record<string, string>;
+  readonly taints?: Taint[];
+  /** Seconds or a duration string; default 10m. */
+  readonly joinTimeout?: number | string;
+  /** Reset the host (kubeadm reset) when the node is removed; default true. */
+  readonly reset?: boolean;
+}
