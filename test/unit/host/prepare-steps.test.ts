@@ -1,0 +1,82 @@
+import { execFileSync } from "node:child_process";
+import {
+  containerdConfig,
+  defaultSandboxImage,
+  prepareSteps,
+  registryHostsToml,
+  shellQuote,
+} from "../../../providers/host/prepare-steps";
+
+const plan = {
+  kubernetesVersion: "1.36.3",
+  containerd: { registryMirrors: { "docker.io": ["https://mirror.lab:5000"] } },
+  packages: {},
+};
+
+describe("shellQuote", () => {
+  test.each(["plain", "it's", "$(rm -rf /)", "a\nb", "`x`", "'", "", "\\"])("round-trips %j through sh", (value) => {
+    expect(execFileSync("sh", ["-c", `printf '%s' ${shellQuote(value)}`]).toString()).toBe(value);
+  });
+});
+
+describe("prepareSteps", () => {
+  const steps = prepareSteps(plan);
+
+  test("lists the steps in the order a host needs them", () => {
+    expect(steps.map((s) => s.name)).toEqual([
+      "kernel modules",
+      "sysctl",
+      "swap off",
+      "containerd",
+      "kubelet, kubeadm, kubectl 1.36.3",
+    ]);
+  });
+
+  test.each(steps.flatMap((s) => [
+    { step: s.name, part: "check", script: s.check },
+    { step: s.name, part: "apply", script: s.apply },
+  ]))("$step $part is valid bash", ({ script }) => {
+    expect(() => execFileSync("bash", ["-n"], { input: script })).not.toThrow();
+  });
+
+  test("pins the Kubernetes packages to the version and holds them", () => {
+    const packages = steps[4];
+    expect(packages.apply).toContain("kubelet=1.36.3-* kubeadm=1.36.3-* kubectl=1.36.3-*");
+    expect(packages.apply).toContain("apt-mark hold kubelet kubeadm kubectl");
+    expect(packages.check).toContain("grep -q '^1\\.36\\.3-'");
+  });
+
+  test("uses the upstream repository of the minor version by default", () => {
+    expect(steps[4].apply).toContain("https://pkgs.k8s.io/core:/stable:/v1.36/deb/ /");
+    expect(steps[4].apply).toContain("https://pkgs.k8s.io/core:/stable:/v1.36/deb/Release.key");
+  });
+
+  test("uses a given repository and writes its key instead of downloading one", () => {
+    const key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nabc\n-----END PGP PUBLIC KEY BLOCK-----\n";
+    const apply = prepareSteps({ ...plan, packages: { aptRepository: "http://10.213.0.1:8080/", aptKey: key } })[4].apply;
+    expect(apply).toContain("deb [signed-by=/etc/apt/keyrings/kubeadm-workers-kubernetes.asc] http://10.213.0.1:8080/ ./");
+    expect(apply).not.toContain("curl");
+    expect(apply).toContain("BEGIN PGP PUBLIC KEY BLOCK");
+  });
+
+  test("checks every mirror file, so a changed mirror re-applies containerd", () => {
+    expect(steps[3].check).toContain("/etc/containerd/certs.d/docker.io/hosts.toml");
+  });
+});
+
+describe("containerd configuration", () => {
+  test("uses the systemd cgroup driver, the sandbox image and certs.d mirrors", () => {
+    const config = containerdConfig({});
+    expect(config).toContain("SystemdCgroup = true");
+    expect(config).toContain(`sandbox_image = "${defaultSandboxImage}"`);
+    expect(config).toContain('config_path = "/etc/containerd/certs.d"');
+    expect(containerdConfig({ sandboxImage: "mirror.lab/pause:3.10" })).toContain('sandbox_image = "mirror.lab/pause:3.10"');
+  });
+
+  test("hosts.toml lists mirrors before the upstream fallback", () => {
+    expect(registryHostsToml("docker.io", ["https://a:5000", "https://b"])).toBe(
+      'server = "https://registry-1.docker.io"\n\n[host."https://a:5000"]\n  capabilities = ["pull", "resolve"]\n\n[host."https://b"]\n  capabilities = ["pull", "resolve"]\n',
+    );
+    expect(registryHostsToml("quay.io", [])).toBe('server = "https://quay.io"\n');
+  });
+});
