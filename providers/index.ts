@@ -1,3 +1,6 @@
-// Public exports of the package `kubeadm-workers`. The WorkerNode resource is exported from here.
+// Public exports of the package `kubeadm-workers`.
+export { WorkerNode, replacingProperties } from "./worker-node/resource";
+export type { WorkerNodeArgs, ConnectionArgs, ClusterArgs } from "./worker-node/args";
+export type { ContainerdInputs, PackagesInputs, Taint, TaintEffect } from "./worker-node/inputs";
 export { fingerprintOf, parseHostKey, matchHostKey } from "./host/host-key";
 export type { HostKey, HostKeyMatch } from "./host/host-key";

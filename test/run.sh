@@ -35,7 +35,8 @@ status=0
 run_tier() {
   local tier="$1"; shift
   echo "test: tier $tier"
-  npx jest --selectProjects "$tier" --json --outputFile="$results/$tier.json" "$@" || status=1
+  # jest's module loader needs this flag to load ESM-only packages (@kubernetes/client-node).
+  NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects "$tier" --json --outputFile="$results/$tier.json" "$@" || status=1
 }
 run_tier unit "$@"
 run_tier integration --runInBand "$@"

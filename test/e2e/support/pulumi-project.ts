@@ -26,7 +26,9 @@ export class PulumiProject {
   }
 
   get env(): NodeJS.ProcessEnv {
-    return { ...process.env, PULUMI_BACKEND_URL: `file://${this.backendDir}` };
+    // jest's NODE_OPTIONS (ESM loading) is not for the programs pulumi starts.
+    const { NODE_OPTIONS: _jestOnly, ...env } = process.env;
+    return { ...env, PULUMI_BACKEND_URL: `file://${this.backendDir}` };
   }
 
   /** Runs `pulumi ARGS` non-interactively; resolves whatever the exit code. */

@@ -1,0 +1,293 @@
+// The one module that imports @kubernetes/client-node. It maps API objects onto the narrow domain
+// types below, so nothing else depends on the generated client's types.
+import * as k8s from "@kubernetes/client-node";
+import type { Container, DrainPod, PodPhase, Toleration } from "../drain/types";
+import type { Taint, TaintEffect } from "../worker-node/inputs";
+
+export interface NodeView {
+  readonly name: string;
+  readonly uid: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly unschedulable: boolean;
+  readonly ready: boolean;
+  /** Reason and message of the Ready condition, for messages. */
+  readonly readyDetail: string;
+  readonly kubeletVersion: string;
+  readonly containerRuntimeVersion: string;
+  readonly machineId: string;
+}
+
+export interface NodePatch {
+  /** Labels to set; a null value removes the label. */
+  readonly labels?: Readonly<Record<string, string | null>>;
+  readonly annotations?: Readonly<Record<string, string | null>>;
+  /** The whole taint list (taints are a list, so they are replaced, not merged). */
+  readonly taints?: readonly Taint[];
+  readonly unschedulable?: boolean;
+}
+
+export interface SecretSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly type: string;
+  readonly stringData: Readonly<Record<string, string>>;
+}
+
+/** The cluster as the provider needs it. */
+export interface ClusterApi {
+  /** API server URL from the kubeconfig, e.g. https://10.0.0.10:6443. */
+  readonly server: string;
+  /** PEM of the CA the kubeconfig trusts, when it embeds or names one. */
+  readonly caPem: string | undefined;
+  serverVersion(): Promise<string>;
+  /** CA certificates published in kube-public/cluster-info (what `kubeadm join` discovers). */
+  clusterInfoCaPem(): Promise<string>;
+  /** controlPlaneEndpoint of kubeadm's ClusterConfiguration, when set. */
+  kubeadmControlPlaneEndpoint(): Promise<string | undefined>;
+  createSecret(secret: SecretSpec): Promise<void>;
+  /** Deletes a Secret; an absent one is not an error. */
+  deleteSecret(namespace: string, name: string): Promise<void>;
+  getNode(name: string): Promise<NodeView | undefined>;
+  patchNode(name: string, patch: NodePatch): Promise<NodeView>;
+  /** Deletes a Node; an absent one is not an error. */
+  deleteNode(name: string): Promise<void>;
+  /** Every pod bound to the node, in any phase. */
+  listPodsOnNode(name: string): Promise<DrainPod[]>;
+  daemonSetExists(namespace: string, name: string): Promise<boolean>;
+}
+
+export class KubernetesApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "KubernetesApiError";
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof k8s.ApiException ? error.code : undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof k8s.ApiException) {
+    const body = typeof error.body === "string" ? error.body : JSON.stringify(error.body);
+    let message = body;
+    try {
+      message = (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      // not JSON: keep the raw body
+    }
+    return `HTTP ${error.code}: ${message}`;
+  }
+  return (error as Error)?.message ?? String(error);
+}
+
+function toTaint(t: k8s.V1Taint): Taint {
+  return { key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect as TaintEffect };
+}
+
+function toNodeView(node: k8s.V1Node): NodeView {
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  return {
+    name: node.metadata?.name ?? "",
+    uid: node.metadata?.uid ?? "",
+    labels: node.metadata?.labels ?? {},
+    annotations: node.metadata?.annotations ?? {},
+    taints: (node.spec?.taints ?? []).map(toTaint),
+    unschedulable: node.spec?.unschedulable === true,
+    ready: ready?.status === "True",
+    readyDetail: ready ? `${ready.status}${ready.reason ? ` (${ready.reason}${ready.message ? `: ${ready.message}` : ""})` : ""}` : "no Ready condition yet",
+    kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? "",
+    containerRuntimeVersion: node.status?.nodeInfo?.containerRuntimeVersion ?? "",
+    machineId: node.status?.nodeInfo?.machineID ?? "",
+  };
+}
+
+function toContainer(c: k8s.V1Container): Container {
+  return {
+    name: c.name,
+    ...(c.resources?.requests ? { requests: Object.fromEntries(Object.entries(c.resources.requests).map(([k, v]) => [k, String(v)])) } : {}),
+    ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}),
+  };
+}
+
+function quantities(list: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  return list ? Object.fromEntries(Object.entries(list).map(([k, v]) => [k, String(v)])) : undefined;
+}
+
+export function toDrainPod(pod: k8s.V1Pod): DrainPod {
+  const spec = pod.spec;
+  const affinity = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const overhead = quantities(spec?.overhead);
+  return {
+    namespace: pod.metadata?.namespace ?? "",
+    name: pod.metadata?.name ?? "",
+    ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}),
+    ...(pod.metadata?.deletionTimestamp ? { deletionTimestamp: new Date(pod.metadata.deletionTimestamp) } : {}),
+    annotations: pod.metadata?.annotations ?? {},
+    ownerReferences: (pod.metadata?.ownerReferences ?? []).map((o) => ({ kind: o.kind, name: o.name, ...(o.controller ? { controller: true } : {}) })),
+    volumes: (spec?.volumes ?? []).map((v) => ({ name: v.name, emptyDir: v.emptyDir !== undefined })),
+    phase: (pod.status?.phase ?? "Unknown") as PodPhase,
+    containers: (spec?.containers ?? []).map(toContainer),
+    initContainers: (spec?.initContainers ?? []).map(toContainer),
+    ...(overhead ? { overhead } : {}),
+    nodeSelector: spec?.nodeSelector ?? {},
+    tolerations: (spec?.tolerations ?? []).map((t) => t as Toleration),
+    ...(affinity ? { requiredNodeAffinity: affinity as DrainPod["requiredNodeAffinity"] } : {}),
+  };
+}
+
+function caFromKubeConfig(config: k8s.KubeConfig): string | undefined {
+  const cluster = config.getCurrentCluster();
+  if (cluster?.caData) return Buffer.from(cluster.caData, "base64").toString("utf8");
+  return undefined;
+}
+
+class Cluster implements ClusterApi {
+  private readonly core: k8s.CoreV1Api;
+  private readonly apps: k8s.AppsV1Api;
+  private readonly version: k8s.VersionApi;
+
+  constructor(
+    config: k8s.KubeConfig,
+    readonly server: string,
+    readonly caPem: string | undefined,
+  ) {
+    this.core = config.makeApiClient(k8s.CoreV1Api);
+    this.apps = config.makeApiClient(k8s.AppsV1Api);
+    this.version = config.makeApiClient(k8s.VersionApi);
+  }
+
+  async listPodsOnNode(name: string): Promise<DrainPod[]> {
+    const list = await this.call(`listing the pods of Node ${name}`, () =>
+      this.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` }),
+    );
+    return list.items.map(toDrainPod);
+  }
+
+  async daemonSetExists(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.apps.readNamespacedDaemonSet({ name, namespace });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      return this.call(`reading DaemonSet ${namespace}/${name}`, () => Promise.reject(error as Error));
+    }
+  }
+
+  private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      const status = statusOf(error);
+      const hint =
+        status === 401 ? " The kubeconfig's credentials are not accepted (expired token or certificate?)."
+        : status === 403 ? " The kubeconfig's user lacks the permission; it needs cluster-admin or the RBAC listed in the README."
+        : status === undefined ? ` Is the API server at ${this.server} reachable from where pulumi runs?`
+        : "";
+      throw new KubernetesApiError(`Kubernetes API ${this.server}: ${what} failed: ${describe(error)}.${hint}`, status, { cause: error });
+    }
+  }
+
+  async serverVersion(): Promise<string> {
+    const info = await this.call("reading the server version", () => this.version.getCode());
+    return info.gitVersion;
+  }
+
+  async clusterInfoCaPem(): Promise<string> {
+    const configMap = await this.call("reading ConfigMap kube-public/cluster-info", () =>
+      this.core.readNamespacedConfigMap({ name: "cluster-info", namespace: "kube-public" }),
+    );
+    const text = configMap.data?.kubeconfig;
+    if (!text) throw new KubernetesApiError(`Kubernetes API ${this.server}: ConfigMap kube-public/cluster-info has no kubeconfig: is this a kubeadm cluster?`, undefined);
+    const published = new k8s.KubeConfig();
+    published.loadFromString(text);
+    const ca = published.clusters[0]?.caData;
+    if (!ca) throw new KubernetesApiError(`Kubernetes API ${this.server}: kube-public/cluster-info holds no certificate-authority-data`, undefined);
+    return Buffer.from(ca, "base64").toString("utf8");
+  }
+
+  async kubeadmControlPlaneEndpoint(): Promise<string | undefined> {
+    const configMap = await this.call("reading ConfigMap kube-system/kubeadm-config", () =>
+      this.core.readNamespacedConfigMap({ name: "kubeadm-config", namespace: "kube-system" }),
+    );
+    const match = /^controlPlaneEndpoint:\s*"?([^"\s]+)"?\s*$/m.exec(configMap.data?.ClusterConfiguration ?? "");
+    return match?.[1];
+  }
+
+  async createSecret(secret: SecretSpec): Promise<void> {
+    await this.call(`creating Secret ${secret.namespace}/${secret.name}`, () =>
+      this.core.createNamespacedSecret({
+        namespace: secret.namespace,
+        body: { metadata: { name: secret.name, namespace: secret.namespace }, type: secret.type, stringData: { ...secret.stringData } },
+      }),
+    );
+  }
+
+  async deleteSecret(namespace: string, name: string): Promise<void> {
+    try {
+      await this.core.deleteNamespacedSecret({ name, namespace });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      await this.call(`deleting Secret ${namespace}/${name}`, () => Promise.reject(error as Error));
+    }
+  }
+
+  async getNode(name: string): Promise<NodeView | undefined> {
+    try {
+      return toNodeView(await this.core.readNode({ name }));
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      return this.call(`reading Node ${name}`, () => Promise.reject(error as Error));
+    }
+  }
+
+  async patchNode(name: string, patch: NodePatch): Promise<NodeView> {
+    const body: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> } = {};
+    if (patch.labels || patch.annotations) {
+      body.metadata = { ...(patch.labels ? { labels: patch.labels } : {}), ...(patch.annotations ? { annotations: patch.annotations } : {}) };
+    }
+    if (patch.taints || patch.unschedulable !== undefined) {
+      body.spec = {
+        ...(patch.taints ? { taints: patch.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })) } : {}),
+        ...(patch.unschedulable !== undefined ? { unschedulable: patch.unschedulable } : {}),
+      };
+    }
+    const node = await this.call(`patching Node ${name}`, () =>
+      this.core.patchNode({ name, body }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch)),
+    );
+    return toNodeView(node);
+  }
+
+  async deleteNode(name: string): Promise<void> {
+    try {
+      await this.core.deleteNode({ name });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      await this.call(`deleting Node ${name}`, () => Promise.reject(error as Error));
+    }
+  }
+}
+
+/**
+ * Connects with the given kubeconfig text, or with the usual loading (KUBECONFIG,
+ * ~/.kube/config, in-cluster) when none is given.
+ */
+export function connectCluster(kubeconfig?: string): ClusterApi {
+  const config = new k8s.KubeConfig();
+  if (kubeconfig) config.loadFromString(kubeconfig);
+  else config.loadFromDefault();
+  const cluster = config.getCurrentCluster();
+  if (!cluster) {
+    throw new KubernetesApiError(
+      `the kubeconfig has no current cluster (current-context "${config.getCurrentContext()}"): set cluster.kubeconfig or KUBECONFIG`,
+      undefined,
+    );
+  }
+  return new Cluster(config, cluster.server, caFromKubeConfig(config));
+}

@@ -1,0 +1,51 @@
+// The drain's state written on the Node, so a re-run and a human (`kubectl describe node`) both see
+// where a drain stands and what blocks it.
+
+export const drainPhaseAnnotation = "kubeadm-workers.io/drain-phase";
+export const drainBlockersAnnotation = "kubeadm-workers.io/drain-blockers";
+
+/**
+ * Far below the API's 256 KiB limit for all annotations of an object together: the Node carries
+ * other annotations, and a human reads this one.
+ */
+export const maxBlockersBytes = 4096;
+
+export type DrainPhase =
+  | "cordoned"
+  | "blocked"
+  | "evicting"
+  | "waiting-for-replacements"
+  | "timed-out"
+  | "deleting-node";
+
+const bytes = (text: string): number => Buffer.byteLength(text, "utf8");
+
+/** Blockers joined by `; `, cut at a whole blocker with `; ... and N more` so it stays within the limit. */
+export function joinBlockers(blockers: readonly string[], limit = maxBlockersBytes): string {
+  const all = blockers.join("; ");
+  if (bytes(all) <= limit) return all;
+  for (let kept = blockers.length - 1; kept >= 1; kept--) {
+    const text = `${blockers.slice(0, kept).join("; ")}; ... and ${blockers.length - kept} more`;
+    if (bytes(text) <= limit) return text;
+  }
+  // Even the first blocker is too long: cut it (by code points, never inside a UTF-8 sequence).
+  const tail = blockers.length > 1 ? ` ... and ${blockers.length - 1} more` : " ...";
+  let head = "";
+  for (const character of blockers[0] ?? "") {
+    if (bytes(head + character + tail) > limit) break;
+    head += character;
+  }
+  // A limit too small for the count itself still holds (the tail is ASCII).
+  return bytes(head + tail) <= limit ? head + tail : tail.trimStart().slice(0, limit);
+}
+
+/**
+ * The annotations for a JSON merge patch of the Node: the phase, and the blockers or `null` (which
+ * removes a stale list) when there are none.
+ */
+export function drainAnnotations(phase: DrainPhase, blockers: readonly string[]): Record<string, string | null> {
+  return {
+    [drainPhaseAnnotation]: phase,
+    [drainBlockersAnnotation]: blockers.length > 0 ? joinBlockers(blockers) : null,
+  };
+}

@@ -1,0 +1,159 @@
+// The words a drain prints while it runs and when it gives up. Pure: the caller counts, these only
+// phrase, so a human watching `pulumi up` sees why it waits (kubectl#172: drain looked hung while it
+// silently retried PDB refusals).
+import { formatSeconds } from "./duration";
+import { byRef, compareText, refOf, type ObjectRef } from "./types";
+
+/** A PodDisruptionBudget's status, as the eviction refusals are explained by it. */
+export interface PdbStatus extends ObjectRef {
+  readonly disruptionsAllowed: number;
+  readonly currentHealthy: number;
+  readonly desiredHealthy: number;
+  readonly expectedPods: number;
+}
+
+export interface DrainProgress {
+  readonly node: string;
+  readonly evictedPods: number;
+  readonly totalPods: number;
+  /** PDBs that refused an eviction (429) at the last attempt, and how many pods each holds back. */
+  readonly waitingOnPdb: readonly { readonly pdb: ObjectRef; readonly pods: number }[];
+}
+
+/** `k8s-node-3: evicted 12/40 pods, 2 waiting on PDB web/api-pdb` */
+export function formatDrainProgress(progress: DrainProgress): string {
+  const waiting = [...progress.waitingOnPdb]
+    .filter((entry) => entry.pods > 0)
+    .sort((a, b) => byRef(a.pdb, b.pdb))
+    .map((entry) => `, ${entry.pods} waiting on PDB ${refOf(entry.pdb)}`);
+  return `${progress.node}: evicted ${progress.evictedPods}/${progress.totalPods} pods${waiting.join("")}`;
+}
+
+/** Why a pod is still on the node when the drain's time is up. */
+export type StillBlocking =
+  /** The eviction keeps being refused (429) because of this PDB. */
+  | { readonly kind: "pdb"; readonly pdb: PdbStatus }
+  /** Evicted (or already deleting) but still there: a long grace period, a finalizer, a dead kubelet. */
+  | { readonly kind: "terminating" }
+  /** The last eviction attempt failed otherwise; the API's message. */
+  | { readonly kind: "error"; readonly message: string };
+
+export interface PendingPod {
+  readonly pod: ObjectRef;
+  readonly blockedBy: StillBlocking;
+}
+
+/** A controller whose evicted pods are not Ready again elsewhere. */
+export interface UnreadyOwner extends ObjectRef {
+  readonly kind: string;
+  readonly readyReplicas: number;
+  readonly desiredReplicas: number;
+}
+
+export interface DrainTimeout {
+  readonly node: string;
+  readonly timeoutSeconds: number;
+  readonly pending: readonly PendingPod[];
+  readonly unreadyOwners?: readonly UnreadyOwner[];
+}
+
+export function describeBlocking(blocking: StillBlocking): string {
+  switch (blocking.kind) {
+    case "pdb": {
+      const { pdb } = blocking;
+      const disruptions = pdb.disruptionsAllowed === 1 ? "1 disruption" : `${pdb.disruptionsAllowed} disruptions`;
+      return (
+        `PDB ${refOf(pdb)} allows ${disruptions}: ${pdb.currentHealthy} of ${pdb.expectedPods} healthy, ` +
+        `needs ${pdb.desiredHealthy}`
+      );
+    }
+    case "terminating":
+      return "still terminating";
+    case "error":
+      return `eviction failed: ${blocking.message}`;
+  }
+}
+
+/** `ns/a, ns/b (<why>)` per distinct reason, reasons in a stable order. */
+function groupByBlocking(pending: readonly PendingPod[]): string {
+  const groups = new Map<string, ObjectRef[]>();
+  for (const entry of pending) {
+    const why = describeBlocking(entry.blockedBy);
+    groups.set(why, [...(groups.get(why) ?? []), entry.pod]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([why, pods]) => `${pods.sort(byRef).map(refOf).join(", ")} (${why})`)
+    .join("; ");
+}
+
+const podCount = (count: number): string => (count === 1 ? "1 pod" : `${count} pods`);
+const listRefs = (refs: readonly ObjectRef[]): string => [...refs].sort(byRef).map(refOf).join(", ");
+
+/** One line per pod for the Node annotation: `web/api-1 (PDB web/api-pdb allows 0 disruptions: ...)`. */
+export function describePendingPods(pending: readonly PendingPod[]): string[] {
+  return [...pending]
+    .sort((a, b) => byRef(a.pod, b.pod))
+    .map((entry) => `${refOf(entry.pod)} (${describeBlocking(entry.blockedBy)})`);
+}
+
+interface Blockage {
+  readonly notEvicted: readonly PendingPod[];
+  readonly notGone: readonly PendingPod[];
+  readonly owners: readonly UnreadyOwner[];
+  readonly pdbs: readonly string[];
+}
+
+function blockageOf(timeout: DrainTimeout): Blockage {
+  const notEvicted = timeout.pending.filter((entry) => entry.blockedBy.kind !== "terminating");
+  const pdbRefs = notEvicted.flatMap((entry) => (entry.blockedBy.kind === "pdb" ? [refOf(entry.blockedBy.pdb)] : []));
+  return {
+    notEvicted,
+    notGone: timeout.pending.filter((entry) => entry.blockedBy.kind === "terminating"),
+    owners: [...(timeout.unreadyOwners ?? [])].sort((a, b) => compareText(a.kind, b.kind) || byRef(a, b)),
+    pdbs: [...new Set(pdbRefs)].sort(compareText),
+  };
+}
+
+function findingsOf({ notEvicted, notGone, owners }: Blockage): string[] {
+  const findings: string[] = [];
+  if (notEvicted.length > 0) findings.push(`${podCount(notEvicted.length)} not evicted: ${groupByBlocking(notEvicted)}`);
+  if (notGone.length > 0) {
+    findings.push(`${podCount(notGone.length)} evicted but not gone: ${listRefs(notGone.map((entry) => entry.pod))}`);
+  }
+  if (owners.length > 0) {
+    const listed = owners.map((o) => `${o.kind} ${refOf(o)} (${o.readyReplicas} of ${o.desiredReplicas} ready)`);
+    const count = owners.length === 1 ? "1 workload" : `${owners.length} workloads`;
+    findings.push(`${count} not Ready again: ${listed.join(", ")}`);
+  }
+  return findings;
+}
+
+/** What the user can do, for the kinds of blocker present; bypassing PDBs only when a PDB is in the way. */
+function fixesOf({ notGone, owners, pdbs }: Blockage, timeoutSeconds: number): string[] {
+  const fixes: string[] = [];
+  if (pdbs.length > 0) {
+    fixes.push(`make the pods guarded by PDB ${pdbs.join(", PDB ")} healthy, or relax the PDB, so it allows a disruption`);
+  }
+  if (notGone.length > 0) fixes.push("check the finalizers of the pods still terminating and the kubelet of the node");
+  if (owners.length > 0) fixes.push("find out why the replacement pods are not Ready (kubectl describe pod)");
+  fixes.push(`raise drain.timeoutSeconds (now ${timeoutSeconds})`);
+  if (pdbs.length > 0) {
+    fixes.push("or set drain.disableEviction: true to delete the pods without checking PDBs (their workloads lose availability)");
+  }
+  return fixes;
+}
+
+/**
+ * The error a drain fails with when its time is up: what is still blocking, grouped, and what the
+ * user can do about each kind of blocker.
+ */
+export function formatDrainTimeout(timeout: DrainTimeout): string {
+  const blockage = blockageOf(timeout);
+  const findings = findingsOf(blockage).join("; ") || "nothing reported as blocking";
+  return [
+    `drain of ${timeout.node} timed out after ${formatSeconds(timeout.timeoutSeconds)}: ${findings}`,
+    "the node stays cordoned and the WorkerNode stays in the stack; the next `pulumi up` resumes the drain. " +
+      `To finish it: ${fixesOf(blockage, timeout.timeoutSeconds).join("; ")}`,
+  ].join("\n");
+}

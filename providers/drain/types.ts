@@ -1,0 +1,123 @@
+// Narrow domain types for the drain core. The Kubernetes adapter maps API objects onto these, so the
+// pure code never imports @kubernetes/client-node (ESM-only, huge generated types). Only the fields
+// the drain decisions and the capacity check read are here.
+
+/** A namespaced object, printed as `namespace/name` in every message. */
+export interface ObjectRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** metadata.ownerReferences[]; only the controller reference matters to the drain. */
+export interface OwnerReference {
+  readonly kind: string;
+  readonly name: string;
+  /** True on the one reference that names the managing controller. */
+  readonly controller?: boolean;
+}
+
+export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+
+/** A resource list as the API writes it: resource name to quantity string (`cpu: "500m"`). */
+export type ResourceQuantities = Readonly<Record<string, string>>;
+
+export interface Container {
+  readonly name: string;
+  /** resources.requests; limits do not matter to scheduling. */
+  readonly requests?: ResourceQuantities;
+  /** Only on init containers: `Always` makes it a sidecar that runs for the pod's whole life. */
+  readonly restartPolicy?: string;
+}
+
+export interface PodVolume {
+  readonly name: string;
+  /** True for an `emptyDir` volume, whose data lives on the node and dies with the pod. */
+  readonly emptyDir: boolean;
+}
+
+export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+
+export interface Taint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
+export interface Toleration {
+  /** Empty or absent with operator `Exists` tolerates every taint. */
+  readonly key?: string;
+  /** @default "Equal" */
+  readonly operator?: "Exists" | "Equal";
+  readonly value?: string;
+  /** Empty or absent matches every effect. */
+  readonly effect?: TaintEffect | "";
+}
+
+export interface NodeSelectorRequirement {
+  readonly key: string;
+  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  readonly values?: readonly string[];
+}
+
+/** One term of requiredDuringSchedulingIgnoredDuringExecution; the terms are ORed. */
+export interface NodeSelectorTerm {
+  readonly matchExpressions?: readonly NodeSelectorRequirement[];
+  /** Only `metadata.name` exists as a node field. */
+  readonly matchFields?: readonly NodeSelectorRequirement[];
+}
+
+/** The parts of a pod spec the scheduler's resource, taint, selector and node affinity filters read. */
+export interface PodSchedulingSpec {
+  readonly phase: PodPhase;
+  readonly containers: readonly Container[];
+  readonly initContainers?: readonly Container[];
+  /** spec.overhead, set by the RuntimeClass admission plugin. */
+  readonly overhead?: ResourceQuantities;
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Toleration[];
+  /** spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms */
+  readonly requiredNodeAffinity?: readonly NodeSelectorTerm[];
+}
+
+/** A pod bound to the node being drained. */
+export interface DrainPod extends ObjectRef, PodSchedulingSpec {
+  readonly uid?: string;
+  /** metadata.deletionTimestamp: set once someone asked to delete the pod. */
+  readonly deletionTimestamp?: Date;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly ownerReferences?: readonly OwnerReference[];
+  readonly volumes?: readonly PodVolume[];
+}
+
+/** A node that stays in the cluster, with the pods already bound to it. */
+export interface ClusterNode {
+  readonly name: string;
+  /** spec.unschedulable (cordoned). */
+  readonly unschedulable?: boolean;
+  /** The Ready condition is True. */
+  readonly ready: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly Taint[];
+  /** status.allocatable: at least `cpu`, `memory` and `pods`. */
+  readonly allocatable: ResourceQuantities;
+  /** Every pod bound to the node; finished ones (Succeeded/Failed) are ignored, as the scheduler does. */
+  readonly pods: readonly PodSchedulingSpec[];
+}
+
+export function refOf(object: ObjectRef): string {
+  return `${object.namespace}/${object.name}`;
+}
+
+/** Orders objects by namespace, then name, so every list in a message is stable. */
+export function byRef(a: ObjectRef, b: ObjectRef): number {
+  return compareText(a.namespace, b.namespace) || compareText(a.name, b.name);
+}
+
+/** Plain code-unit order, independent of the machine's locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function isFinished(pod: { readonly phase: PodPhase }): boolean {
+  return pod.phase === "Succeeded" || pod.phase === "Failed";
+}

@@ -1,0 +1,40 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { types as commandTypes } from "@pulumi/command";
+import type { ContainerdInputs, PackagesInputs, Taint } from "./inputs";
+
+/**
+ * How to reach the host: the same shape as @pulumi/command's remote ConnectionArgs, so the objects
+ * users already have fit. `hostKey` pins the host key (an OpenSSH public key line or a `SHA256:`
+ * fingerprint); without it the key is recorded on first use and every later connection must match.
+ */
+export type ConnectionArgs = commandTypes.input.remote.ConnectionArgs;
+
+export interface ClusterArgs {
+  /** Admin kubeconfig text (pass it as a secret). @default the usual loading: KUBECONFIG, ~/.kube/config */
+  readonly kubeconfig?: pulumi.Input<string>;
+  /** `host:port` the host dials to join. @default kubeadm's controlPlaneEndpoint, else the kubeconfig's server */
+  readonly apiServerEndpoint?: pulumi.Input<string>;
+}
+
+export interface WorkerNodeArgs {
+  /** SSH connection to the host. Changing `host` replaces the node (drained and removed first). */
+  readonly connection: ConnectionArgs;
+  /** The cluster to join. Changing `apiServerEndpoint` replaces the node. */
+  readonly cluster?: ClusterArgs;
+  /** Name of the Node. @default the host's hostname. Changing it replaces the node. */
+  readonly nodeName?: pulumi.Input<string>;
+  /** kubelet/kubeadm version, e.g. "1.36.3". @default the control plane's version. Changing it replaces the node. */
+  readonly kubernetesVersion?: pulumi.Input<string>;
+  /** containerd settings. @default systemd cgroups, kubeadm's pause image, no mirrors */
+  readonly containerd?: pulumi.Input<ContainerdInputs>;
+  /** Where kubelet/kubeadm/kubectl come from. @default the upstream pkgs.k8s.io repository of the version */
+  readonly packages?: pulumi.Input<PackagesInputs>;
+  /** Labels the Node carries; changed in place. Labels set by others are left alone. */
+  readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Taints the Node carries, from registration on; changed in place. */
+  readonly taints?: pulumi.Input<pulumi.Input<Taint>[]>;
+  /** How long the join may take until the Node is Ready: seconds or "10m". @default "10m" */
+  readonly joinTimeout?: pulumi.Input<number | string>;
+  /** Reset the host (kubeadm reset -f) after its Node is removed. @default true */
+  readonly reset?: pulumi.Input<boolean>;
+}

@@ -1,0 +1,216 @@
+import { bootstrapTokenSecret, bootstrapTokenSecretName, formatBootstrapToken, newBootstrapToken } from "../cluster/bootstrap-token";
+import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
+import { renderJoinConfiguration } from "../cluster/join-config";
+import type { ClusterApi, NodeView } from "../cluster/kube-api";
+import { fingerprintOf, parseHostKey } from "../host/host-key";
+import { kubeadmJoin, resetHost } from "../host/join";
+import { evaluatePreflight, parseFacts, preflightScript, type HostFacts } from "../host/preflight";
+import { prepareSteps } from "../host/prepare-steps";
+import { outputTail, runHostSteps } from "../host/run-steps";
+import type { RemoteShell } from "../host/ssh-session";
+import { formatDuration, parseDurationSeconds } from "./duration";
+import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
+import { planNodeMetadata } from "./node-metadata";
+import { annotations, type WorkerNodeOutputs } from "./outputs";
+
+/** The effects create needs, injected so the flow can be exercised against fakes and the lab alike. */
+export interface WorkerNodeEffects {
+  connectCluster(kubeconfig: string | undefined): ClusterApi;
+  openSession(connection: ConnectionInputs, options: { secrets?: readonly string[] }): Promise<RemoteShell>;
+  randomBytes(size: number): Buffer;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  log(line: string): void;
+}
+
+export const defaultJoinTimeoutSeconds = 600;
+export const bootstrapTokenTtlSeconds = 15 * 60;
+const criSocket = "unix:///run/containerd/containerd.sock";
+
+export class WorkerNodeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "WorkerNodeError";
+  }
+}
+
+/** host:port of the API server a host should dial: given, else kubeadm's controlPlaneEndpoint, else the kubeconfig's. */
+export async function resolveApiServerEndpoint(cluster: ClusterApi, given: string | undefined): Promise<string> {
+  if (given) return given;
+  const fromKubeadm = await cluster.kubeadmControlPlaneEndpoint().catch(() => undefined);
+  if (fromKubeadm) return fromKubeadm.includes(":") ? fromKubeadm : `${fromKubeadm}:6443`;
+  const url = new URL(cluster.server);
+  return `${url.hostname.includes(":") ? `[${url.hostname}]` : url.hostname}:${url.port || "443"}`;
+}
+
+/**
+ * The CA hash to pin, taken from cluster-info (what the host will discover) and, when the
+ * kubeconfig names a CA, checked against it: a cluster-info that another CA signed is refused.
+ */
+export async function resolveCaCertHash(cluster: ClusterApi): Promise<string> {
+  const published = splitPemBundle(await cluster.clusterInfoCaPem()).map(caCertHash);
+  if (published.length === 0) throw new WorkerNodeError(`cluster-info of ${cluster.server} holds no CA certificate`);
+  if (cluster.caPem) {
+    const trusted = splitPemBundle(cluster.caPem).map(caCertHash);
+    if (!published.some((hash) => trusted.includes(hash))) {
+      throw new WorkerNodeError(
+        `kube-public/cluster-info of ${cluster.server} publishes CA ${published.join(", ")}, but the kubeconfig trusts ${trusted.join(", ")}: ` +
+          "refusing to pin a CA the kubeconfig does not trust. Check that the kubeconfig and cluster.apiServerEndpoint name the same cluster.",
+      );
+    }
+  }
+  return published[0];
+}
+
+function nodeLog(effects: WorkerNodeEffects, name: string): (line: string) => void {
+  return (line) => effects.log(`${name}: ${line}`);
+}
+
+async function waitForReadyNode(cluster: ClusterApi, name: string, timeoutSeconds: number, effects: WorkerNodeEffects, log: (l: string) => void): Promise<NodeView> {
+  const deadline = effects.now().getTime() + timeoutSeconds * 1000;
+  let lastReport = 0;
+  let last: NodeView | undefined;
+  for (;;) {
+    last = await cluster.getNode(name);
+    if (last?.ready) return last;
+    const now = effects.now().getTime();
+    if (now >= deadline) {
+      throw new WorkerNodeError(
+        last
+          ? `Node ${name} registered but was not Ready within ${formatDuration(timeoutSeconds)} (Ready: ${last.readyDetail}); check the kubelet and container runtime on the host (journalctl -u kubelet), or raise joinTimeout`
+          : `Node ${name} did not register within ${formatDuration(timeoutSeconds)} after kubeadm join; check the kubelet on the host (journalctl -u kubelet), or raise joinTimeout`,
+      );
+    }
+    if (now - lastReport >= 15_000) {
+      log(last ? `waiting for Ready (${last.readyDetail})` : "waiting for the Node to register");
+      lastReport = now;
+    }
+    await effects.sleep(2000);
+  }
+}
+
+function ourNode(node: NodeView, facts: HostFacts): boolean {
+  return node.annotations[annotations.machineId] === facts.machine_id || (!!facts.machine_id && node.machineId === facts.machine_id);
+}
+
+/**
+ * Scale out: joins the host and returns only once its Node is Ready with its labels and taints.
+ * On any failure the host is reset, the token deleted and a Node we registered removed, so a
+ * failed create leaves nothing half-joined (Pulumi then records no resource).
+ */
+export async function createWorkerNode(inputs: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ id: string; outs: WorkerNodeOutputs }> {
+  const cluster = effects.connectCluster(inputs.cluster.kubeconfig);
+  const joinTimeout = inputs.joinTimeout === undefined ? defaultJoinTimeoutSeconds : (parseDurationSeconds(inputs.joinTimeout) as number);
+  const [serverVersion, apiServerEndpoint, caHash] = await Promise.all([
+    inputs.kubernetesVersion ? Promise.resolve(inputs.kubernetesVersion) : cluster.serverVersion(),
+    resolveApiServerEndpoint(cluster, inputs.cluster.apiServerEndpoint),
+    resolveCaCertHash(cluster),
+  ]);
+  const kubernetesVersion = serverVersion.replace(/^v/, "").replace(/[-+].*$/, "");
+  const token = newBootstrapToken((size) => effects.randomBytes(size));
+  const tokenText = formatBootstrapToken(token);
+
+  let log = nodeLog(effects, inputs.nodeName ?? inputs.connection.host);
+  const shell = await effects.openSession(inputs.connection, { secrets: [tokenText, token.secret] });
+  const pinned = inputs.connection.hostKey;
+  log(`connected to ${shell.address}, host key ${fingerprintOf(parseHostKey(shell.hostKey).blob)}${pinned ? " (pinned)" : " (recorded on first use)"}`);
+
+  let tokenCreated = false;
+  let joinStarted = false;
+  let registeredByUs = false;
+  let nodeName = inputs.nodeName ?? "";
+  try {
+    const factsResult = await shell.runScript(preflightScript, { timeoutSeconds: 60 });
+    if (factsResult.code !== 0) throw new WorkerNodeError(`host ${shell.address}: preflight could not gather facts:${outputTail(factsResult)}`);
+    const facts = parseFacts(factsResult.stdout);
+    nodeName = inputs.nodeName ?? facts.hostname ?? "";
+    log = nodeLog(effects, nodeName);
+    const problems = evaluatePreflight(facts, { ...(inputs.nodeName ? { nodeName: inputs.nodeName } : {}), apiServerEndpoint });
+    const existing = await cluster.getNode(nodeName);
+    if (existing && !ourNode(existing, facts)) {
+      problems.push(
+        `a Node named ${nodeName} already exists and is not this host (machine-id ${facts.machine_id || "unknown"}, Node's ${existing.machineId || "unknown"}): ` +
+          `remove it (kubectl delete node ${nodeName}) if it is stale, or set nodeName to another name`,
+      );
+    }
+    if (problems.length > 0) {
+      throw new WorkerNodeError(`preflight of host ${shell.address} (node ${nodeName}) failed; nothing was changed on it:\n  - ${problems.join("\n  - ")}`);
+    }
+    log(`preflight passed (${facts.os_id} ${facts.os_version}, ${facts.arch})`);
+
+    await runHostSteps(shell, prepareSteps({ kubernetesVersion, containerd: inputs.containerd ?? {}, packages: inputs.packages ?? {} }), log);
+
+    if (existing && facts.kubelet_conf === "yes") {
+      log("already joined: kubelet.conf present and the Node is this host's");
+    } else {
+      const secret = bootstrapTokenSecret(token, {
+        expires: new Date(effects.now().getTime() + bootstrapTokenTtlSeconds * 1000),
+        description: `kubeadm-workers join of ${nodeName}`,
+      });
+      await cluster.createSecret(secret);
+      tokenCreated = true;
+      log(`joining through ${apiServerEndpoint} (CA pinned ${caHash.slice(0, 19)}…)`);
+      joinStarted = true;
+      await kubeadmJoin(
+        shell,
+        renderJoinConfiguration({ apiServerEndpoint, token: tokenText, caCertHashes: [caHash], nodeName, criSocket, taints: inputs.taints ?? [], timeoutSeconds: joinTimeout }),
+        joinTimeout,
+      );
+      registeredByUs = true;
+    }
+
+    let node = await waitForReadyNode(cluster, nodeName, joinTimeout, effects, log);
+    const patch = planNodeMetadata(node, inputs.labels ?? {}, inputs.taints ?? []);
+    const withMachineId = { ...patch, annotations: { ...(patch?.annotations ?? {}), [annotations.machineId]: facts.machine_id ?? "" } };
+    node = await cluster.patchNode(nodeName, withMachineId);
+    log(`Ready (kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion})`);
+
+    return {
+      id: nodeName,
+      outs: {
+        nodeName,
+        host: inputs.connection.host,
+        port: inputs.connection.port ?? 22,
+        user: inputs.connection.user ?? "root",
+        hostKey: shell.hostKey,
+        hostKeyFingerprint: fingerprintOf(parseHostKey(shell.hostKey).blob),
+        apiServerEndpoint,
+        caCertHash: caHash,
+        kubernetesVersion,
+        kubeletVersion: node.kubeletVersion,
+        containerdVersion: node.containerRuntimeVersion,
+        machineId: facts.machine_id ?? "",
+        labels: { ...(inputs.labels ?? {}) },
+        taints: [...(inputs.taints ?? [])],
+        reset: inputs.reset ?? true,
+        containerd: { ...(inputs.containerd ?? {}) },
+        packages: { ...(inputs.packages ?? {}) },
+        // Later connections (update, delete) must meet the same host key.
+        connection: { ...inputs.connection, hostKey: shell.hostKey },
+        cluster: { ...inputs.cluster },
+      },
+    };
+  } catch (error) {
+    const undone: string[] = [];
+    if (joinStarted) {
+      try {
+        await resetHost(shell);
+        undone.push("host reset (kubeadm reset -f)");
+      } catch (resetError) {
+        undone.push(`host NOT reset (${(resetError as Error).message}); run "kubeadm reset -f" on it`);
+      }
+      if (registeredByUs || (await cluster.getNode(nodeName).catch(() => undefined))) {
+        await cluster.deleteNode(nodeName).then(
+          () => undone.push(`Node ${nodeName} removed`),
+          (e: Error) => undone.push(`Node ${nodeName} NOT removed (${e.message})`),
+        );
+      }
+    }
+    throw new WorkerNodeError(`create of worker ${nodeName || inputs.connection.host} on ${shell.address} failed: ${(error as Error).message}${undone.length ? `\nundone: ${undone.join("; ")}` : ""}`, { cause: error });
+  } finally {
+    if (tokenCreated) {
+      await cluster.deleteSecret("kube-system", bootstrapTokenSecretName(token.id)).catch((e: Error) => log(`warning: bootstrap token ${token.id} not deleted (${e.message}); it expires within 15 minutes`));
+    }
+    await shell.close();
+  }
+}

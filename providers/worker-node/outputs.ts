@@ -1,0 +1,36 @@
+import type { ClusterInputs, ConnectionInputs, ContainerdInputs, PackagesInputs, Taint } from "./inputs";
+
+/**
+ * What a WorkerNode records in state. `delete` and `update` receive these, not the inputs, so
+ * everything they need is here; `connection` and `cluster` hold credentials and are marked secret
+ * by the resource class (additionalSecretOutputs).
+ */
+export interface WorkerNodeOutputs {
+  readonly nodeName: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  /** The host key every later connection must present (pinned, or recorded on first use). */
+  readonly hostKey: string;
+  readonly hostKeyFingerprint: string;
+  readonly apiServerEndpoint: string;
+  readonly caCertHash: string;
+  readonly kubernetesVersion: string;
+  readonly kubeletVersion: string;
+  readonly containerdVersion: string;
+  readonly machineId: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly reset: boolean;
+  readonly containerd: ContainerdInputs;
+  readonly packages: PackagesInputs;
+  readonly connection: ConnectionInputs;
+  readonly cluster: ClusterInputs;
+}
+
+/** Node annotations through which a later run (and a human) recognises a node as ours. */
+export const annotations = {
+  machineId: "kubeadm-workers.io/machine-id",
+  managedLabels: "kubeadm-workers.io/managed-labels",
+  managedTaints: "kubeadm-workers.io/managed-taints",
+} as const;

@@ -1,0 +1,81 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs, WorkerNodeArgs } from "./args";
+import type { Taint } from "./inputs";
+import { workerNodeProvider } from "./provider";
+
+/** Inputs whose change means another machine or another cluster: the node is replaced. */
+export const replacingProperties = ["connection.host", "nodeName", "kubernetesVersion", "cluster.apiServerEndpoint"];
+
+/**
+ * Credentials become secrets whatever the caller passed, so they are encrypted in state and shown
+ * as [secret] in previews, while host, port and user stay readable in `preview --diff`.
+ */
+function withSecretCredentials(connection: ConnectionArgs): ConnectionArgs {
+  const secret = (value: pulumi.Input<string> | undefined): pulumi.Input<string> | undefined => (value === undefined ? undefined : pulumi.secret(value));
+  const proxy = connection.proxy;
+  return {
+    ...connection,
+    password: secret(connection.password),
+    privateKey: secret(connection.privateKey),
+    privateKeyPassword: secret(connection.privateKeyPassword),
+    ...(proxy === undefined
+      ? {}
+      : {
+          proxy: pulumi.output(proxy).apply((p) => ({
+            ...p,
+            ...(p.password !== undefined ? { password: pulumi.secret(p.password) } : {}),
+            ...(p.privateKey !== undefined ? { privateKey: pulumi.secret(p.privateKey) } : {}),
+            ...(p.privateKeyPassword !== undefined ? { privateKeyPassword: pulumi.secret(p.privateKeyPassword) } : {}),
+          })),
+        }),
+  };
+}
+
+/** One host's membership as a worker in a kubeadm cluster. */
+export class WorkerNode extends pulumi.dynamic.Resource {
+  declare readonly nodeName: pulumi.Output<string>;
+  declare readonly host: pulumi.Output<string>;
+  declare readonly hostKey: pulumi.Output<string>;
+  declare readonly hostKeyFingerprint: pulumi.Output<string>;
+  declare readonly apiServerEndpoint: pulumi.Output<string>;
+  declare readonly caCertHash: pulumi.Output<string>;
+  declare readonly kubernetesVersion: pulumi.Output<string>;
+  declare readonly kubeletVersion: pulumi.Output<string>;
+  declare readonly containerdVersion: pulumi.Output<string>;
+  declare readonly machineId: pulumi.Output<string>;
+  declare readonly labels: pulumi.Output<Record<string, string>>;
+  declare readonly taints: pulumi.Output<Taint[]>;
+
+  constructor(name: string, args: WorkerNodeArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const cluster = args.cluster ?? {};
+    super(
+      workerNodeProvider,
+      name,
+      {
+        ...args,
+        connection: withSecretCredentials(args.connection),
+        cluster: { ...cluster, ...(cluster.kubeconfig === undefined ? {} : { kubeconfig: pulumi.secret(cluster.kubeconfig) }) },
+        // Outputs only: declared so they exist on the resource.
+        host: undefined,
+        hostKey: undefined,
+        hostKeyFingerprint: undefined,
+        apiServerEndpoint: undefined,
+        caCertHash: undefined,
+        kubeletVersion: undefined,
+        containerdVersion: undefined,
+        machineId: undefined,
+      },
+      {
+        ...opts,
+        // No custom diff: the engine diffs the inputs itself, so `preview --diff` shows each changed
+        // property, and replaceOnChanges applies. A replacement drains and removes the old node before
+        // joining the new one (the same host may be both).
+        replaceOnChanges: [...(opts.replaceOnChanges ?? []), ...replacingProperties],
+        deleteBeforeReplace: opts.deleteBeforeReplace ?? true,
+        additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection", "cluster"],
+      },
+      "kubeadm-workers",
+      "WorkerNode",
+    );
+  }
+}

@@ -1,0 +1,60 @@
+// The Pulumi program: one WorkerNode per entry of the stack's `nodes` config. Scale out by adding an
+// entry, scale in by removing one; `pulumi preview --diff` shows what each change does.
+import * as pulumi from "@pulumi/pulumi";
+import { WorkerNode, type ContainerdInputs, type PackagesInputs, type Taint } from "../providers";
+
+interface NodeEntry {
+  /** Pulumi resource name: the stable identity of the entry. */
+  name: string;
+  host: string;
+  port?: number;
+  user?: string;
+  hostKey?: string;
+  nodeName?: string;
+  labels?: Record<string, string>;
+  taints?: Taint[];
+}
+
+const config = new pulumi.Config();
+const nodes = config.requireObject<NodeEntry[]>("nodes");
+const names = new Set<string>();
+nodes.forEach((entry, i) => {
+  if (!entry || typeof entry.name !== "string" || typeof entry.host !== "string") {
+    throw new Error(`config nodes[${i}] needs a "name" and a "host" (got ${JSON.stringify(entry)})`);
+  }
+  if (names.has(entry.name)) throw new Error(`config nodes[${i}]: the name "${entry.name}" is used twice; each entry needs its own`);
+  names.add(entry.name);
+});
+
+const privateKey = config.requireSecret("sshPrivateKey");
+const kubeconfig = config.getSecret("kubeconfig");
+const apiServerEndpoint = config.get("apiServerEndpoint");
+const kubernetesVersion = config.get("kubernetesVersion");
+const packages = config.getObject<PackagesInputs>("packages");
+const containerd = config.getObject<ContainerdInputs>("containerd");
+const joinTimeout = config.get("joinTimeout");
+
+const workers = nodes.map(
+  (entry) =>
+    new WorkerNode(entry.name, {
+      connection: {
+        host: entry.host,
+        port: entry.port ?? 22,
+        user: entry.user ?? config.get("sshUser") ?? "root",
+        privateKey,
+        ...(entry.hostKey ? { hostKey: entry.hostKey } : {}),
+      },
+      cluster: { ...(kubeconfig ? { kubeconfig } : {}), ...(apiServerEndpoint ? { apiServerEndpoint } : {}) },
+      ...(entry.nodeName ? { nodeName: entry.nodeName } : {}),
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
+      ...(packages ? { packages } : {}),
+      ...(containerd ? { containerd } : {}),
+      ...(joinTimeout ? { joinTimeout } : {}),
+      labels: entry.labels ?? {},
+      taints: entry.taints ?? [],
+    }),
+);
+
+export const nodeNames = workers.map((w) => w.nodeName);
+export const hostKeyFingerprints = workers.map((w) => w.hostKeyFingerprint);
+export const kubeletVersions = workers.map((w) => w.kubeletVersion);
