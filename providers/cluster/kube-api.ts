@@ -1,7 +1,8 @@
 // The one module that imports @kubernetes/client-node. It maps API objects onto the narrow domain
 // types below, so nothing else depends on the generated client's types.
 import * as k8s from "@kubernetes/client-node";
-import type { Container, DrainPod, PodPhase, Toleration } from "../drain/types";
+import type { PdbStatus } from "../drain/progress";
+import type { ClusterNode, Container, DrainPod, ObjectRef, PodPhase, Toleration } from "../drain/types";
 import type { Taint, TaintEffect } from "../worker-node/inputs";
 
 export interface NodeView {
@@ -56,6 +57,42 @@ export interface ClusterApi {
   /** Every pod bound to the node, in any phase. */
   listPodsOnNode(name: string): Promise<DrainPod[]>;
   daemonSetExists(namespace: string, name: string): Promise<boolean>;
+  terminatingNamespaces(): Promise<Set<string>>;
+  /** Schedulable candidates for evicted pods: every Node but the excluded ones, each with its pods. */
+  listNodesWithPods(exclude: ReadonlySet<string>): Promise<ClusterNode[]>;
+  /** POST .../pods/<name>/eviction: the API server checks the PodDisruptionBudgets. */
+  evictPod(pod: ObjectRef, gracePeriodSeconds: number | undefined): Promise<EvictionOutcome>;
+  /** Plain DELETE, which ignores PodDisruptionBudgets: only when the user asked (drain.disableEviction). */
+  deletePod(pod: ObjectRef, gracePeriodSeconds: number | undefined): Promise<EvictionOutcome>;
+  /** UIDs of the pods bound to the node now. */
+  podUidsOnNode(name: string): Promise<Set<string>>;
+  readPdb(namespace: string, name: string): Promise<PdbStatus | undefined>;
+  /** Resolves when the PDB allows a disruption, or after maxWaitMs, whichever is first. */
+  waitForPdbToAllow(namespace: string, name: string, maxWaitMs: number): Promise<void>;
+  /** Ready and desired replicas of a ReplicaSet or StatefulSet; undefined for other kinds or when gone. */
+  ownerReadiness(namespace: string, kind: string, name: string): Promise<{ ready: number; desired: number } | undefined>;
+  /** Coordination Leases, for the drain budget. */
+  readLease(namespace: string, name: string): Promise<LeaseView | undefined>;
+  /** Creates the Lease, or replaces it at the given resourceVersion; false when someone else won the race (409). */
+  writeLease(lease: LeaseView, resourceVersion?: string): Promise<boolean>;
+  deleteLease(namespace: string, name: string): Promise<void>;
+}
+
+export type EvictionOutcome =
+  | { readonly kind: "evicted" }
+  /** 404: nothing left to evict. */
+  | { readonly kind: "gone" }
+  /** 429: a PodDisruptionBudget refused; `pdb` is its name when the API said which. */
+  | { readonly kind: "pdb"; readonly pdb: string | undefined; readonly message: string }
+  | { readonly kind: "error"; readonly status: number | undefined; readonly message: string };
+
+export interface LeaseView {
+  readonly namespace: string;
+  readonly name: string;
+  readonly holder: string;
+  readonly durationSeconds: number;
+  readonly renewTime: Date;
+  readonly resourceVersion?: string;
 }
 
 export class KubernetesApiError extends Error {
@@ -151,6 +188,9 @@ function caFromKubeConfig(config: k8s.KubeConfig): string | undefined {
 class Cluster implements ClusterApi {
   private readonly core: k8s.CoreV1Api;
   private readonly apps: k8s.AppsV1Api;
+  private readonly policy: k8s.PolicyV1Api;
+  private readonly coordination: k8s.CoordinationV1Api;
+  private readonly watcher: k8s.Watch;
   private readonly version: k8s.VersionApi;
 
   constructor(
@@ -160,6 +200,9 @@ class Cluster implements ClusterApi {
   ) {
     this.core = config.makeApiClient(k8s.CoreV1Api);
     this.apps = config.makeApiClient(k8s.AppsV1Api);
+    this.policy = config.makeApiClient(k8s.PolicyV1Api);
+    this.coordination = config.makeApiClient(k8s.CoordinationV1Api);
+    this.watcher = new k8s.Watch(config);
     this.version = config.makeApiClient(k8s.VersionApi);
   }
 
@@ -168,6 +211,192 @@ class Cluster implements ClusterApi {
       this.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` }),
     );
     return list.items.map(toDrainPod);
+  }
+
+  async terminatingNamespaces(): Promise<Set<string>> {
+    const list = await this.call("listing namespaces", () => this.core.listNamespace({}));
+    return new Set(list.items.filter((n) => n.metadata?.deletionTimestamp).map((n) => n.metadata?.name ?? ""));
+  }
+
+  async listNodesWithPods(exclude: ReadonlySet<string>): Promise<ClusterNode[]> {
+    const [nodes, pods] = await Promise.all([
+      this.call("listing Nodes", () => this.core.listNode({})),
+      this.call("listing running pods", () =>
+        this.core.listPodForAllNamespaces({ fieldSelector: "status.phase!=Succeeded,status.phase!=Failed" }),
+      ),
+    ]);
+    const byNode = new Map<string, DrainPod[]>();
+    for (const pod of pods.items) {
+      const nodeName = pod.spec?.nodeName;
+      if (nodeName) byNode.set(nodeName, [...(byNode.get(nodeName) ?? []), toDrainPod(pod)]);
+    }
+    return nodes.items
+      .filter((n) => !exclude.has(n.metadata?.name ?? ""))
+      .map((n) => {
+        const view = toNodeView(n);
+        return {
+          name: view.name,
+          unschedulable: view.unschedulable,
+          ready: view.ready,
+          labels: view.labels,
+          taints: view.taints,
+          allocatable: quantities(n.status?.allocatable) ?? {},
+          pods: byNode.get(view.name) ?? [],
+        };
+      });
+  }
+
+  private async removePod(pod: ObjectRef, action: () => Promise<unknown>): Promise<EvictionOutcome> {
+    try {
+      await action();
+      return { kind: "evicted" };
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) return { kind: "gone" };
+      if (status === 429) {
+        const body = JSON.stringify((error as k8s.ApiException<unknown>).body ?? "");
+        const pdb = /disruption budget ([a-z0-9]([-a-z0-9.]*[a-z0-9])?)/i.exec(body)?.[1];
+        return { kind: "pdb", pdb, message: describe(error) };
+      }
+      return { kind: "error", status, message: `${pod.namespace}/${pod.name}: ${describe(error)}` };
+    }
+  }
+
+  evictPod(pod: ObjectRef, gracePeriodSeconds: number | undefined): Promise<EvictionOutcome> {
+    return this.removePod(pod, () =>
+      this.core.createNamespacedPodEviction({
+        name: pod.name,
+        namespace: pod.namespace,
+        body: {
+          apiVersion: "policy/v1",
+          kind: "Eviction",
+          metadata: { name: pod.name, namespace: pod.namespace },
+          ...(gracePeriodSeconds !== undefined ? { deleteOptions: { gracePeriodSeconds } } : {}),
+        },
+      }),
+    );
+  }
+
+  deletePod(pod: ObjectRef, gracePeriodSeconds: number | undefined): Promise<EvictionOutcome> {
+    return this.removePod(pod, () =>
+      this.core.deleteNamespacedPod({ name: pod.name, namespace: pod.namespace, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) }),
+    );
+  }
+
+  async podUidsOnNode(name: string): Promise<Set<string>> {
+    const list = await this.call(`listing the pods of Node ${name}`, () => this.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` }));
+    return new Set(list.items.map((p) => p.metadata?.uid ?? ""));
+  }
+
+  async readPdb(namespace: string, name: string): Promise<PdbStatus | undefined> {
+    try {
+      const pdb = await this.policy.readNamespacedPodDisruptionBudget({ name, namespace });
+      return {
+        namespace,
+        name,
+        disruptionsAllowed: pdb.status?.disruptionsAllowed ?? 0,
+        currentHealthy: pdb.status?.currentHealthy ?? 0,
+        desiredHealthy: pdb.status?.desiredHealthy ?? 0,
+        expectedPods: pdb.status?.expectedPods ?? 0,
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      return this.call(`reading PodDisruptionBudget ${namespace}/${name}`, () => Promise.reject(error as Error));
+    }
+  }
+
+  async waitForPdbToAllow(namespace: string, name: string, maxWaitMs: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      let abort: AbortController | undefined;
+      let settled = false;
+      const finish = (): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        abort?.abort();
+        resolve();
+      };
+      const timer = setTimeout(finish, maxWaitMs);
+      this.watcher
+        .watch(
+          `/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`,
+          { fieldSelector: `metadata.name=${name}` },
+          (_phase, pdb: k8s.V1PodDisruptionBudget) => {
+            if ((pdb.status?.disruptionsAllowed ?? 0) > 0) finish();
+          },
+          // A watch that ends early (error or server timeout) falls back to the timer.
+          () => undefined,
+        )
+        .then(
+          (controller) => {
+            abort = controller;
+            if (settled) controller.abort();
+          },
+          () => undefined,
+        );
+    });
+  }
+
+  async ownerReadiness(namespace: string, kind: string, name: string): Promise<{ ready: number; desired: number } | undefined> {
+    try {
+      if (kind === "ReplicaSet") {
+        const rs = await this.apps.readNamespacedReplicaSet({ name, namespace });
+        return { ready: rs.status?.readyReplicas ?? 0, desired: rs.spec?.replicas ?? 1 };
+      }
+      if (kind === "StatefulSet") {
+        const sts = await this.apps.readNamespacedStatefulSet({ name, namespace });
+        return { ready: sts.status?.readyReplicas ?? 0, desired: sts.spec?.replicas ?? 1 };
+      }
+      return undefined;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      return this.call(`reading ${kind} ${namespace}/${name}`, () => Promise.reject(error as Error));
+    }
+  }
+
+  async readLease(namespace: string, name: string): Promise<LeaseView | undefined> {
+    try {
+      const lease = await this.coordination.readNamespacedLease({ name, namespace });
+      return {
+        namespace,
+        name,
+        holder: lease.spec?.holderIdentity ?? "",
+        durationSeconds: lease.spec?.leaseDurationSeconds ?? 0,
+        renewTime: lease.spec?.renewTime ? new Date(lease.spec.renewTime) : new Date(0),
+        ...(lease.metadata?.resourceVersion ? { resourceVersion: lease.metadata.resourceVersion } : {}),
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      return this.call(`reading Lease ${namespace}/${name}`, () => Promise.reject(error as Error));
+    }
+  }
+
+  async writeLease(lease: LeaseView, resourceVersion?: string): Promise<boolean> {
+    const body: k8s.V1Lease = {
+      metadata: { name: lease.name, namespace: lease.namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+      spec: {
+        holderIdentity: lease.holder,
+        leaseDurationSeconds: lease.durationSeconds,
+        renewTime: new k8s.V1MicroTime(lease.renewTime.getTime()),
+      },
+    };
+    try {
+      if (resourceVersion) await this.coordination.replaceNamespacedLease({ name: lease.name, namespace: lease.namespace, body });
+      else await this.coordination.createNamespacedLease({ namespace: lease.namespace, body });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409) return false;
+      return this.call(`writing Lease ${lease.namespace}/${lease.name}`, () => Promise.reject(error as Error));
+    }
+  }
+
+  async deleteLease(namespace: string, name: string): Promise<void> {
+    try {
+      await this.coordination.deleteNamespacedLease({ name, namespace });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      await this.call(`deleting Lease ${namespace}/${name}`, () => Promise.reject(error as Error));
+    }
   }
 
   async daemonSetExists(namespace: string, name: string): Promise<boolean> {

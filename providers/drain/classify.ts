@@ -46,14 +46,10 @@ function controllerOf(pod: DrainPod) {
 }
 
 function skipReasonOf(pod: DrainPod, context: DrainContext, options: DrainOptions): SkipReason | undefined {
-  const deletedFor = pod.deletionTimestamp && (context.now.getTime() - pod.deletionTimestamp.getTime()) / 1000;
-  // kubectl compares whole seconds, strictly greater.
-  if (
-    options.skipWaitForDeleteTimeoutSeconds > 0 &&
-    deletedFor !== undefined &&
-    Math.floor(deletedFor) > options.skipWaitForDeleteTimeoutSeconds
-  ) {
-    return "deleted-long-ago";
+  if (pod.deletionTimestamp && options.skipWaitForDeleteTimeoutSeconds > 0) {
+    // kubectl compares whole seconds, strictly greater.
+    const deletedForSeconds = Math.floor((context.now.getTime() - pod.deletionTimestamp.getTime()) / 1000);
+    if (deletedForSeconds > options.skipWaitForDeleteTimeoutSeconds) return "deleted-long-ago";
   }
   const controller = controllerOf(pod);
   if (

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { types as commandTypes } from "@pulumi/command";
-import type { ContainerdInputs, PackagesInputs, Taint } from "./inputs";
+import type { ContainerdInputs, DrainInputs, PackagesInputs, Taint } from "./inputs";
 
 /**
  * How to reach the host: the same shape as @pulumi/command's remote ConnectionArgs, so the objects
@@ -37,4 +37,10 @@ export interface WorkerNodeArgs {
   readonly joinTimeout?: pulumi.Input<number | string>;
   /** Reset the host (kubeadm reset -f) after its Node is removed. @default true */
   readonly reset?: pulumi.Input<boolean>;
+  /**
+   * How the node is drained when removed or replaced; changed in place. Every field and its default
+   * is documented on DrainOptions (timeoutSeconds 600, one node draining at a time, capacity check
+   * and waiting for replacements on, PodDisruptionBudgets always respected unless disableEviction).
+   */
+  readonly drain?: pulumi.Input<DrainInputs>;
 }

@@ -183,6 +183,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         labels: { ...(inputs.labels ?? {}) },
         taints: [...(inputs.taints ?? [])],
         reset: inputs.reset ?? true,
+        drain: { ...(inputs.drain ?? {}) },
         containerd: { ...(inputs.containerd ?? {}) },
         packages: { ...(inputs.packages ?? {}) },
         // Later connections (update, delete) must meet the same host key.

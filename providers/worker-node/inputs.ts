@@ -53,6 +53,8 @@ export interface Taint {
   readonly effect: TaintEffect;
 }
 
+export type DrainInputs = Partial<import("../drain/options").DrainOptions>;
+
 export interface WorkerNodeInputs {
   readonly connection: ConnectionInputs;
   readonly cluster: ClusterInputs;
@@ -66,4 +68,6 @@ export interface WorkerNodeInputs {
   readonly joinTimeout?: number | string;
   /** Reset the host (kubeadm reset) when the node is removed; default true. */
   readonly reset?: boolean;
+  /** How the node is drained when it is removed or replaced. */
+  readonly drain?: DrainInputs;
 }

@@ -1,4 +1,4 @@
-import type { ClusterInputs, ConnectionInputs, ContainerdInputs, PackagesInputs, Taint } from "./inputs";
+import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, PackagesInputs, Taint } from "./inputs";
 
 /**
  * What a WorkerNode records in state. `delete` and `update` receive these, not the inputs, so
@@ -22,6 +22,7 @@ export interface WorkerNodeOutputs {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];
   readonly reset: boolean;
+  readonly drain: DrainInputs;
   readonly containerd: ContainerdInputs;
   readonly packages: PackagesInputs;
   readonly connection: ConnectionInputs;

@@ -49,6 +49,7 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
       labels: { ...(news.labels ?? {}) },
       taints: [...(news.taints ?? [])],
       reset: news.reset ?? true,
+      drain: { ...(news.drain ?? {}) },
       containerd: { ...containerd },
       packages: { ...packages },
       connection: { ...connection, hostKey },

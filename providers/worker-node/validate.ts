@@ -1,4 +1,5 @@
 import { isFingerprint, parseHostKey } from "../host/host-key";
+import { resolveDrainOptions } from "../drain/options";
 import { parseDurationSeconds } from "./duration";
 
 /** A problem with one input property, in the shape Pulumi's `check` returns. */
@@ -229,5 +230,14 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
     return typeof parsed === "string" ? parsed : undefined;
   });
   c.field(news.reset, "reset", isBoolean);
+  if (news.drain !== undefined && news.drain !== unknownValue) {
+    const drain = resolveDrainOptions(news.drain);
+    if (!drain.ok) {
+      for (const failure of drain.failures) {
+        const [property = "drain", ...rest] = failure.split(" ");
+        c.fail(property, rest.join(" "));
+      }
+    }
+  }
   return c.failures;
 }
