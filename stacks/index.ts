@@ -1,7 +1,8 @@
 // The Pulumi program: one WorkerNode per entry of the stack's `nodes` config. Scale out by adding an
 // entry, scale in by removing one; `pulumi preview --diff` shows what each change does.
 import * as pulumi from "@pulumi/pulumi";
-import { WorkerNode, type ContainerdInputs, type PackagesInputs, type Taint } from "../providers";
+import { WorkerNode, type ContainerdInputs, type DrainInputs, type PackagesInputs, type Taint } from "../providers";
+import { unknownValue, validateWorkerNodeInputs } from "../providers/worker-node/validate";
 
 interface NodeEntry {
   /** Pulumi resource name: the stable identity of the entry. */
@@ -33,6 +34,28 @@ const kubernetesVersion = config.get("kubernetesVersion");
 const packages = config.getObject<PackagesInputs>("packages");
 const containerd = config.getObject<ContainerdInputs>("containerd");
 const joinTimeout = config.get("joinTimeout");
+const drain = config.getObject<DrainInputs>("drain");
+
+// Every entry is checked before any resource exists: the engine stops at the first resource whose
+// check fails, and a pull request's preview should list every problem of every entry at once.
+const problems = nodes.flatMap((entry, i) =>
+  validateWorkerNodeInputs({
+    // The key is a secret, checked by each resource's own check; here it only counts as present.
+    connection: { host: entry.host, port: entry.port, user: entry.user, hostKey: entry.hostKey, privateKey: unknownValue },
+    cluster: { apiServerEndpoint },
+    nodeName: entry.nodeName,
+    kubernetesVersion,
+    labels: entry.labels,
+    taints: entry.taints,
+    containerd,
+    packages,
+    joinTimeout,
+    drain,
+  }).map((f) => `nodes[${i}] (${entry.name}): ${f.property} ${f.reason}`),
+);
+if (problems.length > 0) {
+  throw new Error(`the stack config has ${problems.length} problem(s); nothing was changed:\n  - ${problems.join("\n  - ")}`);
+}
 
 const workers = nodes.map(
   (entry) =>
@@ -50,6 +73,7 @@ const workers = nodes.map(
       ...(packages ? { packages } : {}),
       ...(containerd ? { containerd } : {}),
       ...(joinTimeout ? { joinTimeout } : {}),
+      ...(drain ? { drain } : {}),
       labels: entry.labels ?? {},
       taints: entry.taints ?? [],
     }),

@@ -1,0 +1,27 @@
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import { repoRoot } from "../../support/process";
+import { PulumiProject } from "./pulumi-project";
+
+/**
+ * A Pulumi project laid out as a user's: `kubeadm-workers` installed in its node_modules (a link to
+ * this checkout, whose compiled stack program it runs), so the provider loads its implementation
+ * the way it does in production: from the installed package.
+ */
+export async function createStackProject(stack: string): Promise<PulumiProject> {
+  const project = await PulumiProject.create("stack", {
+    "Pulumi.yaml": "name: kubeadm-workers\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+    "package.json": JSON.stringify({ name: "kubeadm-workers-stack", private: true, main: "index.js" }),
+    "index.js": 'module.exports = require("kubeadm-workers/dist/stacks/index.js");\n',
+  });
+  // Replace the node_modules link with a directory of links plus the package itself.
+  const modules = path.join(project.dir, "node_modules");
+  await fs.rm(modules);
+  await fs.mkdir(modules);
+  for (const entry of await fs.readdir(path.join(repoRoot, "node_modules"))) {
+    await fs.symlink(path.join(repoRoot, "node_modules", entry), path.join(modules, entry));
+  }
+  await fs.symlink(repoRoot, path.join(modules, "kubeadm-workers"));
+  await project.pulumiOk(["stack", "init", stack]);
+  return project;
+}
