@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the project's toolchain from the registries this machine reaches (npm, the Go module proxy),
 # into a cache outside the checkout keyed by version. Idempotent: a component whose directory exists
-# is reused as is. Usage: build.sh [component...]   (default: all; components: node pulumi)
+# is reused as is. Usage: build.sh [component...]
+#   (default: all; components: node pulumi etcd kubernetes kwok kubelet-standin)
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
@@ -63,15 +64,15 @@ build_node() {
   "$out/bin/node" --version >/dev/null || { echo "toolchain: $out/bin/node does not run" >&2; return 1; }
 }
 
-# go_build_wrapper MODULE_DIR LOG OUT LDFLAGS TAGS PACKAGE: downloads the wrapper's modules (a failure
-# names the Go module proxy), then builds PACKAGE into OUT.
+# go_build_wrapper MODULE_DIR LOG OUT LDFLAGS TAGS PACKAGE...: downloads the wrapper's modules (a failure
+# names the Go module proxy), then builds the PACKAGEs into OUT in one `go build` (shared compilation).
 go_build_wrapper() {
-  local module_dir="$1" log="$2" out="$3" ldflags="$4" tags="$5" package="$6"
+  local module_dir="$1" log="$2" out="$3" ldflags="$4" tags="$5"; shift 5
   ( cd "$module_dir" && run_logged "$log" \
       "fetching the modules of $module_dir/go.mod from the Go module proxy ($(go env GOPROXY))" \
       go mod download ) || return 1
-  ( cd "$module_dir" && run_logged "$log" "building $package" \
-      go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$out/" "$package" ) || return 1
+  ( cd "$module_dir" && run_logged "$log" "building $*" \
+      go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$out/" "$@" ) || return 1
 }
 
 build_pulumi() {
@@ -94,12 +95,82 @@ build_pulumi() {
   [[ "$printed" == "v$PULUMI_VERSION" ]] || { echo "toolchain: pulumi version printed '$printed', expected v$PULUMI_VERSION" >&2; return 1; }
 }
 
+# expect_output WHAT EXPECTED CMD...: fails unless CMD's output contains EXPECTED (catches a binary
+# that builds but reports the wrong version, e.g. missing -X ldflags).
+expect_output() {
+  local what="$1" expected="$2" printed; shift 2
+  printed=$("$@" 2>&1) || true
+  [[ "$printed" == *"$expected"* ]] || { echo "toolchain: $what printed '$printed', expected '$expected'" >&2; return 1; }
+}
+
+# Without these -X flags every binary reports v0.0.0-master; kubeadm and kubectl read the first,
+# client-go's user agent and `kubectl version --client` the second.
+kubernetes_ldflags() {
+  local ld="-s -w" pkg
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $pkg.gitVersion=v$KUBERNETES_VERSION -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"
+    ld+=" -X $pkg.gitMinor=$(cut -d. -f2 <<<"$KUBERNETES_VERSION") -X $pkg.gitTreeState=clean"
+    ld+=" -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  echo "$ld"
+}
+
+build_kubernetes() {
+  local out="$1" log="$KW_CACHE/logs/kubernetes-$KUBERNETES_VERSION.log" cmd pkgs=()
+  : >"$log"
+  mkdir -p "$out/bin"
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl kubeadm; do
+    pkgs+=("k8s.io/kubernetes/cmd/$cmd")
+  done
+  go_build_wrapper "$REPO_ROOT/lab/toolchain/kubernetes" "$log" "$out/bin" "$(kubernetes_ldflags)" "" "${pkgs[@]}" || return 1
+  expect_output "kubectl version --client" "Client Version: v$KUBERNETES_VERSION" "$out/bin/kubectl" version --client || return 1
+  expect_output "kubeadm version" "v$KUBERNETES_VERSION" "$out/bin/kubeadm" version -o short || return 1
+  expect_output "kube-apiserver --version" "Kubernetes v$KUBERNETES_VERSION" "$out/bin/kube-apiserver" --version
+}
+
+build_etcd() {
+  local out="$1" log="$KW_CACHE/logs/etcd-$ETCD_VERSION.log"
+  : >"$log"
+  mkdir -p "$out/bin"
+  # server/v3 is etcd's main package; `go build` names it after its path ("v3" -> "server"), hence the rename.
+  go_build_wrapper "$REPO_ROOT/lab/toolchain/etcd" "$log" "$out/bin" "-s -w" "" go.etcd.io/etcd/server/v3 || return 1
+  mv "$out/bin/server" "$out/bin/etcd" 2>/dev/null || mv "$out/bin/v3" "$out/bin/etcd"
+  expect_output "etcd --version" "etcd Version: $ETCD_VERSION" "$out/bin/etcd" --version
+}
+
+# kwok v0.8 has no built-in stages; the ones the lab uses are copied from the module (never committed).
+build_kwok() {
+  local out="$1" log="$KW_CACHE/logs/kwok-$KWOK_VERSION.log" src stage
+  : >"$log"
+  mkdir -p "$out/bin" "$out/stages"
+  go_build_wrapper "$REPO_ROOT/lab/toolchain/kwok" "$log" "$out/bin" "-s -w" "" sigs.k8s.io/kwok/cmd/kwok || return 1
+  src=$(cd "$REPO_ROOT/lab/toolchain/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
+  for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
+               pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+    install -m 0644 "$src/$stage.yaml" "$out/stages/" || { echo "toolchain: kwok stage $stage.yaml missing in $src" >&2; return 1; }
+  done
+  expect_output "kwok --version" "$KWOK_VERSION" "$out/bin/kwok" --version
+}
+
+build_kubelet_standin() {
+  local out="$1" log="$KW_CACHE/logs/kubelet-standin.log"
+  : >"$log"
+  mkdir -p "$out/bin"
+  go_build_wrapper "$REPO_ROOT/lab/kubelet-standin" "$log" "$out/bin" "-s -w -X main.version=v$KUBERNETES_VERSION" "" . || return 1
+  mv "$out/bin/kubelet-standin" "$out/bin/kubelet"
+  expect_output "kubelet --version" "Kubernetes v$KUBERNETES_VERSION" "$out/bin/kubelet" --version
+}
+
 components=("$@")
-[[ ${#components[@]} -gt 0 ]] || components=(node pulumi)
+[[ ${#components[@]} -gt 0 ]] || components=(node pulumi etcd kubernetes kwok kubelet-standin)
 for c in "${components[@]}"; do
   case "$c" in
     node)   component node "$NODE_VERSION" "$NODE_DIR" build_node ;;
     pulumi) component pulumi "$PULUMI_VERSION" "$PULUMI_DIR" build_pulumi ;;
-    *) fail "unknown component '$c' (known: node pulumi)" ;;
+    etcd)   component etcd "$ETCD_VERSION" "$ETCD_DIR" build_etcd ;;
+    kubernetes) component kubernetes "$KUBERNETES_VERSION" "$KUBERNETES_DIR" build_kubernetes ;;
+    kwok)   component kwok "$KWOK_VERSION" "$KWOK_DIR" build_kwok ;;
+    kubelet-standin) component kubelet-standin "${KUBELET_STANDIN_DIR##*-}" "$KUBELET_STANDIN_DIR" build_kubelet_standin ;;
+    *) fail "unknown component '$c' (known: node pulumi etcd kubernetes kwok kubelet-standin)" ;;
   esac
 done

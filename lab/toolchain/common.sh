@@ -8,3 +8,10 @@ KW_CACHE="${KW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeadm-workers}"
 KW_TOOLCHAIN="$KW_CACHE/toolchain"
 NODE_DIR="$KW_TOOLCHAIN/node-$NODE_VERSION"
 PULUMI_DIR="$KW_TOOLCHAIN/pulumi-$PULUMI_VERSION"
+KUBERNETES_DIR="$KW_TOOLCHAIN/kubernetes-$KUBERNETES_VERSION"
+ETCD_DIR="$KW_TOOLCHAIN/etcd-$ETCD_VERSION"
+KWOK_DIR="$KW_TOOLCHAIN/kwok-$KWOK_VERSION"
+# The stand-in's source lives in this repository, so its cache key is a digest of that source:
+# editing it builds a new binary, going back to an old revision reuses the old one.
+KUBELET_STANDIN_DIR="$KW_TOOLCHAIN/kubelet-standin-$KUBERNETES_VERSION-$(
+  cd "$REPO_ROOT/lab/kubelet-standin" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"

@@ -3,8 +3,9 @@
 # Prints nothing else on stdout, so the output can always be eval'd; problems go to stderr.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-toolchain_path="$NODE_DIR/bin:$PULUMI_DIR/bin"
-for dir in "$NODE_DIR/bin" "$PULUMI_DIR/bin"; do
+toolchain_dirs=("$NODE_DIR/bin" "$PULUMI_DIR/bin" "$KUBERNETES_DIR/bin")
+toolchain_path=$(IFS=:; echo "${toolchain_dirs[*]}")
+for dir in "${toolchain_dirs[@]}"; do
   [[ -d "$dir" ]] || echo "env: $dir is missing; build it with: bash lab/toolchain/build.sh" >&2
 done
 
@@ -12,7 +13,7 @@ done
 # not the caller's, so they are dropped, as are our own entries and duplicates: evaluating the
 # output twice gives the same PATH.
 inherited_path=$(printf '%s' "$PATH" | tr ':' '\n' \
-  | grep -vxF -e "$NODE_DIR/bin" -e "$PULUMI_DIR/bin" \
+  | grep -vxF "${toolchain_dirs[@]/#/-e}" \
   | grep -vE '/node_modules/\.bin$|/node-gyp-bin$' \
   | awk 'NF && !seen[$0]++' | paste -sd:)
 

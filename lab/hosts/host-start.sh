@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Usage: host-start.sh INDEX COUNT. Starts host INDEX unless it is running: enters its netns and
+# creates new UTS, mount and PID namespaces with unshare, where host-stage.sh becomes PID 1.
+# --kill-child ties the namespace's init to the unshare process and setsid detaches both from our
+# terminal. The init's machine PID lands in HOST_DIR/init.pid (down.sh/status.sh use it).
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+i="$1"; count="$2"; name=$(host_name "$i"); dir=$(host_dir "$i"); ns=$(host_netns "$i")
+
+if pid_alive "$dir/init.pid" "$ns"; then
+  exit 0
+fi
+mkdir -p "$dir"
+rm -f "$dir/init.pid"
+setsid nsenter --net="/run/netns/$ns" \
+  unshare --uts --mount --pid --fork --kill-child --propagation private \
+  bash "$HOSTS_DIR/host-stage.sh" "$i" "$count" </dev/null >>"$dir/console.log" 2>&1 9>&- &
+echo $! >"$dir/unshare.pid"
+for _ in $(seq 1 100); do
+  pid_alive "$dir/init.pid" "$ns" && exit 0
+  kill -0 "$(<"$dir/unshare.pid")" 2>/dev/null || break
+  sleep 0.1
+done
+tail -n 20 "$dir/console.log" >&2
+fail "$name did not start; see $dir/console.log"
