@@ -1,7 +1,7 @@
 // The Pulumi program: one WorkerNode per entry of the stack's `nodes` config. Scale out by adding an
 // entry, scale in by removing one; `pulumi preview --diff` shows what each change does.
 import * as pulumi from "@pulumi/pulumi";
-import { WorkerNode, type ContainerdInputs, type DrainInputs, type PackagesInputs, type Taint } from "../providers";
+import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs, type PackagesInputs, type Taint } from "../providers";
 import { unknownValue, validateWorkerNodeInputs } from "../providers/worker-node/validate";
 
 interface NodeEntry {
@@ -35,6 +35,7 @@ const packages = config.getObject<PackagesInputs>("packages");
 const containerd = config.getObject<ContainerdInputs>("containerd");
 const joinTimeout = config.get("joinTimeout");
 const drain = config.getObject<DrainInputs>("drain");
+const kubeadm = config.getObject<KubeadmInputs>("kubeadm");
 
 // Every entry is checked before any resource exists: the engine stops at the first resource whose
 // check fails, and a pull request's preview should list every problem of every entry at once.
@@ -51,6 +52,7 @@ const problems = nodes.flatMap((entry, i) =>
     packages,
     joinTimeout,
     drain,
+    kubeadm,
   }).map((f) => `nodes[${i}] (${entry.name}): ${f.property} ${f.reason}`),
 );
 if (problems.length > 0) {
@@ -74,6 +76,7 @@ const workers = nodes.map(
       ...(containerd ? { containerd } : {}),
       ...(joinTimeout ? { joinTimeout } : {}),
       ...(drain ? { drain } : {}),
+      ...(kubeadm ? { kubeadm } : {}),
       labels: entry.labels ?? {},
       taints: entry.taints ?? [],
     }),

@@ -29,7 +29,13 @@ rm -rf dist
 npx tsc -p tsconfig.json
 npx eslint .
 
-# 5. Every tier, in order; the lab-backed tiers run serially because they share one lab.
+# 5. The lab the integration and e2e tiers run against; taken down again however the tests end,
+#    so the machine is left as it was found (KW_KEEP_LAB=1 keeps it for debugging).
+lab_down() { [[ "${KW_KEEP_LAB:-}" == 1 ]] || bash lab/lab.sh down >/dev/null 2>&1 || echo "test: lab down reported a problem" >&2; }
+trap lab_down EXIT
+bash lab/lab.sh up
+
+# 6. Every tier, in order; the lab-backed tiers run serially because they share one lab.
 results=$(mktemp -d)
 status=0
 run_tier() {

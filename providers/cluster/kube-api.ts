@@ -434,9 +434,9 @@ class Cluster implements ClusterApi {
     );
     const text = configMap.data?.kubeconfig;
     if (!text) throw new KubernetesApiError(`Kubernetes API ${this.server}: ConfigMap kube-public/cluster-info has no kubeconfig: is this a kubeadm cluster?`, undefined);
-    const published = new k8s.KubeConfig();
-    published.loadFromString(text);
-    const ca = published.clusters[0]?.caData;
+    // kubeadm names the one cluster of this kubeconfig "", which KubeConfig.loadFromString refuses;
+    // the field is all that is needed.
+    const ca = /certificate-authority-data:\s*"?([A-Za-z0-9+/=]+)"?/.exec(text)?.[1];
     if (!ca) throw new KubernetesApiError(`Kubernetes API ${this.server}: kube-public/cluster-info holds no certificate-authority-data`, undefined);
     return Buffer.from(ca, "base64").toString("utf8");
   }

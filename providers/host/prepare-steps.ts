@@ -18,6 +18,11 @@ export interface PreparePlan {
 }
 
 const kernelModules = ["overlay", "br_netfilter"];
+/** A test that passes when the module's feature is present, loaded or built in. */
+const moduleProvides: Record<string, string> = {
+  overlay: "grep -qw overlay /proc/filesystems",
+  br_netfilter: "test -e /proc/sys/net/bridge/bridge-nf-call-iptables",
+};
 const sysctls: Record<string, string> = {
   "net.bridge.bridge-nf-call-iptables": "1",
   "net.bridge.bridge-nf-call-ip6tables": "1",
@@ -92,9 +97,13 @@ export function prepareSteps(plan: PreparePlan): HostStep[] {
   return [
     {
       name: "kernel modules",
-      // /sys/module lists built-in modules too, which lsmod does not.
-      check: [fileHasContent("/etc/modules-load.d/kubeadm-workers.conf", moduleConf), ...kernelModules.map((m) => `test -d /sys/module/${m}`)].join(" && "),
-      apply: [writeFileIfChanged("/etc/modules-load.d/kubeadm-workers.conf", moduleConf), ...kernelModules.map((m) => `test -d /sys/module/${m} || modprobe ${m}`)].join("\n"),
+      // Checked by what each module provides, not by lsmod or /sys/module: a module built into the
+      // kernel appears in neither, and that is what kubeadm's own preflight looks at too.
+      check: [fileHasContent("/etc/modules-load.d/kubeadm-workers.conf", moduleConf), ...Object.values(moduleProvides)].join(" && "),
+      apply: [
+        writeFileIfChanged("/etc/modules-load.d/kubeadm-workers.conf", moduleConf),
+        ...Object.entries(moduleProvides).map(([m, test]) => `${test} || modprobe ${m}`),
+      ].join("\n"),
     },
     {
       name: "sysctl",

@@ -33,7 +33,7 @@ export interface RemoteShell {
 export class SshError extends Error {
   constructor(
     message: string,
-    readonly code: "HOST_KEY_MISMATCH" | "CONNECT_FAILED" | "AUTH_FAILED" | "COMMAND_TIMEOUT" | "CONNECTION_LOST",
+    readonly code: "HOST_KEY_MISMATCH" | "CONNECT_FAILED" | "AUTH_FAILED" | "INVALID_KEY" | "COMMAND_TIMEOUT" | "CONNECTION_LOST",
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -108,6 +108,13 @@ async function dial(endpoint: SshEndpointInputs, via: string, sock?: Config["soc
         );
       }
       const message = (error as Error).message ?? String(error);
+      if (/Cannot parse privateKey|Encrypted private (OpenSSH )?key detected|passphrase/i.test(message)) {
+        throw new SshError(
+          `the private key for ${addressOf(endpoint)}${via} cannot be used: ${message}. Pass an OpenSSH or PEM private key's text, and privateKeyPassword when it is encrypted.`,
+          "INVALID_KEY",
+          { cause: error },
+        );
+      }
       if (/authentication methods failed|All configured authentication methods failed/i.test(message)) {
         throw new SshError(
           `SSH login to ${endpoint.user ?? "root"}@${addressOf(endpoint)}${via} was refused: the key or password is not accepted for that user; check connection.user and its credentials`,

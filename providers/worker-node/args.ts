@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { types as commandTypes } from "@pulumi/command";
-import type { ContainerdInputs, DrainInputs, PackagesInputs, Taint } from "./inputs";
+import type { ContainerdInputs, DrainInputs, KubeadmInputs, PackagesInputs, Taint } from "./inputs";
 
 /**
  * How to reach the host: the same shape as @pulumi/command's remote ConnectionArgs, so the objects
@@ -35,6 +35,8 @@ export interface WorkerNodeArgs {
   readonly taints?: pulumi.Input<pulumi.Input<Taint>[]>;
   /** How long the join may take until the Node is Ready: seconds or "10m". @default "10m" */
   readonly joinTimeout?: pulumi.Input<number | string>;
+  /** kubeadm join settings, e.g. preflight checks to skip by name. Used at join only. */
+  readonly kubeadm?: pulumi.Input<KubeadmInputs>;
   /** Reset the host (kubeadm reset -f) after its Node is removed. @default true */
   readonly reset?: pulumi.Input<boolean>;
   /**

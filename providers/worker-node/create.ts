@@ -153,7 +153,16 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
       joinStarted = true;
       await kubeadmJoin(
         shell,
-        renderJoinConfiguration({ apiServerEndpoint, token: tokenText, caCertHashes: [caHash], nodeName, criSocket, taints: inputs.taints ?? [], timeoutSeconds: joinTimeout }),
+        renderJoinConfiguration({
+          apiServerEndpoint,
+          token: tokenText,
+          caCertHashes: [caHash],
+          nodeName,
+          criSocket,
+          taints: inputs.taints ?? [],
+          timeoutSeconds: joinTimeout,
+          ignorePreflightErrors: inputs.kubeadm?.ignorePreflightErrors ?? [],
+        }),
         joinTimeout,
       );
       registeredByUs = true;

@@ -53,6 +53,11 @@ export interface Taint {
   readonly effect: TaintEffect;
 }
 
+export interface KubeadmInputs {
+  /** kubeadm preflight checks to skip by name, e.g. ["SystemVerification"] on cgroup v1 hosts. */
+  readonly ignorePreflightErrors?: string[];
+}
+
 export type DrainInputs = Partial<import("../drain/options").DrainOptions>;
 
 export interface WorkerNodeInputs {
@@ -68,6 +73,8 @@ export interface WorkerNodeInputs {
   readonly joinTimeout?: number | string;
   /** Reset the host (kubeadm reset) when the node is removed; default true. */
   readonly reset?: boolean;
+  /** kubeadm join settings. */
+  readonly kubeadm?: KubeadmInputs;
   /** How the node is drained when it is removed or replaced. */
   readonly drain?: DrainInputs;
 }

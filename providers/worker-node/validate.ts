@@ -230,6 +230,15 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
     return typeof parsed === "string" ? parsed : undefined;
   });
   c.field(news.reset, "reset", isBoolean);
+  const kubeadm = news.kubeadm as Record<string, unknown> | undefined;
+  if (kubeadm && (kubeadm as unknown) !== unknownValue) {
+    c.field(kubeadm.ignorePreflightErrors, "kubeadm.ignorePreflightErrors", (v) => {
+      if (!Array.isArray(v) || !v.every((e) => typeof e === "string" && /^[A-Za-z0-9-]+$/.test(e))) {
+        return 'must be a list of kubeadm preflight check names, e.g. ["SystemVerification"]';
+      }
+      return v.some((e) => (e as string).toLowerCase() === "all") ? 'must name the checks to skip: "all" would hide real problems' : undefined;
+    });
+  }
   if (news.drain !== undefined && news.drain !== unknownValue) {
     const drain = resolveDrainOptions(news.drain);
     if (!drain.ok) {

@@ -42,6 +42,7 @@ describe("validateWorkerNodeInputs", () => {
     { description: "a v-prefixed version", change: (i) => (i.kubernetesVersion = "v1.36.3") },
     { description: "an IPv6 API endpoint", change: (i) => (i.cluster.apiServerEndpoint = "[fd00::1]:6443") },
     { description: "a bastion with its own key", change: (i) => (i.connection.proxy = { host: "bastion.example.com", user: "jump", privateKey, hostKey }) },
+    { description: "a named preflight check to skip", change: (i) => (i.kubeadm = { ignorePreflightErrors: ["SystemVerification"] }) },
     { description: "drain options", change: (i) => (i.drain = { timeoutSeconds: 120, deleteEmptyDirData: true, maxConcurrentDrains: 2 }) },
     { description: "a signed package repository", change: (i) => (i.packages = { aptRepository: "http://10.213.0.1:8080/", aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n" }) },
   ])("accepts $description", ({ change }) => {
@@ -73,6 +74,7 @@ describe("validateWorkerNodeInputs", () => {
     { description: "reset as a string", path: "reset", value: "yes", property: "reset", reason: /true or false/ },
     { description: "a mirror without scheme", path: "containerd", value: { registryMirrors: { "docker.io": ["mirror:5000"] } }, property: 'containerd.registryMirrors["docker.io"]', reason: /http:\/\/ or https:\/\// },
     { description: "a negative drain timeout", path: "drain", value: { timeoutSeconds: -1 }, property: "drain.timeoutSeconds", reason: /must be a positive integer, got -1/ },
+    { description: 'skipping "all" preflight checks', path: "kubeadm", value: { ignorePreflightErrors: ["all"] }, property: "kubeadm.ignorePreflightErrors", reason: /"all" would hide real problems/ },
     { description: "a repository without its key", path: "packages", value: { aptRepository: "http://10.213.0.1:8080/" }, property: "packages.aptKey", reason: /unsigned repository/ },
   ])("refuses $description, naming $property", ({ path, value, property, reason }) => {
     const failures = validateWorkerNodeInputs(withChange(path, value));

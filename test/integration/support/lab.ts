@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { connectCluster, type ClusterApi } from "../../../providers/cluster/kube-api";
+import { repoRoot, runOk, type CommandResult } from "../../support/process";
+
+export const labDir = process.env.LAB_DIR ?? path.join(repoRoot, ".lab");
+export const kubeconfigPath = path.join(labDir, "kubeconfig");
+
+export interface LabHost {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  readonly hostKey: string;
+}
+
+/** Fails with the command that fixes it when the lab is not up: no tier is skipped silently. */
+export function requireLab(): void {
+  if (!fs.existsSync(kubeconfigPath)) {
+    throw new Error(`the lab is not up (${kubeconfigPath} is missing): run "npm run lab -- up"`);
+  }
+}
+
+export function labHosts(): LabHost[] {
+  return JSON.parse(fs.readFileSync(path.join(labDir, "hosts.json"), "utf8")) as LabHost[];
+}
+
+export function labPrivateKey(): string {
+  return fs.readFileSync(path.join(labDir, "ssh", "id_ed25519"), "utf8");
+}
+
+export function labCluster(): ClusterApi {
+  return connectCluster(fs.readFileSync(kubeconfigPath, "utf8"));
+}
+
+/** kubectl as a user types it, against the lab. */
+export function kubectl(args: readonly string[], input?: string): Promise<CommandResult> {
+  return runOk("kubectl", ["--kubeconfig", kubeconfigPath, ...args], { ...(input !== undefined ? { input } : {}) });
+}
+
+export async function kubectlJson<T>(args: readonly string[]): Promise<T> {
+  return JSON.parse((await kubectl([...args, "-o", "json"])).stdout) as T;
+}
+
+/** Applies objects given as JS values (JSON is YAML). */
+export async function apply(...objects: unknown[]): Promise<void> {
+  await kubectl(["apply", "-f", "-"], objects.map((o) => JSON.stringify(o)).join("\n---\n"));
+}
+
+/** A short random suffix so tests never share names. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString("hex")}`;
+}
+
+/** Polls until `probe` returns a value other than undefined, or fails naming what it waited for. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

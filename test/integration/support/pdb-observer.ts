@@ -1,0 +1,40 @@
+import { kubectlJson } from "./lab";
+
+interface PdbList {
+  items: { metadata: { name: string }; status?: { currentHealthy?: number; desiredHealthy?: number; observedGeneration?: number } }[];
+}
+
+/**
+ * Watches every PDB of a namespace while a drain runs (polling, several times a second) and records
+ * each moment a budget was broken: currentHealthy below desiredHealthy.
+ */
+export class PdbObserver {
+  readonly violations: string[] = [];
+  samples = 0;
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly namespace: string) {
+    this.loop = this.observe();
+  }
+
+  private async observe(): Promise<void> {
+    while (this.running) {
+      const list = await kubectlJson<PdbList>(["get", "pdb", "-n", this.namespace]);
+      for (const item of list.items) {
+        const current = item.status?.currentHealthy ?? 0;
+        const desired = item.status?.desiredHealthy ?? 0;
+        if (item.status?.observedGeneration !== undefined && current < desired) {
+          this.violations.push(`${new Date().toISOString()} PDB ${this.namespace}/${item.metadata.name}: ${current} healthy < ${desired} desired`);
+        }
+      }
+      this.samples++;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+}

@@ -1,0 +1,84 @@
+// Workloads for drain tests, pinned to one test's nodes by the kw-test label.
+
+const container = (cpu = "10m") => ({ name: "app", image: "registry.k8s.io/pause:3.10", resources: { requests: { cpu, memory: "16Mi" } } });
+const placement = (testLabel: string) => ({
+  nodeSelector: { "kw-test": testLabel },
+  // Graceful deletion is instant with kwok; keep pods from lingering when a test cleans up.
+  terminationGracePeriodSeconds: 1,
+});
+
+export function deployment(namespace: string, name: string, testLabel: string, replicas: number, options: { cpu?: string; emptyDir?: boolean } = {}) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          ...placement(testLabel),
+          containers: [container(options.cpu)],
+          ...(options.emptyDir ? { volumes: [{ name: "scratch", emptyDir: {} }] } : {}),
+        },
+      },
+    },
+  };
+}
+
+export function statefulSet(namespace: string, name: string, testLabel: string, replicas: number) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name, namespace },
+    spec: {
+      replicas,
+      serviceName: name,
+      podManagementPolicy: "Parallel",
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { ...placement(testLabel), containers: [container()] } },
+    },
+  };
+}
+
+export function daemonSet(namespace: string, name: string, testLabel: string) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name, namespace },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { ...placement(testLabel), tolerations: [{ operator: "Exists" }], containers: [container()] },
+      },
+    },
+  };
+}
+
+export function nakedPod(namespace: string, name: string, node: string) {
+  return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace }, spec: { nodeName: node, terminationGracePeriodSeconds: 1, containers: [container()] } };
+}
+
+export function job(namespace: string, name: string, testLabel: string) {
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name, namespace },
+    spec: { template: { spec: { ...placement(testLabel), restartPolicy: "Never", containers: [container()] } } },
+  };
+}
+
+export function pdb(namespace: string, name: string, app: string, budget: { maxUnavailable?: number; minAvailable?: number }) {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name, namespace },
+    spec: { ...budget, selector: { matchLabels: { app } } },
+  };
+}
+
+export function namespace(name: string) {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name } };
+}
