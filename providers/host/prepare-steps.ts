@@ -151,12 +151,21 @@ export function prepareSteps(plan: PreparePlan): HostStep[] {
       ].join(" && "),
       apply: [
         "set -e",
+        // A host may already list this repository (pkgs.k8s.io's install guide writes kubernetes.list);
+        // apt refuses one repository with two Signed-By keys, so an existing entry is used as it is.
+        `existing=$(grep -rlsF -- ${shellQuote(source.url)} /etc/apt/sources.list /etc/apt/sources.list.d/ | grep -vxF ${sourceFile} | head -n1 || true)`,
+        'if [ -n "$existing" ]; then',
+        `  rm -f ${sourceFile}; source_file=$existing; echo "using the existing apt source $existing for ${source.url}"`,
+        "else",
         plan.packages.aptKey
           ? writeFileIfChanged(keyring, plan.packages.aptKey)
           : `test -s ${keyring} || { mkdir -p /etc/apt/keyrings && curl -fsSL ${shellQuote(`${source.url}Release.key`)} -o ${keyring}; }`,
         writeFileIfChanged(sourceFile, sourceLine),
-        // Only our source is refreshed: faster, and another broken source on the host cannot fail us.
-        `${apt} update -q -o Dir::Etc::sourcelist=${sourceFile} -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0`,
+        `  source_file=${sourceFile}`,
+        "fi",
+        // Only that source is refreshed: faster, and another broken source on the host cannot fail us.
+        'case "$source_file" in *.sources) parts="-o Dir::Etc::sourceparts=$(dirname "$source_file") -o Dir::Etc::sourcelist=/dev/null";; *) parts="-o Dir::Etc::sourcelist=$source_file -o Dir::Etc::sourceparts=-";; esac',
+        `${apt} update -q $parts -o APT::Get::List-Cleanup=0`,
         `${apt} install -y -q --allow-change-held-packages ${k8sPackages.map((p) => `${p}=${plan.kubernetesVersion}-*`).join(" ")}`,
         `apt-mark hold ${k8sPackages.join(" ")}`,
       ].join("\n"),

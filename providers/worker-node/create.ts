@@ -143,6 +143,12 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     if (existing && facts.kubelet_conf === "yes") {
       log("already joined: kubelet.conf present and the Node is this host's");
     } else {
+      if (facts.kubelet_conf === "yes") {
+        // Joined to this cluster before (preflight checked the server) but its Node is gone: what
+        // is left on the host is stale and would make kubeadm join refuse.
+        log("stale join state of this cluster on the host and no Node for it: resetting before joining");
+        await resetHost(shell);
+      }
       const secret = bootstrapTokenSecret(token, {
         expires: new Date(effects.now().getTime() + bootstrapTokenTtlSeconds * 1000),
         description: `kubeadm-workers join of ${nodeName}`,

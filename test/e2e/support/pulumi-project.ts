@@ -49,6 +49,11 @@ export class PulumiProject {
     });
   }
 
+  /** Runs `pulumi ARGS` with `input` on stdin (how secrets are set), rejecting on a non-zero exit. */
+  pulumiStdin(args: readonly string[], input: string): Promise<CommandResult> {
+    return runOk("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd: this.dir, env: this.env, input });
+  }
+
   async remove(): Promise<void> {
     await fs.rm(this.dir, { recursive: true, force: true });
   }

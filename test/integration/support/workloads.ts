@@ -7,7 +7,16 @@ const placement = (testLabel: string) => ({
   terminationGracePeriodSeconds: 1,
 });
 
-export function deployment(namespace: string, name: string, testLabel: string, replicas: number, options: { cpu?: string; emptyDir?: boolean } = {}) {
+export interface DeploymentOptions {
+  cpu?: string;
+  emptyDir?: boolean;
+  /** Nodes to run on, instead of the kw-test label. */
+  nodeSelector?: Record<string, string>;
+  /** At most one replica more on any node than on another (a hard topology spread). */
+  spread?: boolean;
+}
+
+export function deployment(namespace: string, name: string, testLabel: string, replicas: number, options: DeploymentOptions = {}) {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -19,6 +28,10 @@ export function deployment(namespace: string, name: string, testLabel: string, r
         metadata: { labels: { app: name } },
         spec: {
           ...placement(testLabel),
+          ...(options.nodeSelector ? { nodeSelector: options.nodeSelector } : {}),
+          ...(options.spread
+            ? { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: name } } }] }
+            : {}),
           containers: [container(options.cpu)],
           ...(options.emptyDir ? { volumes: [{ name: "scratch", emptyDir: {} }] } : {}),
         },
