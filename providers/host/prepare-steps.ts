@@ -132,6 +132,8 @@ export function prepareSteps(plan: PreparePlan): HostStep[] {
       ].join(" && "),
       apply: [
         "set -e",
+        // An install cut short (a lost connection) leaves dpkg half done; finish it before anything else.
+        "dpkg --configure -a",
         `dpkg-query -W -f='\${Status}' containerd 2>/dev/null | grep -q 'install ok installed' || { ${apt} update -q && ${apt} install -y -q containerd; }`,
         "before=$(cat /etc/containerd/config.toml /etc/containerd/certs.d/*/hosts.toml 2>/dev/null | sha256sum)",
         writeFileIfChanged("/etc/containerd/config.toml", config),
@@ -166,6 +168,7 @@ export function prepareSteps(plan: PreparePlan): HostStep[] {
         // Only that source is refreshed: faster, and another broken source on the host cannot fail us.
         'case "$source_file" in *.sources) parts="-o Dir::Etc::sourceparts=$(dirname "$source_file") -o Dir::Etc::sourcelist=/dev/null";; *) parts="-o Dir::Etc::sourcelist=$source_file -o Dir::Etc::sourceparts=-";; esac',
         `${apt} update -q $parts -o APT::Get::List-Cleanup=0`,
+        "dpkg --configure -a",
         `${apt} install -y -q --allow-change-held-packages ${k8sPackages.map((p) => `${p}=${plan.kubernetesVersion}-*`).join(" ")}`,
         `apt-mark hold ${k8sPackages.join(" ")}`,
       ].join("\n"),

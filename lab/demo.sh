@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# npm run demo [-- --keep]: the product on the lab with the real pulumi CLI, as a user runs it.
+#   1. brings the lab up (control plane + 3 SSH hosts);
+#   2. the stack "lab" (stacks/Pulumi.lab.yaml, gitignored) gets the three hosts as `nodes`;
+#   3. pulumi preview --diff, then pulumi up: three workers join in parallel;
+#   4. a Deployment with a PodDisruptionBudget runs on them;
+#   5. one entry is removed: preview shows the delete, up drains it (PDB respected) and removes it;
+#   6. pulumi destroy and the stack is removed, unless --keep.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keep=false; [[ "${1:-}" == "--keep" ]] && keep=true
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "toolchain and dependencies"
+bash lab/toolchain/build.sh node
+eval "$(bash lab/toolchain/env.sh)"
+[[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error
+npx tsc -p tsconfig.json
+
+step "lab up"
+bash lab/lab.sh up
+kubectl="kubectl --kubeconfig .lab/kubeconfig"
+
+step "stack lab: three nodes from .lab/hosts.json"
+pulumi stack select lab --create --non-interactive >/dev/null
+nodes_json() { # nodes_json N: the first N lab hosts as stack `nodes`
+  node -e '
+    const hosts = JSON.parse(require("fs").readFileSync(".lab/hosts.json", "utf8")).slice(0, Number(process.argv[1]));
+    const nodes = hosts.map((h) => ({ name: h.name, host: h.address, hostKey: h.hostKey, labels: { tier: "web" } }));
+    const set = (k, v) => [`kubeadm-workers:${k}`, { value: JSON.stringify(v), objectValue: v, secret: false }];
+    process.stdout.write(JSON.stringify(Object.fromEntries([set("nodes", nodes)])));' "$1"
+}
+pulumi config set-all --json "$(node -e '
+  const fs = require("fs");
+  const plain = (v) => (typeof v === "object" ? { value: JSON.stringify(v), objectValue: v, secret: false } : { value: String(v), secret: false });
+  const config = {
+    apiServerEndpoint: "10.213.0.1:6443",
+    packages: { aptRepository: "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/", aptDistribution: "/", aptKey: fs.readFileSync(".lab/apt/repo/kw-lab.asc", "utf8") },
+    kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
+    drain: { timeoutSeconds: 120 },
+  };
+  process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => ["kubeadm-workers:" + k, plain(v)]))));')"
+pulumi config set --secret sshPrivateKey <.lab/ssh/id_ed25519
+pulumi config set --secret kubeconfig <.lab/kubeconfig
+pulumi config set-all --json "$(nodes_json 3)"
+
+step "pulumi preview --diff (what the pull request shows)"
+pulumi preview --diff --non-interactive
+
+step "pulumi up: scale out to three workers"
+pulumi up --yes --skip-preview --non-interactive
+$kubectl get nodes -o wide
+
+step "a workload with a PodDisruptionBudget on the workers"
+$kubectl create namespace demo --dry-run=client -o yaml | $kubectl apply -f -
+$kubectl -n demo create deployment web --image=registry.k8s.io/pause:3.10 --replicas=6 --dry-run=client -o yaml | $kubectl apply -f -
+$kubectl -n demo create poddisruptionbudget web --selector=app=web --max-unavailable=1 --dry-run=client -o yaml | $kubectl apply -f -
+$kubectl -n demo rollout status deployment/web --timeout=120s
+$kubectl -n demo get pods -o wide
+
+step "remove $(node -e 'console.log(JSON.parse(require("fs").readFileSync(".lab/hosts.json","utf8"))[2].name)') from config: preview, then up (drain, remove, reset)"
+pulumi config set-all --json "$(nodes_json 2)"
+pulumi preview --diff --non-interactive
+pulumi up --yes --skip-preview --non-interactive
+$kubectl get nodes
+$kubectl -n demo get pods -o wide
+
+if $keep; then
+  step "kept: the stack lab and the lab stay up (pulumi destroy; npm run lab -- down)"
+  exit 0
+fi
+step "clean up: destroy the stack, take the lab down"
+$kubectl delete namespace demo --wait=true --timeout=60s
+pulumi destroy --yes --skip-preview --non-interactive
+pulumi stack rm lab --yes --non-interactive
+bash lab/lab.sh down
