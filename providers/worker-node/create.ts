@@ -2,6 +2,7 @@ import { bootstrapTokenSecret, bootstrapTokenSecretName, formatBootstrapToken, n
 import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
 import { renderJoinConfiguration } from "../cluster/join-config";
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
+import { drainBlockersAnnotation, drainPhaseAnnotation } from "../drain/annotations";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { kubeadmJoin, resetHost } from "../host/join";
 import { evaluatePreflight, parseFacts, preflightScript, type HostFacts } from "../host/preflight";
@@ -24,6 +25,7 @@ export interface WorkerNodeEffects {
 }
 
 export const defaultJoinTimeoutSeconds = 600;
+const drainAnnotationsCleared = { [drainPhaseAnnotation]: null, [drainBlockersAnnotation]: null };
 export const bootstrapTokenTtlSeconds = 15 * 60;
 const criSocket = "unix:///run/containerd/containerd.sock";
 
@@ -176,8 +178,19 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
 
     let node = await waitForReadyNode(cluster, nodeName, joinTimeout, effects, log);
     const patch = planNodeMetadata(node, inputs.labels ?? {}, inputs.taints ?? []);
-    const withMachineId = { ...patch, annotations: { ...(patch?.annotations ?? {}), [annotations.machineId]: facts.machine_id ?? "" } };
-    node = await cluster.patchNode(nodeName, withMachineId);
+    // A node we cordoned for a drain that never finished is a worker again; a cordon someone else
+    // set (no drain phase of ours on it) is theirs to lift.
+    const leftCordonedByUs = node.unschedulable && node.annotations[drainPhaseAnnotation] !== undefined;
+    if (leftCordonedByUs) log("uncordoned: it was left cordoned by an unfinished drain");
+    node = await cluster.patchNode(nodeName, {
+      ...patch,
+      ...(leftCordonedByUs ? { unschedulable: false } : {}),
+      annotations: {
+        ...(patch?.annotations ?? {}),
+        ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainAnnotationsCleared : {}),
+        [annotations.machineId]: facts.machine_id ?? "",
+      },
+    });
     log(`Ready (kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion})`);
 
     return {

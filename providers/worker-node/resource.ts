@@ -55,7 +55,10 @@ export class WorkerNode extends pulumi.dynamic.Resource {
         ...args,
         connection: withSecretCredentials(args.connection),
         cluster: { ...cluster, ...(cluster.kubeconfig === undefined ? {} : { kubeconfig: pulumi.secret(cluster.kubeconfig) }) },
-        // Outputs only: declared so they exist on the resource.
+        // Optional inputs that are also outputs, and outputs only: a property exists on the resource
+        // only when its key is in the props.
+        nodeName: args.nodeName,
+        kubernetesVersion: args.kubernetesVersion,
         host: undefined,
         hostKey: undefined,
         hostKeyFingerprint: undefined,

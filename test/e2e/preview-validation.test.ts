@@ -1,5 +1,7 @@
 import * as fs from "node:fs/promises";
+import * as os from "node:os";
 import * as path from "node:path";
+import { run, runOk } from "../support/process";
 import { PulumiProject } from "./support/pulumi-project";
 import { createStackProject } from "./support/stack-project";
 
@@ -67,4 +69,21 @@ describe("the resource's own check (for programs that build WorkerNodes directly
     expect(stdout + stderr).toMatch(/WorkerNode resource 'web-1': property connection\.privateKey value .* has a problem: must be a PEM or OpenSSH private key/);
     expect(stdout + stderr).not.toContain("not a private key");
   }, 300_000);
+});
+
+describe("the repository's own Pulumi project", () => {
+  test("runs the stack program of stacks/ (not the package entry point)", async () => {
+    const backend = await fs.mkdtemp(path.join(os.tmpdir(), "kw-root-"));
+    const { NODE_OPTIONS: _jestOnly, ...inherited } = process.env;
+    const env = { ...inherited, PULUMI_BACKEND_URL: `file://${backend}` };
+    try {
+      await runOk("pulumi", ["stack", "init", "root-check", "--non-interactive"], { env });
+      const { code, stdout } = await run("pulumi", ["preview", "--non-interactive", "--color", "never"], { env });
+      expect(code).not.toBe(0);
+      expect(stdout).toContain("Missing required configuration variable 'kubeadm-workers:nodes'");
+    } finally {
+      await run("pulumi", ["stack", "rm", "root-check", "--yes", "--force", "--non-interactive"], { env });
+      await fs.rm(backend, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

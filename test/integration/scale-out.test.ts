@@ -112,4 +112,30 @@ describe("scale out on lab hosts", () => {
     await setup.close();
     await deleteWorkerNode(outs, effects);
   });
+
+  test("create adopts a joined node of this host: lifts a cordon left by an unfinished drain, keeps an operator's", async () => {
+    const host = labHosts()[2];
+    const lines: string[] = [];
+    const log = { ...effects, log: (l: string) => lines.push(l) };
+    const { outs } = await createWorkerNode(inputsFor(2), log);
+    try {
+      // GIVEN the node left cordoned by a drain that timed out (and then dropped from state)
+      await kubectl(["patch", "node", host.name, "--type=merge", "-p", JSON.stringify({ spec: { unschedulable: true }, metadata: { annotations: { "kubeadm-workers.io/drain-phase": "timed-out" } } })]);
+      // WHEN create runs for the host again THEN it resumes without joining, and uncordons
+      lines.length = 0;
+      await createWorkerNode(inputsFor(2), log);
+      expect(lines).toContain(`${host.name}: already joined: kubelet.conf present and the Node is this host's`);
+      expect(lines).toContain(`${host.name}: uncordoned: it was left cordoned by an unfinished drain`);
+      const node = JSON.parse((await kubectl(["get", "node", host.name, "-o", "json"])).stdout) as { spec: { unschedulable?: boolean }; metadata: { annotations: Record<string, string> } };
+      expect(node.spec.unschedulable ?? false).toBe(false);
+      expect(node.metadata.annotations["kubeadm-workers.io/drain-phase"]).toBeUndefined();
+
+      // GIVEN an operator's cordon (no drain of ours) WHEN create runs again THEN the cordon stays
+      await kubectl(["cordon", host.name]);
+      await createWorkerNode(inputsFor(2), log);
+      expect(JSON.parse((await kubectl(["get", "node", host.name, "-o", "json"])).stdout).spec.unschedulable).toBe(true);
+    } finally {
+      await deleteWorkerNode(outs, effects);
+    }
+  });
 });
