@@ -11,6 +11,7 @@ import { createKwokNode, deleteNodes, podsByNode, setUnschedulable } from "../te
 import { apply, kubeconfigPath, kubectl, labCluster, requireLab, uniqueName, waitFor } from "../test/integration/support/lab";
 import { deployment, namespace, pdb } from "../test/integration/support/workloads";
 import { runOk } from "../test/support/process";
+import { median } from "./stats";
 
 const deployments = 10;
 const replicas = 10;
@@ -66,12 +67,6 @@ async function timeKubectl(scene: Scene): Promise<number> {
   const started = performance.now();
   await runOk("kubectl", ["--kubeconfig", kubeconfigPath, "drain", scene.victim, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=600s"], { timeoutMs: 700_000 });
   return performance.now() - started;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid]) : ((sorted[mid - 1]) + (sorted[mid])) / 2;
 }
 
 async function main(): Promise<void> {

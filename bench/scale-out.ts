@@ -7,12 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { createLabStack, entryFor, setConfig } from "../test/e2e/support/lab-stack";
 import { labHosts, requireLab } from "../test/integration/support/lab";
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid]) : ((sorted[mid - 1]) + (sorted[mid])) / 2;
-}
+import { median } from "./stats";
 
 async function main(): Promise<void> {
   requireLab();

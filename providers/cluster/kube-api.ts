@@ -289,20 +289,17 @@ class Cluster implements ClusterApi {
   }
 
   async readPdb(namespace: string, name: string): Promise<PdbStatus | undefined> {
-    try {
-      const pdb = await this.policy.readNamespacedPodDisruptionBudget({ name, namespace });
-      return {
+    const pdb = await this.unlessAbsent(`reading PodDisruptionBudget ${namespace}/${name}`, () => this.policy.readNamespacedPodDisruptionBudget({ name, namespace }), undefined);
+    return (
+      pdb && {
         namespace,
         name,
         disruptionsAllowed: pdb.status?.disruptionsAllowed ?? 0,
         currentHealthy: pdb.status?.currentHealthy ?? 0,
         desiredHealthy: pdb.status?.desiredHealthy ?? 0,
         expectedPods: pdb.status?.expectedPods ?? 0,
-      };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      return this.call(`reading PodDisruptionBudget ${namespace}/${name}`, () => Promise.reject(error as Error));
-    }
+      }
+    );
   }
 
   async waitForPdbToAllow(namespace: string, name: string, maxWaitMs: number): Promise<void> {
@@ -338,37 +335,26 @@ class Cluster implements ClusterApi {
   }
 
   async ownerReadiness(namespace: string, kind: string, name: string): Promise<{ ready: number; desired: number } | undefined> {
-    try {
-      if (kind === "ReplicaSet") {
-        const rs = await this.apps.readNamespacedReplicaSet({ name, namespace });
-        return { ready: rs.status?.readyReplicas ?? 0, desired: rs.spec?.replicas ?? 1 };
-      }
-      if (kind === "StatefulSet") {
-        const sts = await this.apps.readNamespacedStatefulSet({ name, namespace });
-        return { ready: sts.status?.readyReplicas ?? 0, desired: sts.spec?.replicas ?? 1 };
-      }
-      return undefined;
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      return this.call(`reading ${kind} ${namespace}/${name}`, () => Promise.reject(error as Error));
-    }
+    const read =
+      kind === "ReplicaSet" ? () => this.apps.readNamespacedReplicaSet({ name, namespace })
+      : kind === "StatefulSet" ? () => this.apps.readNamespacedStatefulSet({ name, namespace })
+      : undefined;
+    const owner = read && (await this.unlessAbsent(`reading ${kind} ${namespace}/${name}`, read, undefined));
+    return owner && { ready: owner.status?.readyReplicas ?? 0, desired: owner.spec?.replicas ?? 1 };
   }
 
   async readLease(namespace: string, name: string): Promise<LeaseView | undefined> {
-    try {
-      const lease = await this.coordination.readNamespacedLease({ name, namespace });
-      return {
+    const lease = await this.unlessAbsent(`reading Lease ${namespace}/${name}`, () => this.coordination.readNamespacedLease({ name, namespace }), undefined);
+    return (
+      lease && {
         namespace,
         name,
         holder: lease.spec?.holderIdentity ?? "",
         durationSeconds: lease.spec?.leaseDurationSeconds ?? 0,
         renewTime: lease.spec?.renewTime ? new Date(lease.spec.renewTime) : new Date(0),
         ...(lease.metadata?.resourceVersion ? { resourceVersion: lease.metadata.resourceVersion } : {}),
-      };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      return this.call(`reading Lease ${namespace}/${name}`, () => Promise.reject(error as Error));
-    }
+      }
+    );
   }
 
   async writeLease(lease: LeaseView, resourceVersion?: string): Promise<boolean> {
@@ -386,40 +372,45 @@ class Cluster implements ClusterApi {
       return true;
     } catch (error) {
       if (statusOf(error) === 409) return false;
-      return this.call(`writing Lease ${lease.namespace}/${lease.name}`, () => Promise.reject(error as Error));
+      throw this.failure(`writing Lease ${lease.namespace}/${lease.name}`, error);
     }
   }
 
   async deleteLease(namespace: string, name: string): Promise<void> {
-    try {
-      await this.coordination.deleteNamespacedLease({ name, namespace });
-    } catch (error) {
-      if (statusOf(error) === 404) return;
-      await this.call(`deleting Lease ${namespace}/${name}`, () => Promise.reject(error as Error));
-    }
+    await this.unlessAbsent(`deleting Lease ${namespace}/${name}`, () => this.coordination.deleteNamespacedLease({ name, namespace }), undefined);
   }
 
   async daemonSetExists(namespace: string, name: string): Promise<boolean> {
-    try {
-      await this.apps.readNamespacedDaemonSet({ name, namespace });
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      return this.call(`reading DaemonSet ${namespace}/${name}`, () => Promise.reject(error as Error));
-    }
+    const daemonSet = await this.unlessAbsent(`reading DaemonSet ${namespace}/${name}`, () => this.apps.readNamespacedDaemonSet({ name, namespace }), undefined);
+    return daemonSet !== undefined;
+  }
+
+  /** The error to throw for a failed call: what was attempted, the API's answer, and a hint. */
+  private failure(what: string, error: unknown): KubernetesApiError {
+    const status = statusOf(error);
+    const hint =
+      status === 401 ? " The kubeconfig's credentials are not accepted (expired token or certificate?)."
+      : status === 403 ? " The kubeconfig's user lacks the permission; it needs cluster-admin."
+      : status === undefined ? ` Is the API server at ${this.server} reachable from where pulumi runs?`
+      : "";
+    return new KubernetesApiError(`Kubernetes API ${this.server}: ${what} failed: ${describe(error)}.${hint}`, status, { cause: error });
   }
 
   private async call<T>(what: string, action: () => Promise<T>): Promise<T> {
     try {
       return await action();
     } catch (error) {
-      const status = statusOf(error);
-      const hint =
-        status === 401 ? " The kubeconfig's credentials are not accepted (expired token or certificate?)."
-        : status === 403 ? " The kubeconfig's user lacks the permission; it needs cluster-admin or the RBAC listed in the README."
-        : status === undefined ? ` Is the API server at ${this.server} reachable from where pulumi runs?`
-        : "";
-      throw new KubernetesApiError(`Kubernetes API ${this.server}: ${what} failed: ${describe(error)}.${hint}`, status, { cause: error });
+      throw this.failure(what, error);
+    }
+  }
+
+  /** Like call, but an object that does not exist (404) yields `absent` instead of an error. */
+  private async unlessAbsent<T, A>(what: string, action: () => Promise<T>, absent: A): Promise<T | A> {
+    try {
+      return await action();
+    } catch (error) {
+      if (statusOf(error) === 404) return absent;
+      throw this.failure(what, error);
     }
   }
 
@@ -459,21 +450,12 @@ class Cluster implements ClusterApi {
   }
 
   async deleteSecret(namespace: string, name: string): Promise<void> {
-    try {
-      await this.core.deleteNamespacedSecret({ name, namespace });
-    } catch (error) {
-      if (statusOf(error) === 404) return;
-      await this.call(`deleting Secret ${namespace}/${name}`, () => Promise.reject(error as Error));
-    }
+    await this.unlessAbsent(`deleting Secret ${namespace}/${name}`, () => this.core.deleteNamespacedSecret({ name, namespace }), undefined);
   }
 
   async getNode(name: string): Promise<NodeView | undefined> {
-    try {
-      return toNodeView(await this.core.readNode({ name }));
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      return this.call(`reading Node ${name}`, () => Promise.reject(error as Error));
-    }
+    const node = await this.unlessAbsent(`reading Node ${name}`, () => this.core.readNode({ name }), undefined);
+    return node && toNodeView(node);
   }
 
   async patchNode(name: string, patch: NodePatch): Promise<NodeView> {
@@ -494,12 +476,7 @@ class Cluster implements ClusterApi {
   }
 
   async deleteNode(name: string): Promise<void> {
-    try {
-      await this.core.deleteNode({ name });
-    } catch (error) {
-      if (statusOf(error) === 404) return;
-      await this.call(`deleting Node ${name}`, () => Promise.reject(error as Error));
-    }
+    await this.unlessAbsent(`deleting Node ${name}`, () => this.core.deleteNode({ name }), undefined);
   }
 }
 

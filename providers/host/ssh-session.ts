@@ -3,7 +3,10 @@ import { NodeSSH, type Config } from "node-ssh";
 import type { ConnectionInputs, SshEndpointInputs } from "../worker-node/inputs";
 import { matchHostKey } from "./host-key";
 import { redact } from "./redact";
+import { SshError } from "./ssh-error";
 import { Semaphore } from "./semaphore";
+
+export { SshError };
 
 export interface CommandResult {
   readonly code: number;
@@ -30,16 +33,6 @@ export interface RemoteShell {
   close(): Promise<void>;
 }
 
-export class SshError extends Error {
-  constructor(
-    message: string,
-    readonly code: "HOST_KEY_MISMATCH" | "CONNECT_FAILED" | "AUTH_FAILED" | "INVALID_KEY" | "COMMAND_TIMEOUT" | "CONNECTION_LOST",
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "SshError";
-  }
-}
 
 /** Defaults, in @pulumi/command's units. Fewer dials than its 10: an unreachable host fails in under a minute. */
 export const defaultPerDialTimeoutSeconds = 15;

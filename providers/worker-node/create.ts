@@ -8,8 +8,10 @@ import { kubeadmJoin, resetHost } from "../host/join";
 import { evaluatePreflight, parseFacts, preflightScript, type HostFacts } from "../host/preflight";
 import { prepareSteps } from "../host/prepare-steps";
 import { outputTail, runHostSteps } from "../host/run-steps";
+import { SshError } from "../host/ssh-error";
 import type { RemoteShell } from "../host/ssh-session";
-import { formatDuration, parseDurationSeconds } from "./duration";
+import { formatSeconds } from "../drain/duration";
+import { parseDurationSeconds } from "./duration";
 import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
 import { annotations, type WorkerNodeOutputs } from "./outputs";
@@ -79,8 +81,8 @@ async function waitForReadyNode(cluster: ClusterApi, name: string, timeoutSecond
     if (now >= deadline) {
       throw new WorkerNodeError(
         last
-          ? `Node ${name} registered but was not Ready within ${formatDuration(timeoutSeconds)} (Ready: ${last.readyDetail}); check the kubelet and container runtime on the host (journalctl -u kubelet), or raise joinTimeout`
-          : `Node ${name} did not register within ${formatDuration(timeoutSeconds)} after kubeadm join; check the kubelet on the host (journalctl -u kubelet), or raise joinTimeout`,
+          ? `Node ${name} registered but was not Ready within ${formatSeconds(timeoutSeconds)} (Ready: ${last.readyDetail}); check the kubelet and container runtime on the host (journalctl -u kubelet), or raise joinTimeout`
+          : `Node ${name} did not register within ${formatSeconds(timeoutSeconds)} after kubeadm join; check the kubelet on the host (journalctl -u kubelet), or raise joinTimeout`,
       );
     }
     if (now - lastReport >= 15_000) {
@@ -91,8 +93,25 @@ async function waitForReadyNode(cluster: ClusterApi, name: string, timeoutSecond
   }
 }
 
+/** A Node is this host's when it carries this host's machine-id (ours by annotation, or the kubelet's). */
 function ourNode(node: NodeView, facts: HostFacts): boolean {
-  return node.annotations[annotations.machineId] === facts.machine_id || (!!facts.machine_id && node.machineId === facts.machine_id);
+  const id = facts.machine_id;
+  return !!id && (node.annotations[annotations.machineId] === id || node.machineId === id);
+}
+
+/** Resets the host on the session at hand, or on a new one when that session is what failed. */
+async function resetForRollback(shell: RemoteShell, connection: ConnectionInputs, effects: WorkerNodeEffects): Promise<void> {
+  try {
+    await resetHost(shell);
+  } catch (error) {
+    if (!(error instanceof SshError)) throw error;
+    const fresh = await effects.openSession({ ...connection, hostKey: shell.hostKey }, {});
+    try {
+      await resetHost(fresh);
+    } finally {
+      await fresh.close();
+    }
+  }
 }
 
 /**
@@ -223,7 +242,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     const undone: string[] = [];
     if (joinStarted) {
       try {
-        await resetHost(shell);
+        await resetForRollback(shell, inputs.connection, effects);
         undone.push("host reset (kubeadm reset -f)");
       } catch (resetError) {
         undone.push(`host NOT reset (${(resetError as Error).message}); run "kubeadm reset -f" on it`);

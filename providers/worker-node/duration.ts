@@ -13,11 +13,3 @@ export function parseDurationSeconds(value: unknown): number | string {
   const seconds = Number(h) * 3600 + Number(m) * 60 + Number(s);
   return seconds > 0 ? seconds : `must be longer than zero, got ${JSON.stringify(value)}`;
 }
-
-/** Seconds as a short human duration: 600 → "10m", 90 → "1m30s". */
-export function formatDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return [h ? `${h}h` : "", m ? `${m}m` : "", s || (!h && !m) ? `${s}s` : ""].join("");
-}

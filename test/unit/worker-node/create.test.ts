@@ -1,0 +1,183 @@
+import type { ClusterApi, NodePatch, NodeView, SecretSpec } from "../../../providers/cluster/kube-api";
+import { SshError } from "../../../providers/host/ssh-error";
+import type { CommandResult, RemoteShell, RunOptions } from "../../../providers/host/ssh-session";
+import { createWorkerNode, type WorkerNodeEffects } from "../../../providers/worker-node/create";
+import type { WorkerNodeInputs } from "../../../providers/worker-node/inputs";
+
+// The CA of test/unit/cluster/ca-hash.test.ts.
+const caPem = `-----BEGIN CERTIFICATE-----
+MIIBgDCCASWgAwIBAgIURk4OrGWNmDETVV7xY4zzkKXQXp8wCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjkwOTUyNThaFw0zNjExMjYw
+OTUyNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARB+X8alZTVrkgM080GIJtkgRAQONS6MPxMxoVodkFaYypxM7VvTPDu
+LEi+7jaJHHjWLbEbDktTEFj3iLE2vjlso1MwUTAdBgNVHQ4EFgQUvuHtCvWKK9zM
+VsvFgNApD/X4LskwHwYDVR0jBBgwFoAUvuHtCvWKK9zMVsvFgNApD/X4LskwDwYD
+VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAoDxjkAlwvNBD5p+JIPgO
+uew9SdsKQQQao87tk0y5dFwCIQD/0M2mRqWqEyARljYfH8BCYK0iJW8IeqKwBfJC
+M98zkA==
+-----END CERTIFICATE-----
+`;
+const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPPtMoHBY1M5qOYc0mHV6ArQNE6482s/Rijgc+Whk2nq";
+const facts = [
+  "os_id=debian", "os_like=", "os_version=12", "arch=x86_64", "uid=0", "sudo=no", "hostname=worker-1", "machine_id=m-1",
+  "apt=yes", `mem_kb=${8 * 1024 * 1024}`, `var_free_kb=${50 * 1024 * 1024}`, "listening=22 ", "kubelet_conf=no", "kubelet_conf_server=",
+].join("\n");
+
+type Responder = (command: string, options: RunOptions) => CommandResult | Error;
+
+/** A host that answers each command through `respond` and records what it was asked. */
+class FakeShell implements RemoteShell {
+  readonly address = "10.0.0.21:22";
+  readonly hostKey = hostKey;
+  readonly commands: string[] = [];
+  closed = false;
+  constructor(private readonly respond: Responder) {}
+  run(command: string, options: RunOptions = {}): Promise<CommandResult> {
+    const label = command === "bash -s" ? (options.stdin ?? "").trim().split("\n")[0] ?? "" : command;
+    this.commands.push(label);
+    const answer = this.respond(command, options);
+    return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+  }
+  runScript(script: string, options: RunOptions = {}): Promise<CommandResult> {
+    return this.run("bash -s", { ...options, stdin: script });
+  }
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+}
+
+const ok = (stdout = ""): CommandResult => ({ code: 0, stdout, stderr: "" });
+
+/** Every host step already done; preflight facts as above; the join answers `join`. */
+function host(join: () => CommandResult | Error, reset: () => CommandResult | Error = () => ok()): FakeShell {
+  return new FakeShell((command, options) => {
+    const script = options.stdin ?? "";
+    if (script.includes('echo "os_id=')) return ok(facts);
+    if (command.startsWith("kubeadm join")) return join();
+    if (script.includes("kubeadm reset -f")) return reset();
+    return ok();
+  });
+}
+
+class FakeCluster implements Partial<ClusterApi> {
+  readonly server = "https://10.0.0.1:6443";
+  readonly caPem = caPem;
+  readonly calls: string[] = [];
+  node: NodeView | undefined;
+  serverVersion = (): Promise<string> => Promise.resolve("v1.36.3");
+  clusterInfoCaPem = (): Promise<string> => Promise.resolve(caPem);
+  kubeadmControlPlaneEndpoint = (): Promise<string | undefined> => Promise.resolve("10.0.0.1:6443");
+  createSecret = (secret: SecretSpec): Promise<void> => (this.calls.push(`create ${secret.name}`), Promise.resolve());
+  deleteSecret = (_ns: string, name: string): Promise<void> => (this.calls.push(`delete ${name}`), Promise.resolve());
+  getNode = (): Promise<NodeView | undefined> => Promise.resolve(this.node);
+  deleteNode = (name: string): Promise<void> => (this.calls.push(`delete node ${name}`), Promise.resolve());
+  patchNode = (name: string, patch: NodePatch): Promise<NodeView> => {
+    this.calls.push(`patch ${name} ${JSON.stringify(patch)}`);
+    return Promise.resolve(this.node as NodeView);
+  };
+}
+
+function readyNode(): NodeView {
+  return {
+    name: "worker-1", uid: "u", labels: {}, annotations: {}, taints: [], unschedulable: false, ready: true, readyDetail: "True",
+    kubeletVersion: "v1.36.3", containerRuntimeVersion: "containerd://1.7.24", machineId: "m-1",
+  };
+}
+
+const inputs: WorkerNodeInputs = {
+  connection: { host: "10.0.0.21", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n", hostKey },
+  cluster: {},
+  labels: { tier: "web" },
+};
+
+function effects(cluster: FakeCluster, shells: FakeShell[], opened: { hostKey?: string }[] = []): WorkerNodeEffects {
+  return {
+    connectCluster: () => cluster as unknown as ClusterApi,
+    openSession: (connection) => {
+      opened.push({ ...(connection.hostKey ? { hostKey: connection.hostKey } : {}) });
+      const next = shells.shift();
+      return next ? Promise.resolve(next) : Promise.reject(new Error("no more sessions"));
+    },
+    randomBytes: (size) => Buffer.alloc(size, 7),
+    now: () => new Date("2026-11-29T10:00:00Z"),
+    sleep: () => Promise.resolve(),
+    log: () => undefined,
+  };
+}
+
+/** The error a promise rejects with; a resolution fails the test. */
+function failureOf(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error("expected create to fail, it succeeded");
+    },
+    (error: Error) => error,
+  );
+}
+
+describe("createWorkerNode", () => {
+  test("joins, labels the Node, records the host key and deletes the token", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => {
+      cluster.node = readyNode();
+      return ok();
+    });
+
+    const { id, outs } = await createWorkerNode(inputs, effects(cluster, [shell]));
+
+    expect(id).toBe("worker-1");
+    expect(outs).toMatchObject({ nodeName: "worker-1", hostKey, machineId: "m-1", kubernetesVersion: "1.36.3", apiServerEndpoint: "10.0.0.1:6443" });
+    expect(cluster.calls[0]).toMatch(/^create bootstrap-token-[a-z0-9]{6}$/);
+    expect(cluster.calls[1]).toMatch(/"labels":\{"tier":"web"\}.*"kubeadm-workers.io\/machine-id":"m-1"/);
+    expect(cluster.calls[2]).toBe(cluster.calls[0]?.replace("create", "delete"));
+    // the join config went over stdin to a mode-600 file, and was removed
+    expect(shell.commands).toContain("mkdir -p /etc/kubernetes && umask 077 && cat > /etc/kubernetes/kubeadm-workers-join.json");
+    expect(shell.commands).toContain("rm -f /etc/kubernetes/kubeadm-workers-join.json");
+    expect(shell.closed).toBe(true);
+  });
+
+  test("a refused join resets the host, deletes the token and says what was undone", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => ({ code: 1, stdout: "", stderr: "[ERROR SystemVerification]: cgroups v1" }));
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/^create of worker worker-1 on 10\.0\.0\.21:22 failed: host 10\.0\.0\.21:22: kubeadm join failed with exit code 1:/);
+    expect(error.message).toMatch(/cgroups v1/);
+    expect(error.message).toMatch(/undone: host reset \(kubeadm reset -f\)$/);
+    expect(shell.commands.some((c) => c.includes("rm -f /etc/kubernetes/kubeadm-workers-join.json"))).toBe(true);
+    expect(cluster.calls.filter((c) => c.startsWith("delete bootstrap-token-"))).toHaveLength(1);
+    expect(cluster.calls.some((c) => c.startsWith("delete node"))).toBe(false);
+  });
+
+  test("a connection lost during the join is rolled back over a new connection pinned to the same host key", async () => {
+    const cluster = new FakeCluster();
+    const lost = (): Error => new SshError("connection to 10.0.0.21:22 was lost while running: kubeadm join", "CONNECTION_LOST");
+    const first = host(lost, lost);
+    const second = host(() => ok());
+    const opened: { hostKey?: string }[] = [];
+
+    const error = await failureOf(createWorkerNode({ ...inputs, connection: { ...inputs.connection, hostKey: undefined } }, effects(cluster, [first, second], opened)));
+
+    expect(error.message).toMatch(/was lost while running: kubeadm join/);
+    expect(error.message).toMatch(/undone: host reset/);
+    // the second connection had to present the key the first one recorded
+    expect(opened).toEqual([{}, { hostKey }]);
+    expect(second.commands.some((c) => c.includes("set -u"))).toBe(true);
+    expect(second.closed).toBe(true);
+  });
+
+  test("a preflight failure changes nothing: no host step, no token", async () => {
+    const cluster = new FakeCluster();
+    cluster.node = { ...readyNode(), machineId: "someone-else" };
+    const shell = host(() => ok());
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/preflight of host 10\.0\.0\.21:22 \(node worker-1\) failed; nothing was changed on it/);
+    expect(error.message).toMatch(/a Node named worker-1 already exists and is not this host \(machine-id m-1, Node's someone-else\)/);
+    expect(shell.commands).toHaveLength(1);
+    expect(cluster.calls).toEqual([]);
+  });
+});
