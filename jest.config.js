@@ -5,6 +5,8 @@ const tier = (name) => ({
   displayName: name,
   testEnvironment: "node",
   rootDir: __dirname,
+  // Only the compiled code: .lab/ holds host disks and etcd data that jest must never crawl.
+  roots: ["<rootDir>/dist"],
   testMatch: [`<rootDir>/dist/test/${name}/**/*.test.js`],
 });
 

@@ -6,6 +6,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
+# The machine's Go lives in /usr/local/go; a non-login shell (CI) may not have it on PATH.
+command -v go >/dev/null || { [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"; }
 mkdir -p "$KW_TOOLCHAIN" "$KW_CACHE/logs"
 
 # One build at a time per cache: a second `npm test` waits instead of racing on the same directories.

@@ -22,6 +22,7 @@ export class DrainError extends Error {
 
 /** Longest pause between two eviction attempts of a pod when no PDB watch can tell us sooner. */
 const maxRetryDelayMs = 10_000;
+const minRetryDelayMs = 250;
 const progressEveryMs = 5_000;
 
 interface PodState {
@@ -133,7 +134,9 @@ export async function drainNode(
         state.blockedBy = { kind: "error", message: outcome.message };
         reportProgress();
         const wait = Math.min(maxRetryDelayMs, remaining());
-        if (state.pdb) await waitForPdb(state.pdb, wait);
+        // The watch answers as soon as the PDB allows a disruption; the floor keeps a PDB whose
+        // status lags the eviction check (still being processed) from turning this into a busy loop.
+        if (state.pdb) await Promise.all([waitForPdb(state.pdb, wait), effects.sleep(Math.min(minRetryDelayMs, wait))]);
         else await effects.sleep(Math.min(delay, wait));
       } else {
         state.blockedBy = { kind: "error", message: outcome.message };

@@ -31,6 +31,19 @@ const sysctls: Record<string, string> = {
 /** Pause image kubeadm 1.31+ expects; users override it with containerd.sandboxImage. */
 export const defaultSandboxImage = "registry.k8s.io/pause:3.10";
 
+/**
+ * An install cut short (a lost connection) leaves dpkg half done, and its orphaned dpkg may still
+ * hold the lock, as may unattended-upgrades: wait up to two minutes for the lock, then finish
+ * whatever is pending. apt-get waits by itself (DPkg::Lock::Timeout); plain dpkg does not.
+ */
+const finishInterruptedDpkg = [
+  "for i in $(seq 1 120); do",
+  "  if out=$(dpkg --configure -a 2>&1); then break; fi",
+  '  case "$out" in *lock*) sleep 1 ;; *) echo "$out" >&2; exit 1 ;; esac',
+  '  [ "$i" = 120 ] && { echo "dpkg is still locked by another process after 2 minutes: $out" >&2; exit 1; }',
+  "done",
+].join("\n");
+
 /** Quotes a value for a POSIX shell, whatever it holds. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -132,8 +145,7 @@ export function prepareSteps(plan: PreparePlan): HostStep[] {
       ].join(" && "),
       apply: [
         "set -e",
-        // An install cut short (a lost connection) leaves dpkg half done; finish it before anything else.
-        "dpkg --configure -a",
+        finishInterruptedDpkg,
         `dpkg-query -W -f='\${Status}' containerd 2>/dev/null | grep -q 'install ok installed' || { ${apt} update -q && ${apt} install -y -q containerd; }`,
         "before=$(cat /etc/containerd/config.toml /etc/containerd/certs.d/*/hosts.toml 2>/dev/null | sha256sum)",
         writeFileIfChanged("/etc/containerd/config.toml", config),
@@ -168,7 +180,7 @@ export function prepareSteps(plan: PreparePlan): HostStep[] {
         // Only that source is refreshed: faster, and another broken source on the host cannot fail us.
         'case "$source_file" in *.sources) parts="-o Dir::Etc::sourceparts=$(dirname "$source_file") -o Dir::Etc::sourcelist=/dev/null";; *) parts="-o Dir::Etc::sourcelist=$source_file -o Dir::Etc::sourceparts=-";; esac',
         `${apt} update -q $parts -o APT::Get::List-Cleanup=0`,
-        "dpkg --configure -a",
+        finishInterruptedDpkg,
         `${apt} install -y -q --allow-change-held-packages ${k8sPackages.map((p) => `${p}=${plan.kubernetesVersion}-*`).join(" ")}`,
         `apt-mark hold ${k8sPackages.join(" ")}`,
       ].join("\n"),

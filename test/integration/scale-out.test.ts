@@ -34,10 +34,18 @@ function inputsFor(index: number, extra: Partial<WorkerNodeInputs> = {}): Worker
 beforeAll(requireLab);
 
 describe("scale out on lab hosts", () => {
-  test("a second run of the host steps on a joined host changes nothing and reinstalls no package", async () => {
-    // GIVEN a host joined by create
+  test("the join never shows a token in ps; a second run of the host steps changes nothing and reinstalls no package", async () => {
+    // GIVEN a host joined by create, its process list sampled every 50 ms all along
+    const sampler = await openSession(inputsFor(2).connection);
+    await sampler.run("rm -f /tmp/kw-ps.log; nohup sh -c 'while :; do ps -eo args; echo ---; sleep 0.05; done' >/tmp/kw-ps.log 2>&1 & echo $! >/tmp/kw-ps.pid");
     const lines: string[] = [];
     const { outs } = await createWorkerNode(inputsFor(2), { ...effects, log: (l) => lines.push(l) });
+    await sampler.run("kill $(cat /tmp/kw-ps.pid)");
+    const samples = (await sampler.run("cat /tmp/kw-ps.log; rm -f /tmp/kw-ps.log /tmp/kw-ps.pid")).stdout;
+    await sampler.close();
+    // the join ran while sampled, and no command line ever held a bootstrap token
+    expect(samples).toContain("kubeadm join --config /etc/kubernetes/kubeadm-workers-join.json");
+    expect(samples).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);
     const shell = await openSession(inputsFor(2).connection);
     try {
       const dpkgBefore = (await shell.run("wc -l < /var/log/dpkg.log")).stdout;
@@ -87,18 +95,21 @@ describe("scale out on lab hosts", () => {
     // GIVEN a host without the Kubernetes packages, so create has to install them
     const setup = await openSession(inputsFor(1).connection);
     await setup.run("apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get purge -y -q kubelet kubeadm kubectl >/dev/null 2>&1; true");
+    // and a dpkg hook that holds every installation for 5 s, so the cut below lands inside one
+    await setup.run(`echo 'DPkg::Pre-Invoke {"sleep 5";};' > /etc/apt/apt.conf.d/99kw-test-slow-dpkg`);
     // WHEN the sshd process serving create's session dies while apt-get runs under it
     let cut = false;
     const cutter = (line: string): void => {
       if (cut || !line.includes("kubelet, kubeadm, kubectl 1.36.3: applying")) return;
       cut = true;
       void setup.run(
-        "for i in $(seq 1 100); do p=$(pgrep -o -x apt-get) && break; sleep 0.1; done; " +
+        "for i in $(seq 1 100); do p=$(pgrep -o -x apt-get) && pgrep -x sleep >/dev/null && break; sleep 0.1; done; " +
           // apt-get <- bash -s <- sh -c <- sshd (the session's server side): kill that sshd
           'b=$(ps -o ppid= -p $p | tr -d " "); s=$(ps -o ppid= -p $b | tr -d " "); [ "$(ps -o comm= -p $s)" = sshd ] || s=$(ps -o ppid= -p $s | tr -d " "); kill -9 $s',
       );
     };
     const error = await createWorkerNode(inputsFor(1), { ...effects, log: cutter }).catch((e: Error) => e);
+    await setup.run("rm -f /etc/apt/apt.conf.d/99kw-test-slow-dpkg");
 
     // THEN create fails naming the lost connection; no Node, no token
     expect(cut).toBe(true);
