@@ -26,6 +26,9 @@ rm -f ${joinConfigPath}
 if command -v kubeadm >/dev/null; then kubeadm reset -f --v=1 2>&1 | tail -n 20; fi
 systemctl stop kubelet 2>/dev/null || true
 rm -rf /etc/cni/net.d /var/lib/kubelet/pki /etc/kubernetes/kubelet.conf /etc/kubernetes/bootstrap-kubelet.conf
+# Our apt source goes too: left behind it would clash (two Signed-By keys for one repository) with
+# the source whoever uses the host next writes by pkgs.k8s.io's guide. Packages stay, still held.
+rm -f /etc/apt/sources.list.d/kubeadm-workers-kubernetes.list /etc/apt/keyrings/kubeadm-workers-kubernetes.asc
 `;
 
 export async function resetHost(shell: RemoteShell): Promise<void> {

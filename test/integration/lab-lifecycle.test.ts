@@ -1,0 +1,122 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { run, runOk } from "../support/process";
+import { kubeconfigPath, kubectl, labDir, labHosts, requireLab, waitFor } from "./support/lab";
+
+// The lab itself, as a user drives it: `npm run lab -- up|status|down`, and a worker joined by hand
+// with the commands a kubeadm user types. The last test takes the lab down and brings it back.
+jest.setTimeout(300_000);
+
+const lab = (...args: string[]) => run("bash", ["lab/lab.sh", ...args], { timeoutMs: 300_000 });
+const pidFile = (component: string) => path.join(labDir, "control-plane", "pids", `${component}.pid`);
+
+function ssh(address: string, command: string) {
+  return run("ssh", ["-i", path.join(labDir, "ssh", "id_ed25519"), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", `root@${address}`, command], {
+    timeoutMs: 240_000,
+  });
+}
+
+/** Running means the process exists and is not a zombie (this sandbox's PID 1 reaps orphans late). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(requireLab);
+
+describe("the lab lifecycle", () => {
+  test("up on a running lab changes nothing", async () => {
+    const hostsBefore = fs.readFileSync(path.join(labDir, "hosts.json"), "utf8");
+    const pidsBefore = ["etcd", "kube-apiserver", "kube-scheduler"].map((c) => fs.readFileSync(pidFile(c), "utf8"));
+
+    const up = await lab("up");
+
+    expect(up.code).toBe(0);
+    expect(fs.readFileSync(path.join(labDir, "hosts.json"), "utf8")).toBe(hostsBefore);
+    expect(["etcd", "kube-apiserver", "kube-scheduler"].map((c) => fs.readFileSync(pidFile(c), "utf8"))).toEqual(pidsBefore);
+  });
+
+  test("status reports a component that died, and up brings it back", async () => {
+    const pid = Number(fs.readFileSync(pidFile("kube-scheduler"), "utf8"));
+    process.kill(pid, "SIGKILL");
+    await waitFor("the scheduler to exit", () => Promise.resolve(isRunning(pid) ? undefined : true));
+
+    const status = await lab("status");
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^kube-scheduler dead pid=\d+$/m);
+    expect(status.stdout).toMatch(/^kube-apiserver running pid=\d+$/m);
+
+    expect((await lab("up")).code).toBe(0);
+    const healed = await lab("status");
+    expect(healed.code).toBe(0);
+    expect(healed.stdout).toMatch(/^kube-scheduler running pid=\d+$/m);
+  });
+
+  test("a worker joins by hand with the commands a kubeadm user types", async () => {
+    const host = labHosts()[0];
+    const ca = path.join(labDir, "control-plane", "pki", "ca.crt");
+    // On the control plane side: a token and the CA hash, as the kubeadm docs show.
+    const token = (await runOk("kubeadm", ["token", "create", "--kubeconfig", kubeconfigPath, "--ttl", "10m"])).stdout.trim();
+    const hash = (await runOk("sh", ["-c", `openssl x509 -pubkey -noout -in ${ca} | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1`])).stdout.trim();
+    expect(token).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    try {
+      // On the host: pkgs.k8s.io's install steps against the lab repository, then kubeadm join.
+      const repo = "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/";
+      const install = await ssh(
+        host.address,
+        [
+          "set -e",
+          "export DEBIAN_FRONTEND=noninteractive",
+          // a host fresh for this: nothing left of earlier runs of the provider
+          "kubeadm reset -f >/dev/null 2>&1 || true",
+          "rm -f /etc/apt/sources.list.d/kubeadm-workers-kubernetes.list /etc/apt/keyrings/kubeadm-workers-kubernetes.asc",
+          "apt-get install -y -q containerd >/dev/null",
+          "mkdir -p /etc/apt/keyrings",
+          `curl -fsSL ${repo}Release.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
+          `echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${repo} /' > /etc/apt/sources.list.d/kubernetes.list`,
+          "apt-get update -q >/dev/null",
+          "apt-get install -y -q kubelet kubeadm kubectl >/dev/null",
+          // kubeadm's prerequisites page: enable IPv4 packet forwarding
+          "echo net.ipv4.ip_forward = 1 > /etc/sysctl.d/k8s.conf && sysctl -q -p /etc/sysctl.d/k8s.conf",
+          // The lab machine's kernel runs cgroup v1, which kubeadm 1.36 refuses unless told.
+          `kubeadm join 10.213.0.1:6443 --token ${token} --discovery-token-ca-cert-hash sha256:${hash} --ignore-preflight-errors=SystemVerification`,
+        ].join("\n"),
+      );
+      expect(install.stderr).not.toMatch(/error execution phase/);
+      expect(install.code).toBe(0);
+      expect(install.stdout).toMatch(/This node has joined the cluster/);
+
+      await waitFor(`Node ${host.name} Ready`, async () => {
+        const ready = await kubectl(["get", "node", host.name, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}"]).catch(() => undefined);
+        return ready?.stdout === "True" ? true : undefined;
+      });
+    } finally {
+      // Leave the host and the cluster as found.
+      await ssh(host.address, "kubeadm reset -f >/dev/null 2>&1; rm -f /etc/apt/sources.list.d/kubernetes.list /etc/apt/keyrings/kubernetes-apt-keyring.gpg /etc/sysctl.d/k8s.conf; true");
+      await kubectl(["delete", "node", host.name, "--ignore-not-found"]);
+      await runOk("kubeadm", ["token", "delete", "--kubeconfig", kubeconfigPath, token.split(".")[0]]).catch(() => undefined);
+    }
+  });
+
+  test("down leaves no process, mount, network namespace or bridge; up brings the lab back", async () => {
+    const pids = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"].map((c) => Number(fs.readFileSync(pidFile(c), "utf8")));
+    const hostInits = labHosts().map((h) => Number(fs.readFileSync(path.join(labDir, "hosts", h.name, "init.pid"), "utf8")));
+
+    expect((await lab("down")).code).toBe(0);
+
+    expect([...pids, ...hostInits].filter(isRunning)).toEqual([]);
+    expect((await runOk("ip", ["netns", "list"])).stdout).not.toMatch(/kw-/);
+    expect((await run("ip", ["link", "show", "kw-br0"])).code).not.toBe(0);
+    expect(fs.readFileSync("/proc/mounts", "utf8")).not.toContain(labDir);
+    const stopped = await lab("status");
+    expect(stopped.stdout).not.toMatch(/ (running|dead)/);
+    expect(stopped.code).toBe(0);
+
+    expect((await lab("up")).code).toBe(0);
+    expect((await kubectl(["get", "--raw", "/readyz"])).stdout.trim()).toBe("ok");
+    expect((await ssh(labHosts()[0].address, "hostname")).stdout.trim()).toBe(labHosts()[0].name);
+  });
+});
