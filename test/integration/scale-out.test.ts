@@ -48,6 +48,10 @@ describe("scale out on lab hosts", () => {
     expect(samples).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);
     const shell = await openSession(inputsFor(2).connection);
     try {
+      // containerd, installed from the lab repository by the host steps, runs and answers
+      const ctr = await shell.run("ctr version");
+      expect(ctr.code).toBe(0);
+      expect(ctr.stdout).toMatch(/Server:\s+Version:\s+1\.\d+/);
       const dpkgBefore = (await shell.run("wc -l < /var/log/dpkg.log")).stdout;
 
       // WHEN the host steps run again
