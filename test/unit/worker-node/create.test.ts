@@ -3,20 +3,8 @@ import { SshError } from "../../../providers/host/ssh-error";
 import type { CommandResult, RemoteShell, RunOptions } from "../../../providers/host/ssh-session";
 import { createWorkerNode, type WorkerNodeEffects } from "../../../providers/worker-node/create";
 import type { WorkerNodeInputs } from "../../../providers/worker-node/inputs";
+import { caPem } from "../fixtures/ca";
 
-// The CA of test/unit/cluster/ca-hash.test.ts.
-const caPem = `-----BEGIN CERTIFICATE-----
-MIIBgDCCASWgAwIBAgIURk4OrGWNmDETVV7xY4zzkKXQXp8wCgYIKoZIzj0EAwIw
-FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjkwOTUyNThaFw0zNjExMjYw
-OTUyNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAARB+X8alZTVrkgM080GIJtkgRAQONS6MPxMxoVodkFaYypxM7VvTPDu
-LEi+7jaJHHjWLbEbDktTEFj3iLE2vjlso1MwUTAdBgNVHQ4EFgQUvuHtCvWKK9zM
-VsvFgNApD/X4LskwHwYDVR0jBBgwFoAUvuHtCvWKK9zMVsvFgNApD/X4LskwDwYD
-VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAoDxjkAlwvNBD5p+JIPgO
-uew9SdsKQQQao87tk0y5dFwCIQD/0M2mRqWqEyARljYfH8BCYK0iJW8IeqKwBfJC
-M98zkA==
------END CERTIFICATE-----
-`;
 const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPPtMoHBY1M5qOYc0mHV6ArQNE6482s/Rijgc+Whk2nq";
 const facts = [
   "os_id=debian", "os_like=", "os_version=12", "arch=x86_64", "uid=0", "sudo=no", "hostname=worker-1", "machine_id=m-1",
