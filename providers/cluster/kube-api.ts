@@ -64,8 +64,6 @@ export interface ClusterApi {
   evictPod(pod: ObjectRef, gracePeriodSeconds: number | undefined): Promise<EvictionOutcome>;
   /** Plain DELETE, which ignores PodDisruptionBudgets: only when the user asked (drain.disableEviction). */
   deletePod(pod: ObjectRef, gracePeriodSeconds: number | undefined): Promise<EvictionOutcome>;
-  /** UIDs of the pods bound to the node now. */
-  podUidsOnNode(name: string): Promise<Set<string>>;
   readPdb(namespace: string, name: string): Promise<PdbStatus | undefined>;
   /** Resolves when the PDB allows a disruption, or after maxWaitMs, whichever is first. */
   waitForPdbToAllow(namespace: string, name: string, maxWaitMs: number): Promise<void>;
@@ -281,11 +279,6 @@ class Cluster implements ClusterApi {
     return this.removePod(pod, () =>
       this.core.deleteNamespacedPod({ name: pod.name, namespace: pod.namespace, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) }),
     );
-  }
-
-  async podUidsOnNode(name: string): Promise<Set<string>> {
-    const list = await this.call(`listing the pods of Node ${name}`, () => this.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name}` }));
-    return new Set(list.items.map((p) => p.metadata?.uid ?? ""));
   }
 
   async readPdb(namespace: string, name: string): Promise<PdbStatus | undefined> {

@@ -59,10 +59,15 @@ export async function drainNode(
   const remaining = (): number => deadline - effects.now().getTime();
 
   const [pods, terminatingNamespaces] = await Promise.all([cluster.listPodsOnNode(node), cluster.terminatingNamespaces()]);
-  const existingDaemonSets = new Set<string>();
+  // Every DaemonSet pod of the node names its DaemonSet; each one is read once.
+  const daemonSets = new Map<string, ObjectRef>();
   for (const pod of pods) {
     const owner = pod.ownerReferences?.find((o) => o.controller && o.kind === "DaemonSet");
-    if (owner && (await cluster.daemonSetExists(pod.namespace, owner.name))) existingDaemonSets.add(`${pod.namespace}/${owner.name}`);
+    if (owner) daemonSets.set(`${pod.namespace}/${owner.name}`, { namespace: pod.namespace, name: owner.name });
+  }
+  const existingDaemonSets = new Set<string>();
+  for (const [key, ref] of daemonSets) {
+    if (await cluster.daemonSetExists(ref.namespace, ref.name)) existingDaemonSets.add(key);
   }
   const plan = planDrain(pods, { node, existingDaemonSets, terminatingNamespaces, now: effects.now() }, options);
   for (const warning of plan.warnings) log(`warning: ${warning}`);
@@ -176,7 +181,7 @@ export async function drainNode(
   // Gone means not on this node any more, or replaced by a pod of the same name with another UID.
   const awaited = plan.toAwait.filter((p) => p.uid);
   for (;;) {
-    const present = await cluster.podUidsOnNode(node);
+    const present = new Set((await cluster.listPodsOnNode(node)).map((p) => p.uid));
     const left = awaited.filter((p) => present.has(p.uid as string));
     if (left.length === 0) break;
     if (remaining() <= 0) await fail(left.map((pod) => ({ pod, blockedBy: { kind: "terminating" } })));

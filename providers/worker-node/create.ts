@@ -133,8 +133,8 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
 
   let log = nodeLog(effects, inputs.nodeName ?? inputs.connection.host);
   const shell = await effects.openSession(inputs.connection, { secrets: [tokenText, token.secret] });
-  const pinned = inputs.connection.hostKey;
-  log(`connected to ${shell.address}, host key ${fingerprintOf(parseHostKey(shell.hostKey).blob)}${pinned ? " (pinned)" : " (recorded on first use)"}`);
+  const hostKeyFingerprint = fingerprintOf(parseHostKey(shell.hostKey).blob);
+  log(`connected to ${shell.address}, host key ${hostKeyFingerprint}${inputs.connection.hostKey ? " (pinned)" : " (recorded on first use)"}`);
 
   let tokenCreated = false;
   let joinStarted = false;
@@ -220,7 +220,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         port: inputs.connection.port ?? 22,
         user: inputs.connection.user ?? "root",
         hostKey: shell.hostKey,
-        hostKeyFingerprint: fingerprintOf(parseHostKey(shell.hostKey).blob),
+        hostKeyFingerprint,
         apiServerEndpoint,
         caCertHash: caHash,
         kubernetesVersion,

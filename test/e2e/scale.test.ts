@@ -1,12 +1,9 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
-import { apply, kubectl, kubectlJson, labHosts, requireLab, waitFor } from "../integration/support/lab";
+import { apply, bootstrapTokenSecrets, kubectl, kubectlJson, labHosts, labSsh, requireLab, waitFor } from "../integration/support/lab";
 import { deployment, namespace, pdb } from "../integration/support/workloads";
 import { podsByNode } from "../integration/support/kwok-nodes";
-import { run } from "../support/process";
 import type { PulumiProject } from "./support/pulumi-project";
 import { createLabStack, entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
-import * as path from "node:path";
-import { labDir } from "../integration/support/lab";
 
 // The user stories of DESIGN.md with the real pulumi CLI against the lab, in order on one stack:
 // scale out, review a change in preview, scale in (with a PDB in the way, then resumed), a create
@@ -23,9 +20,6 @@ interface PreviewStep {
   replaceReasons?: string[];
 }
 
-function ssh(address: string, command: string) {
-  return run("ssh", ["-i", path.join(labDir, "ssh", "id_ed25519"), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", `root@${address}`, command]);
-}
 
 async function nodeView(name: string) {
   return kubectlJson<{ metadata: { uid: string; labels: Record<string, string> }; spec: { taints?: unknown[]; unschedulable?: boolean }; status: { conditions: { type: string; status: string }[] } }>(["get", "node", name]);
@@ -72,9 +66,9 @@ describe("scale out and in with pulumi up on the lab", () => {
     expect((await nodeView(h3.name)).spec.taints).toEqual([{ key: "dedicated", value: "batch", effect: "NoSchedule" }]);
 
     // Nothing of the join is left behind: no bootstrap token, no join config on any host.
-    expect((await kubectl(["get", "secrets", "-n", "kube-system", "--field-selector", "type=bootstrap.kubernetes.io/token", "-o", "name"])).stdout.trim()).toBe("");
+    expect(await bootstrapTokenSecrets()).toBe("");
     for (const host of hosts()) {
-      expect((await ssh(host.address, "test -e /etc/kubernetes/kubeadm-workers-join.json && echo present || echo absent")).stdout.trim()).toBe("absent");
+      expect((await labSsh(host.address, "test -e /etc/kubernetes/kubeadm-workers-join.json && echo present || echo absent")).stdout.trim()).toBe("absent");
     }
     // Secrets are never in the state in plaintext (the export is not decrypted).
     const state = (await project.pulumiOk(["stack", "export"])).stdout;
@@ -175,7 +169,7 @@ describe("scale out and in with pulumi up on the lab", () => {
 
     expect(resumed.stdout).toMatch(/- 1 deleted/);
     expect((await kubectl(["get", "node", removed.name, "--ignore-not-found"])).stdout.trim()).toBe("");
-    expect((await ssh(removed.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
+    expect((await labSsh(removed.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
     expect(observer.violations).toEqual([]);
     entries = entries.filter((e) => e !== removed);
   });
@@ -192,8 +186,8 @@ describe("scale out and in with pulumi up on the lab", () => {
     expect(failed.stdout + failed.stderr).toMatch(/cgroups v1/);
     expect(failed.stdout + failed.stderr).toMatch(/undone: host reset \(kubeadm reset -f\)/);
     expect((await kubectl(["get", "node", retried.name, "--ignore-not-found"])).stdout.trim()).toBe("");
-    expect((await kubectl(["get", "secrets", "-n", "kube-system", "--field-selector", "type=bootstrap.kubernetes.io/token", "-o", "name"])).stdout.trim()).toBe("");
-    expect((await ssh(retried.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
+    expect(await bootstrapTokenSecrets()).toBe("");
+    expect((await labSsh(retried.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
     expect((await project.pulumiOk(["stack", "export"])).stdout).not.toContain(`::${retried.name}"`);
 
     await setConfig(project, { nodes: entries, kubeadm: { ignorePreflightErrors: ["SystemVerification"] } });
@@ -205,7 +199,7 @@ describe("scale out and in with pulumi up on the lab", () => {
     expect(destroyed.stdout).toMatch(/- \d+ deleted/);
     for (const entry of entries) {
       expect((await kubectl(["get", "node", entry.name, "--ignore-not-found"])).stdout.trim()).toBe("");
-      expect((await ssh(entry.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
+      expect((await labSsh(entry.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
     }
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { run, runOk } from "../support/process";
-import { kubeconfigPath, kubectl, labDir, labHosts, requireLab, waitFor } from "./support/lab";
+import { kubeconfigPath, kubectl, labDir, labHosts, labSsh, requireLab, waitFor } from "./support/lab";
 
 // The lab itself, as a user drives it: `npm run lab -- up|status|down`, and a worker joined by hand
 // with the commands a kubeadm user types. The last test takes the lab down and brings it back.
@@ -10,11 +10,6 @@ jest.setTimeout(300_000);
 const lab = (...args: string[]) => run("bash", ["lab/lab.sh", ...args], { timeoutMs: 300_000 });
 const pidFile = (component: string) => path.join(labDir, "control-plane", "pids", `${component}.pid`);
 
-function ssh(address: string, command: string) {
-  return run("ssh", ["-i", path.join(labDir, "ssh", "id_ed25519"), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", `root@${address}`, command], {
-    timeoutMs: 240_000,
-  });
-}
 
 /** Running means the process exists and is not a zombie (this sandbox's PID 1 reaps orphans late). */
 function isRunning(pid: number): boolean {
@@ -65,7 +60,7 @@ describe("the lab lifecycle", () => {
     try {
       // On the host: pkgs.k8s.io's install steps against the lab repository, then kubeadm join.
       const repo = "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/";
-      const install = await ssh(
+      const install = await labSsh(
         host.address,
         [
           "set -e",
@@ -96,7 +91,7 @@ describe("the lab lifecycle", () => {
       });
     } finally {
       // Leave the host and the cluster as found.
-      await ssh(host.address, "kubeadm reset -f >/dev/null 2>&1; rm -f /etc/apt/sources.list.d/kubernetes.list /etc/apt/keyrings/kubernetes-apt-keyring.gpg /etc/sysctl.d/k8s.conf; true");
+      await labSsh(host.address, "kubeadm reset -f >/dev/null 2>&1; rm -f /etc/apt/sources.list.d/kubernetes.list /etc/apt/keyrings/kubernetes-apt-keyring.gpg /etc/sysctl.d/k8s.conf; true");
       await kubectl(["delete", "node", host.name, "--ignore-not-found"]);
       await runOk("kubeadm", ["token", "delete", "--kubeconfig", kubeconfigPath, token.split(".")[0]]).catch(() => undefined);
     }
@@ -118,6 +113,6 @@ describe("the lab lifecycle", () => {
 
     expect((await lab("up")).code).toBe(0);
     expect((await kubectl(["get", "--raw", "/readyz"])).stdout.trim()).toBe("ok");
-    expect((await ssh(labHosts()[0].address, "hostname")).stdout.trim()).toBe(labHosts()[0].name);
+    expect((await labSsh(labHosts()[0].address, "hostname")).stdout.trim()).toBe(labHosts()[0].name);
   });
 });

@@ -8,7 +8,7 @@ import { effects } from "../../providers/worker-node/implementation";
 import type { WorkerNodeInputs } from "../../providers/worker-node/inputs";
 import { deleteWorkerNode } from "../../providers/worker-node/delete";
 import { createKwokNode, deleteNodes } from "./support/kwok-nodes";
-import { kubeconfigPath, kubectl, labDir, labHosts, labPrivateKey, requireLab } from "./support/lab";
+import { bootstrapTokenSecrets, kubeconfigPath, kubectl, labDir, labHosts, labPrivateKey, requireLab } from "./support/lab";
 
 jest.setTimeout(300_000);
 
@@ -86,7 +86,7 @@ describe("scale out on lab hosts", () => {
       expect((error as Error).message).toMatch(/port 10250 already in use/);
       expect((error as Error).message).toMatch(new RegExp(`a Node named ${host.name} already exists and is not this host.*kubectl delete node ${host.name}`));
       expect((await shell.run("ls /etc/apt/sources.list.d /etc/kubernetes 2>/dev/null | sort")).stdout).toBe(filesBefore);
-      expect((await kubectl(["get", "secrets", "-n", "kube-system", "--field-selector", "type=bootstrap.kubernetes.io/token", "-o", "name"])).stdout.trim()).toBe("");
+      expect(await bootstrapTokenSecrets()).toBe("");
     } finally {
       await shell.run("kill $(cat /tmp/kw-port-holder.pid); rm -f /tmp/kw-port-holder.pid");
       await shell.close();
@@ -119,7 +119,7 @@ describe("scale out on lab hosts", () => {
     expect(cut).toBe(true);
     expect((error as Error).message).toMatch(new RegExp(`create of worker ${host.name} on ${host.address}:22 failed: connection to ${host.address}:22 was lost while running`));
     expect((await kubectl(["get", "node", host.name, "--ignore-not-found"])).stdout.trim()).toBe("");
-    expect((await kubectl(["get", "secrets", "-n", "kube-system", "--field-selector", "type=bootstrap.kubernetes.io/token", "-o", "name"])).stdout.trim()).toBe("");
+    expect(await bootstrapTokenSecrets()).toBe("");
 
     // AND a re-run finishes the interrupted install and joins
     const { outs } = await createWorkerNode(inputsFor(1), { ...effects, log: () => undefined });

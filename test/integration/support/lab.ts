@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { connectCluster, type ClusterApi } from "../../../providers/cluster/kube-api";
-import { repoRoot, runOk, type CommandResult } from "../../support/process";
+import { repoRoot, run, runOk, type CommandResult } from "../../support/process";
 
 export const labDir = process.env.LAB_DIR ?? path.join(repoRoot, ".lab");
 export const kubeconfigPath = path.join(labDir, "kubeconfig");
@@ -41,6 +41,20 @@ export function kubectl(args: readonly string[], input?: string): Promise<Comman
 
 export async function kubectlJson<T>(args: readonly string[]): Promise<T> {
   return JSON.parse((await kubectl([...args, "-o", "json"])).stdout) as T;
+}
+
+/** ssh to a lab host as root with the lab key, resolving whatever the exit code. */
+export function labSsh(address: string, command: string): Promise<CommandResult> {
+  return run(
+    "ssh",
+    ["-i", path.join(labDir, "ssh", "id_ed25519"), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", `root@${address}`, command],
+    { timeoutMs: 240_000 },
+  );
+}
+
+/** Names of the bootstrap-token Secrets in the cluster: after a join, there must be none left. */
+export async function bootstrapTokenSecrets(): Promise<string> {
+  return (await kubectl(["get", "secrets", "-n", "kube-system", "--field-selector", "type=bootstrap.kubernetes.io/token", "-o", "name"])).stdout.trim();
 }
 
 /** Applies objects given as JS values (JSON is YAML). */
