@@ -6,6 +6,7 @@ import { planDrain } from "./classify";
 import type { DrainOptions } from "./options";
 import { formatDrainProgress, formatDrainTimeout, type PendingPod, type StillBlocking, type UnreadyOwner } from "./progress";
 import { isFinished, refOf, type DrainPod, type ObjectRef } from "./types";
+import { nodeLog } from "../node-log";
 
 export interface DrainEffects {
   now(): Date;
@@ -54,7 +55,7 @@ export async function drainNode(
   effects: DrainEffects,
   departingNodes: ReadonlySet<string> = new Set(),
 ): Promise<void> {
-  const log = (line: string): void => effects.log(`${node}: ${line}`);
+  const log = nodeLog(effects, node);
   const deadline = effects.now().getTime() + options.timeoutSeconds * 1000;
   const remaining = (): number => deadline - effects.now().getTime();
 

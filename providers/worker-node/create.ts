@@ -3,6 +3,7 @@ import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
 import { renderJoinConfiguration } from "../cluster/join-config";
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
 import { drainBlockersAnnotation, drainPhaseAnnotation } from "../drain/annotations";
+import { nodeLog } from "../node-log";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { kubeadmJoin, resetHost } from "../host/join";
 import { evaluatePreflight, parseFacts, preflightScript, type HostFacts } from "../host/preflight";
@@ -64,10 +65,6 @@ export async function resolveCaCertHash(cluster: ClusterApi): Promise<string> {
     }
   }
   return published[0];
-}
-
-function nodeLog(effects: WorkerNodeEffects, name: string): (line: string) => void {
-  return (line) => effects.log(`${name}: ${line}`);
 }
 
 async function waitForReadyNode(cluster: ClusterApi, name: string, timeoutSeconds: number, effects: WorkerNodeEffects, log: (l: string) => void): Promise<NodeView> {

@@ -6,6 +6,7 @@ import { resolveDrainOptions } from "../drain/options";
 import { resetHost } from "../host/join";
 import { WorkerNodeError, type WorkerNodeEffects } from "./create";
 import { annotations, type WorkerNodeOutputs } from "./outputs";
+import { nodeLog } from "../node-log";
 
 /**
  * Scale in: cordon, take a drain slot, drain (never breaking a PodDisruptionBudget), remove the
@@ -13,7 +14,7 @@ import { annotations, type WorkerNodeOutputs } from "./outputs";
  * `pulumi up` resumes where it stopped.
  */
 export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerNodeEffects): Promise<void> {
-  const log = (line: string): void => effects.log(`${olds.nodeName}: ${line}`);
+  const log = nodeLog(effects, olds.nodeName);
   const resolved = resolveDrainOptions(olds.drain ?? {});
   if (!resolved.ok) throw new WorkerNodeError(`drain options in state are invalid: ${resolved.failures.join("; ")}`);
   const options = resolved.options;

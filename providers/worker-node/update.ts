@@ -5,6 +5,7 @@ import { WorkerNodeError, type WorkerNodeEffects } from "./create";
 import type { WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
 import type { WorkerNodeOutputs } from "./outputs";
+import { nodeLog } from "../node-log";
 
 /**
  * In-place changes: labels and taints through the API; containerd or package source changes by
@@ -12,7 +13,7 @@ import type { WorkerNodeOutputs } from "./outputs";
  * get here: the resource class makes them replacements.
  */
 export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ outs: WorkerNodeOutputs }> {
-  const log = (line: string): void => effects.log(`${olds.nodeName}: ${line}`);
+  const log = nodeLog(effects, olds.nodeName);
   const cluster = effects.connectCluster(news.cluster.kubeconfig);
   // A host key given now is a deliberate re-pin; otherwise the one recorded at create must match.
   const connection = { ...news.connection, hostKey: news.connection.hostKey ?? olds.hostKey };
