@@ -27,8 +27,11 @@ export interface DepartingNode {
   /** The stack's resource (entry) name. */
   readonly resource: string;
   readonly node: string;
-  /** delete: the entry is gone; replace: an identity field changed, the node is drained and joined anew. */
-  readonly action: "delete" | "replace";
+  /** delete: the entry is gone; replace: an identity field changed, the node is drained and joined
+   * anew; upgrade: drained, upgraded in place and uncordoned. */
+  readonly action: "delete" | "replace" | "upgrade";
+  /** Why it departs, in words, e.g. "its entry was removed from the stack config". */
+  readonly why?: string;
   readonly pods: readonly ReviewPod[];
 }
 
@@ -52,7 +55,8 @@ export interface PdbInvolved {
 export interface NodeReport {
   readonly resource: string;
   readonly node: string;
-  readonly action: "delete" | "replace";
+  readonly action: DepartingNode["action"];
+  readonly why?: string;
   /** `Deployment ns/name` → the pods of it to evict. */
   readonly moving: readonly { readonly workload: string; readonly pods: readonly string[] }[];
   /** kubectl-style refusal naming every blocker and its option, or undefined. */
@@ -104,6 +108,7 @@ function nodeReport(departing: DepartingNode, facts: ScaleInFacts, options: Drai
       resource: departing.resource,
       node: departing.node,
       action: departing.action,
+      ...(departing.why ? { why: departing.why } : {}),
       moving: [...groups].sort(([a], [b]) => compareText(a, b)).map(([workload, pods]) => ({ workload, pods })),
       blockers: describeBlockers(departing.node, plan.decisions),
       overrides: describeOverrides(plan.decisions),
@@ -139,7 +144,8 @@ function describePdb({ pdb, podsHere }: PdbInvolved): string {
 
 function formatNode(node: NodeReport): string[] {
   const evicted = node.moving.reduce((sum, group) => sum + group.pods.length, 0);
-  const head = `${node.resource} (node ${node.node}, ${node.action === "replace" ? "replaced: drained, then joined anew" : "removed"}): ${plural(evicted, "pod")} to evict`;
+  const what = { delete: "removed", replace: "replaced: drained, then joined anew", upgrade: "upgraded in place: drained, upgraded, uncordoned" }[node.action];
+  const head = `${node.resource} (node ${node.node}, ${what}${node.why ? `: ${node.why}` : ""}): ${plural(evicted, "pod")} to evict`;
   const lines = [head];
   for (const group of node.moving) lines.push(`  ${group.workload}: ${group.pods.join(", ")}`);
   if (node.leftInPlace > 0) lines.push(`  left in place: ${plural(node.leftInPlace, "DaemonSet or mirror pod")} (they go with the Node)`);
@@ -153,7 +159,7 @@ function formatNode(node: NodeReport): string[] {
 function formatCapacity(capacity: CapacityVerdict): string {
   switch (capacity.kind) {
     case "fits":
-      return `Capacity: the ${plural(capacity.pods, "evicted pod")} fit on the ${plural(capacity.nodes, "node")} that remain.`;
+      return `Capacity: the ${plural(capacity.pods, "evicted pod")} fit on the ${plural(capacity.nodes, "node")} that remain (judged with every departing node out at once).`;
     case "short":
       return `Capacity: NOT ENOUGH ROOM — the drain will refuse before evicting anything:\n${capacity.message}`;
     case "not-checked":

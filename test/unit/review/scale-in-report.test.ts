@@ -53,7 +53,7 @@ describe("scale-in report", () => {
     expect(text).toContain("Deployment shop/web: shop/web-7d9f-1, shop/web-7d9f-2");
     expect(text).toContain("PDB shop/web-pdb: allows 1 disruption now (3 healthy, 2 required; covers 2 pods here)");
     expect(text).not.toContain("shop/other");
-    expect(text).toContain("Capacity: the 2 evicted pods fit on the 2 nodes that remain.");
+    expect(text).toContain("Capacity: the 2 evicted pods fit on the 2 nodes that remain (judged with every departing node out at once).");
   });
 
   test("a naked pod is a blocker with the option that overrides it", () => {
