@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs, type PackagesInputs, type Taint } from "../providers";
 import { unknownValue, validateWorkerNodeInputs } from "../providers/worker-node/validate";
+import { scaleInReview } from "./scale-in-review";
 
 interface NodeEntry {
   /** Pulumi resource name: the stable identity of the entry. */
@@ -85,3 +86,19 @@ const workers = nodes.map(
 export const nodeNames = workers.map((w) => w.nodeName);
 export const hostKeyFingerprints = workers.map((w) => w.hostKeyFingerprint);
 export const kubeletVersions = workers.map((w) => w.kubeletVersion);
+
+// A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before merging.
+if (pulumi.runtime.isDryRun()) {
+  const printReport = (kubeconfigText: string | undefined): Promise<void> =>
+    scaleInReview({
+      kubeconfig: kubeconfigText,
+      entries: nodes.map((entry) => ({ resource: entry.name, host: entry.host, ...(entry.nodeName ? { nodeName: entry.nodeName } : {}) })),
+      project: pulumi.getProject(),
+      stack: pulumi.getStack(),
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
+      drain,
+      now: new Date(),
+    }).then((text) => (text ? pulumi.log.info(text) : undefined));
+  if (kubeconfig) kubeconfig.apply(printReport);
+  else void printReport(undefined);
+}

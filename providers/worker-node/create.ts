@@ -15,7 +15,7 @@ import { formatSeconds } from "../drain/duration";
 import { parseDurationSeconds } from "./duration";
 import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
-import { annotations, type WorkerNodeOutputs } from "./outputs";
+import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 
 /** The effects create needs, injected so the flow can be exercised against fakes and the lab alike. */
 export interface WorkerNodeEffects {
@@ -205,6 +205,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         ...(patch?.annotations ?? {}),
         ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainAnnotationsCleared : {}),
         [annotations.machineId]: facts.machine_id ?? "",
+        ...ownershipAnnotations(inputs),
       },
     });
     log(`Ready (kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion})`);

@@ -77,4 +77,6 @@ export interface WorkerNodeInputs {
   readonly kubeadm?: KubeadmInputs;
   /** How the node is drained when it is removed or replaced. */
   readonly drain?: DrainInputs;
+  /** `<project>/<stack>/<resource>`, set by the resource class and written on the Node (never user input). */
+  readonly owner?: string;
 }

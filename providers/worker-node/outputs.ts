@@ -1,4 +1,5 @@
-import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, PackagesInputs, Taint } from "./inputs";
+import { hostAnnotation, ownerAnnotation } from "../review/departing";
+import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, PackagesInputs, Taint, WorkerNodeInputs } from "./inputs";
 
 /**
  * What a WorkerNode records in state. `delete` and `update` receive these, not the inputs, so
@@ -35,3 +36,8 @@ export const annotations = {
   managedLabels: "kubeadm-workers.io/managed-labels",
   managedTaints: "kubeadm-workers.io/managed-taints",
 } as const;
+
+/** The annotations through which a preview finds this resource's Node (stacks/scale-in-review.ts). */
+export function ownershipAnnotations(inputs: Pick<WorkerNodeInputs, "owner" | "connection">): Record<string, string> {
+  return inputs.owner ? { [ownerAnnotation]: inputs.owner, [hostAnnotation]: inputs.connection.host } : {};
+}

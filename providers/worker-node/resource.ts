@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs, WorkerNodeArgs } from "./args";
 import type { Taint } from "./inputs";
 import { workerNodeProvider } from "./provider";
+import { ownerOf } from "../review/departing";
 
 /** Inputs whose change means another machine or another cluster: the node is replaced. */
 export const replacingProperties = ["connection.host", "nodeName", "kubernetesVersion", "cluster.apiServerEndpoint"];
@@ -59,6 +60,9 @@ export class WorkerNode extends pulumi.dynamic.Resource {
         // only when its key is in the props.
         nodeName: args.nodeName,
         kubernetesVersion: args.kubernetesVersion,
+        // Written on the Node at join, so a preview finds this resource's Node from the cluster itself
+        // (the scale-in report) the first time its entry is gone.
+        owner: ownerOf(pulumi.getProject(), pulumi.getStack(), name),
         host: undefined,
         hostKey: undefined,
         hostKeyFingerprint: undefined,

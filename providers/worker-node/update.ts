@@ -4,7 +4,7 @@ import { runHostSteps } from "../host/run-steps";
 import { WorkerNodeError, type WorkerNodeEffects } from "./create";
 import type { WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
-import type { WorkerNodeOutputs } from "./outputs";
+import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 import { nodeLog } from "../node-log";
 
 /**
@@ -42,6 +42,10 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   if (patch) {
     await cluster.patchNode(olds.nodeName, patch);
     log(`labels and taints updated`);
+  }
+  const ownership = ownershipAnnotations(news);
+  if (Object.entries(ownership).some(([key, value]) => node.annotations[key] !== value)) {
+    await cluster.patchNode(olds.nodeName, { annotations: ownership });
   }
   return {
     outs: {
