@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { types as commandTypes } from "@pulumi/command";
+import type { ConnectionArgs } from "./connection-args";
 import type { ContainerdInputs, DrainInputs, KubeadmInputs, PackagesInputs, Taint } from "./inputs";
 
 /**
@@ -7,7 +7,7 @@ import type { ContainerdInputs, DrainInputs, KubeadmInputs, PackagesInputs, Tain
  * users already have fit. `hostKey` pins the host key (an OpenSSH public key line or a `SHA256:`
  * fingerprint); without it the key is recorded on first use and every later connection must match.
  */
-export type ConnectionArgs = commandTypes.input.remote.ConnectionArgs;
+export type { ConnectionArgs, ProxyConnectionArgs } from "./connection-args";
 
 export interface ClusterArgs {
   /** Admin kubeconfig text (pass it as a secret). @default the usual loading: KUBECONFIG, ~/.kube/config */
