@@ -4,7 +4,13 @@
 // for leaseDurationSeconds of our own time. The remote renewTime is only compared with itself
 // (did it change?), never with our clock, so a holder whose clock is minutes off keeps a live slot,
 // and so does ours when our own clock is off.
-import type { LeaseView } from "../cluster/kube-api";
+
+/** The fields of a coordination.k8s.io Lease the judgement reads. */
+export interface LeaseRecord {
+  readonly holder: string;
+  readonly renewTime: Date;
+  readonly durationSeconds: number;
+}
 
 export interface LeaseObservation {
   /** The record as last seen: holder, renewTime and duration, as written by the holder. */
@@ -14,12 +20,12 @@ export interface LeaseObservation {
   readonly observedAtMs: number;
 }
 
-function recordOf(lease: LeaseView): string {
+function recordOf(lease: LeaseRecord): string {
   return JSON.stringify([lease.holder, lease.renewTime.getTime(), lease.durationSeconds]);
 }
 
 /** The observation after reading `lease` at our time `nowMs`: unchanged record, unchanged observation time. */
-export function observeLease(previous: LeaseObservation | undefined, lease: LeaseView, nowMs: number): LeaseObservation {
+export function observeLease(previous: LeaseObservation | undefined, lease: LeaseRecord, nowMs: number): LeaseObservation {
   const record = recordOf(lease);
   if (previous && previous.record === record) return previous;
   return { record, durationSeconds: lease.durationSeconds, observedAtMs: nowMs };
