@@ -32,6 +32,8 @@ export interface DrainSlot {
   lost(): string | undefined;
   /** One renewal now (the timer calls it every 10 s); marks the slot lost when it is not ours any more. */
   renew(): Promise<void>;
+  /** A renewal when 10 s of our clock passed since the last attempt: the drain calls it at every pause. */
+  renewIfDue(): Promise<void>;
   /** Gives the slot back (deletes the Lease when it is still ours). */
   release(): Promise<void>;
 }
@@ -109,11 +111,13 @@ export async function acquireDrainSlot(
 export function holdSlot(cluster: ClusterApi, name: string, holder: string, clock: BudgetClock): DrainSlot {
   let lostBecause: string | undefined;
   let lastRenewedMs = clock.now().getTime();
+  let lastAttemptMs = lastRenewedMs;
   let renewing: Promise<void> = Promise.resolve();
   let released = false;
 
   const renewOnce = async (): Promise<void> => {
     if (lostBecause || released) return;
+    lastAttemptMs = clock.now().getTime();
     try {
       const lease = await cluster.readLease(budgetNamespace, name);
       if (!lease || lease.holder !== holder) {
@@ -142,6 +146,7 @@ export function holdSlot(cluster: ClusterApi, name: string, holder: string, cloc
     name,
     lost: () => lostBecause ?? (released ? undefined : clock.now().getTime() - lastRenewedMs > renewDeadlineSeconds * 1000 ? `drain slot ${name} not renewed for ${renewDeadlineSeconds}s` : undefined),
     renew: () => (renewing = renewing.then(renewOnce)),
+    renewIfDue: () => (clock.now().getTime() - lastAttemptMs >= renewEverySeconds * 1000 ? (renewing = renewing.then(renewOnce)) : renewing),
     async release() {
       clearInterval(timer);
       await renewing;

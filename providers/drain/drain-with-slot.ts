@@ -6,7 +6,10 @@ import type { DrainOptions } from "./options";
 import { cordonPatch, isLeaving } from "./scale-in";
 import { nodeLog } from "../node-log";
 
-/** The effects the drain sees: every pause first checks that the slot is still ours. */
+/**
+ * The effects the drain sees: every pause renews the slot when due and checks it is still ours (the
+ * 10 s timer covers `work`, which does not pause through these effects).
+ */
 function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainEffects {
   const check = (): void => {
     const lost = slot.lost();
@@ -21,8 +24,10 @@ function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainE
     now: () => effects.now(),
     log: (line) => effects.log(line),
     sleep: async (ms) => {
+      await slot.renewIfDue();
       check();
       await effects.sleep(ms);
+      await slot.renewIfDue();
       check();
     },
   };

@@ -97,3 +97,30 @@ describe("drainWithSlot", () => {
     expect(cluster.node.unschedulable).toBe(false);
   });
 });
+
+describe("drainWithSlot when the slot is taken away mid-drain", () => {
+  test("stops with a clear error naming the new holder; work never runs; the node stays cordoned", async () => {
+    const cluster = new EmptyNodeCluster();
+    const pod = { namespace: "web", name: "api-1", uid: "p1", phase: "Running" as const, containers: [{ name: "app" }], ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "api", controller: true }] };
+    Object.assign(cluster, {
+      listPodsOnNode: () => Promise.resolve([pod]),
+      daemonSetExists: () => Promise.resolve(false),
+      ownerReadiness: () => Promise.resolve({ ready: 2, desired: 2 }),
+      // a PDB that never allows: the eviction is retried until something stops it
+      evictPod: () => Promise.resolve({ kind: "pdb", pdb: undefined, message: "Cannot evict pod as it would violate the pod's disruption budget." }),
+    });
+    const { effects } = clock((now) => {
+      // GIVEN another process overwrites our Lease 5 s into the drain
+      const lease = cluster.leases.get("kubeadm-workers-drain-0");
+      if (now >= t0 + 5_000 && lease && lease.holder === "w1") cluster.leases.set(lease.name, { ...lease, holder: "w9", resourceVersion: "stolen" });
+    });
+    let worked = false;
+
+    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, checkCapacity: false }, effects, () => ((worked = true), Promise.resolve())).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(/drain of w1 stopped: drain slot kubeadm-workers-drain-0 is now held by w9.*could exceed drain.maxConcurrentDrains/);
+    expect(worked).toBe(false);
+    expect(cluster.node.unschedulable).toBe(true);
+    expect(cluster.leases.get("kubeadm-workers-drain-0")?.holder).toBe("w9");
+  });
+});
