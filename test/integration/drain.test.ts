@@ -309,6 +309,30 @@ describe("drain on the lab cluster", () => {
     expect(Object.keys(node.metadata.annotations ?? {}).filter((k) => k.startsWith("kubeadm-workers.io/drain"))).toEqual([]);
   });
 
+  test("the cluster's critical pods are evicted only after every other pod is gone", async () => {
+    const s = await scene(1);
+    await apply(deployment(s.ns, "web", s.label, 3), deployment(s.ns, "dns", s.label, 1, { priorityClassName: "system-cluster-critical" }));
+    await settle(s, 4);
+    // An observer of the victim's pods: what was still there the first time the critical pod was not.
+    const seen: string[][] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const names = ((await podsByNode(s.ns)).get(s.victim) ?? []).map((p) => p.name);
+        seen.push(names);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+
+    await drainNode(cluster, s.victim, options({}), effects(s));
+    watching = false;
+    await watcher;
+
+    const firstWithoutDns = seen.find((names) => !names.some((n) => n.startsWith("dns-")));
+    expect(firstWithoutDns).toEqual([]);
+    expect(s.log.join("\n")).toMatch(/evicting 1 critical pod\(s\) last \([^)]*\/dns-/);
+  });
+
   test("volumes still attached keep the Node: the wait times out naming the VolumeAttachment", async () => {
     const s = await scene(1);
     await settle(s, 0);
