@@ -114,7 +114,7 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
     if (!capacity.fits) {
       await setPhase(cluster, node, "blocked", capacity.unplaced.map((u) => refOf(u.pod)));
       throw new DrainError(
-        `cannot drain node ${node}: its pods would not fit on the nodes that remain (nodes waiting for their own drain do not count), so nothing was evicted:\n${capacity.message}\n` +
+        `cannot drain node ${node}: its pods would not fit on the nodes that remain, so nothing was evicted (nodes waiting for their own drain are not counted as room):\n${capacity.message}\n` +
           "Add capacity first, or set drain.checkCapacity: false if you know better than this estimate.",
       );
     }
