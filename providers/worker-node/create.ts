@@ -135,8 +135,9 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
 
   let tokenCreated = false;
   let joinStarted = false;
-  let registeredByUs = false;
   let nodeName = inputs.nodeName ?? "";
+  let nodeExistedBefore = true;
+  let hostMachineId = "";
   try {
     const factsResult = await shell.runScript(preflightScript, { timeoutSeconds: 60 });
     if (factsResult.code !== 0) throw new WorkerNodeError(`host ${shell.address}: preflight could not gather facts:${outputTail(factsResult)}`);
@@ -145,6 +146,8 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     log = nodeLog(effects, nodeName);
     const problems = evaluatePreflight(facts, { ...(inputs.nodeName ? { nodeName: inputs.nodeName } : {}), apiServerEndpoint });
     const existing = await cluster.getNode(nodeName);
+    nodeExistedBefore = existing !== undefined;
+    hostMachineId = facts.machine_id ?? "";
     if (existing && !ourNode(existing, facts)) {
       problems.push(
         `a Node named ${nodeName} already exists and is not this host (machine-id ${facts.machine_id || "unknown"}, Node's ${existing.machineId || "unknown"}): ` +
@@ -189,7 +192,6 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         }),
         joinTimeout,
       );
-      registeredByUs = true;
     }
 
     let node = await waitForReadyNode(cluster, nodeName, joinTimeout, effects, log);
@@ -245,7 +247,9 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
       } catch (resetError) {
         undone.push(`host NOT reset (${(resetError as Error).message}); run "kubeadm reset -f" on it`);
       }
-      if (registeredByUs || (await cluster.getNode(nodeName).catch(() => undefined))) {
+      // Only a Node this create registered: absent before the join, and reporting this host's machine-id.
+      const registered = nodeExistedBefore ? undefined : await cluster.getNode(nodeName).catch(() => undefined);
+      if (registered && hostMachineId && registered.machineId === hostMachineId) {
         await cluster.deleteNode(nodeName).then(
           () => undone.push(`Node ${nodeName} removed`),
           (e: Error) => undone.push(`Node ${nodeName} NOT removed (${e.message})`),

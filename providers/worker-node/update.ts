@@ -6,6 +6,7 @@ import type { WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
 import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 import { nodeLog } from "../node-log";
+import { uncordonIfAbandoned } from "../drain/abandoned";
 
 /**
  * In-place changes: labels and taints through the API; containerd or package source changes by
@@ -47,6 +48,8 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   if (Object.entries(ownership).some(([key, value]) => node.annotations[key] !== value)) {
     await cluster.patchNode(olds.nodeName, { annotations: ownership });
   }
+  // The entry is back after a scale-in that did not finish: the node is a worker again.
+  await uncordonIfAbandoned(cluster, olds.nodeName, log);
   return {
     outs: {
       ...olds,
