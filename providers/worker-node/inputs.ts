@@ -78,3 +78,13 @@ export interface WorkerNodeInputs {
   /** How the node is drained when it is removed or replaced. */
   readonly drain?: DrainInputs;
 }
+
+/**
+ * The inputs that shape only the join, as they were given (unset stays unset). Recorded in the
+ * outputs so a later diff can tell "nodeName unset" from "nodeName set to the hostname".
+ */
+export interface JoinInputs {
+  readonly nodeName?: string;
+  readonly joinTimeout?: number | string;
+  readonly kubeadm?: KubeadmInputs;
+}

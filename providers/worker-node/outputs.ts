@@ -1,4 +1,4 @@
-import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, PackagesInputs, Taint } from "./inputs";
+import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, JoinInputs, PackagesInputs, Taint } from "./inputs";
 
 /**
  * What a WorkerNode records in state. `delete` and `update` receive these, not the inputs, so
@@ -27,6 +27,8 @@ export interface WorkerNodeOutputs {
   readonly packages: PackagesInputs;
   readonly connection: ConnectionInputs;
   readonly cluster: ClusterInputs;
+  /** Join-only inputs as given; absent in state written before it existed. */
+  readonly joinInputs?: JoinInputs;
 }
 
 /** Node annotations through which a later run (and a human) recognises a node as ours. */
