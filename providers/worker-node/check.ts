@@ -8,6 +8,24 @@ import { normalizeVersion, parseKubernetesVersion, parseServerVersion, skewProbl
 /** Reads the API server's gitVersion for a kubeconfig (undefined: the default loading). */
 export type ServerVersionReader = (kubeconfig: string | undefined) => Promise<string>;
 
+/**
+ * One read per kubeconfig for the whole process (every WorkerNode of a deployment shares it), so a
+ * preview of any number of nodes asks each cluster once. A failed read is forgotten, to be retried.
+ */
+export function oneReadPerCluster(read: ServerVersionReader): ServerVersionReader {
+  const reads = new Map<string, Promise<string>>();
+  return (kubeconfig) => {
+    const key = kubeconfig ?? "";
+    let version = reads.get(key);
+    if (!version) {
+      version = read(kubeconfig);
+      version.catch(() => reads.delete(key));
+      reads.set(key, version);
+    }
+    return version;
+  };
+}
+
 function known(value: unknown): value is string {
   return typeof value === "string" && value !== unknownValue;
 }

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { connectCluster } from "../cluster/kube-api";
 import { openSession } from "../host/ssh-session";
-import { checkWorkerNode } from "./check";
+import { checkWorkerNode, oneReadPerCluster } from "./check";
 import { createWorkerNode, type WorkerNodeEffects } from "./create";
 import { deleteWorkerNode } from "./delete";
 import { isEquivalentToRecorded } from "./diff";
@@ -25,23 +25,11 @@ export const effects: WorkerNodeEffects = {
   log: (line) => console.log(line),
 };
 
-// All WorkerNodes of a deployment share this process: the control plane's version is read once per
-// kubeconfig, so a preview of any number of nodes makes one API call per cluster.
-const serverVersions = new Map<string, Promise<string>>();
-function cachedServerVersion(kubeconfig: string | undefined): Promise<string> {
-  const key = kubeconfig ?? "";
-  let version = serverVersions.get(key);
-  if (!version) {
-    version = effects.connectCluster(kubeconfig).serverVersion();
-    version.catch(() => serverVersions.delete(key));
-    serverVersions.set(key, version);
-  }
-  return version;
-}
+const serverVersion = oneReadPerCluster((kubeconfig) => effects.connectCluster(kubeconfig).serverVersion());
 
 /** Runs at preview: validation, and the version rules (one cached GET /version when a version is set); no SSH. */
 export function check(olds: Partial<WorkerNodeInputs>, news: WorkerNodeInputs): Promise<{ inputs: WorkerNodeInputs; failures: CheckFailure[] }> {
-  return checkWorkerNode(olds, news, cachedServerVersion);
+  return checkWorkerNode(olds, news, serverVersion);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkWorkerNode } from "../../../providers/worker-node/check";
+import { checkWorkerNode, oneReadPerCluster } from "../../../providers/worker-node/check";
 import type { WorkerNodeInputs } from "../../../providers/worker-node/inputs";
 import { unknownValue } from "../../../providers/worker-node/validate";
 
@@ -69,5 +69,23 @@ describe("checkWorkerNode: the version rules at preview", () => {
     const { read, reads } = controlPlane("v1.36.3");
     await checkWorkerNode({}, node("1.36.3", "clusters: [a]"), read);
     expect(reads).toEqual(["clusters: [a]"]);
+  });
+});
+
+describe("oneReadPerCluster: a preview asks each cluster once, however many nodes", () => {
+  test("ten new nodes of one cluster and two of another: two reads", async () => {
+    const { read, reads } = controlPlane("v1.36.3");
+    const cached = oneReadPerCluster(read);
+    const checks = [...Array(10).fill("clusters: [a]"), "clusters: [b]", "clusters: [b]"].map((k: string) => checkWorkerNode({}, node("1.36.3", k), cached));
+    expect((await Promise.all(checks)).flatMap((c) => c.failures)).toEqual([]);
+    expect(reads).toEqual(["clusters: [a]", "clusters: [b]"]);
+  });
+
+  test("a failed read is retried by the next check", async () => {
+    let calls = 0;
+    const cached = oneReadPerCluster(() => (++calls === 1 ? Promise.reject(new Error("timeout")) : Promise.resolve("v1.36.3")));
+    expect((await checkWorkerNode({}, node("1.36.3"), cached)).failures).toHaveLength(1);
+    expect((await checkWorkerNode({}, node("1.36.3"), cached)).failures).toEqual([]);
+    expect(calls).toBe(2);
   });
 });
