@@ -25,7 +25,7 @@ describe("pulumi preview refuses entries that claim the same host or Node name",
       { name: "web-4", host: "10.213.0.252", nodeName: "web" },
     ];
     await fs.writeFile(path.join(project.dir, "Pulumi.clashes.yaml"), JSON.stringify({ config: { "kubeadm-workers:nodes": nodes } }));
-    await project.pulumiOk(["config", "set", "--secret", "sshPrivateKey", "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----"]);
+    await project.pulumiStdin(["config", "set", "--secret", "sshPrivateKey"], "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n");
 
     const { code, stdout, stderr } = await project.pulumi(["preview", "--diff"]);
     const output = stdout + stderr;
