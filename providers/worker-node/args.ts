@@ -23,7 +23,12 @@ export interface WorkerNodeArgs {
   readonly cluster?: ClusterArgs;
   /** Name of the Node. @default the host's hostname. Changing it replaces the node. */
   readonly nodeName?: pulumi.Input<string>;
-  /** kubelet/kubeadm version, e.g. "1.36.3". @default the control plane's version. Changing it replaces the node. */
+  /**
+   * kubelet/kubeadm version, e.g. "1.36.3" ("v1.36.3" is the same). @default the control plane's
+   * version at join; unset later keeps the version the node runs. Changing it upgrades the node in
+   * place (drained one slot at a time, kubeadm's worker procedure); a downgrade, a skip of a minor, a
+   * version newer than the control plane or more than 3 minors older, or older than 1.31 is refused at preview.
+   */
   readonly kubernetesVersion?: pulumi.Input<string>;
   /** containerd settings. @default systemd cgroups, kubeadm's pause image, no mirrors */
   readonly containerd?: pulumi.Input<ContainerdInputs>;

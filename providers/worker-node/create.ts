@@ -236,6 +236,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         // Later connections (update, delete) must meet the same host key.
         connection: { ...inputs.connection, hostKey: shell.hostKey },
         cluster: { ...inputs.cluster },
+        ...(inputs.owner ? { owner: inputs.owner } : {}),
       },
     };
   } catch (error) {

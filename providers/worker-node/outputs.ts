@@ -1,5 +1,5 @@
 import { hostAnnotation, ownerAnnotation } from "../review/departing";
-import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, PackagesInputs, Taint, WorkerNodeInputs } from "./inputs";
+import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, JoinInputs, PackagesInputs, Taint, WorkerNodeInputs } from "./inputs";
 
 /**
  * What a WorkerNode records in state. `delete` and `update` receive these, not the inputs, so
@@ -28,6 +28,10 @@ export interface WorkerNodeOutputs {
   readonly packages: PackagesInputs;
   readonly connection: ConnectionInputs;
   readonly cluster: ClusterInputs;
+  /** Join-only inputs as given; absent in state written before it existed. */
+  readonly joinInputs?: JoinInputs;
+  /** `<project>/<stack>/<resource>` written on the Node (the scale-in report finds it there). */
+  readonly owner?: string;
 }
 
 /** Node annotations through which a later run (and a human) recognises a node as ours. */
