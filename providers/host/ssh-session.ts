@@ -3,6 +3,7 @@ import { NodeSSH, type Config } from "node-ssh";
 import type { ConnectionInputs, SshEndpointInputs } from "../worker-node/inputs";
 import { matchHostKey } from "./host-key";
 import { redact } from "./redact";
+import { asRoot } from "./shell-quote";
 import { SshError } from "./ssh-error";
 import { Semaphore } from "./semaphore";
 
@@ -129,7 +130,7 @@ async function dial(endpoint: SshEndpointInputs, via: string, sock?: Config["soc
 }
 
 class Session implements RemoteShell {
-  private readonly sudo: boolean;
+  private readonly user: string;
 
   constructor(
     readonly address: string,
@@ -140,11 +141,11 @@ class Session implements RemoteShell {
     private readonly secrets: readonly string[],
     private readonly release: () => void,
   ) {
-    this.sudo = user !== "root";
+    this.user = user;
   }
 
   async run(command: string, options: RunOptions = {}): Promise<CommandResult> {
-    const wrapped = this.sudo ? `sudo -n -- sh -c ${JSON.stringify(command)}` : command;
+    const wrapped = asRoot(command, this.user);
     let timer: NodeJS.Timeout | undefined;
     let channel: { close(): void } | undefined;
     const timeoutSeconds = options.timeoutSeconds ?? 600;
