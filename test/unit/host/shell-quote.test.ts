@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { asRoot } from "../../../providers/host/shell-quote";
+import { asRoot, shellQuote } from "../../../providers/host/shell-quote";
 
 // The login shell on the host parses the line asRoot builds, then sudo hands the rest to `sh -c`.
 // A stand-in `sudo` that prints the argv it received shows what the login shell made of the line:
@@ -35,5 +35,16 @@ describe("asRoot", () => {
     { description: "unicode and a tab", command: "echo 'ünïcødé'\t;" },
   ])("hands $description to sudo's sh -c unchanged", ({ command }) => {
     expect(argvSudoReceives(asRoot(command, "deploy"))).toEqual(["-n", "--", "sh", "-c", command]);
+  });
+});
+
+describe("shellQuote", () => {
+  test.each([
+    { text: "", quoted: "''" },
+    { text: "plain", quoted: "'plain'" },
+    { text: "it's", quoted: "'it'\\''s'" },
+    { text: "$(rm -rf /)", quoted: "'$(rm -rf /)'" },
+  ])("quotes $text as $quoted", ({ text, quoted }) => {
+    expect(shellQuote(text)).toBe(quoted);
   });
 });
