@@ -1,7 +1,7 @@
 // The one module that talks SSH (node-ssh over ssh2). Everything else sees RemoteShell.
 import { NodeSSH, type Config } from "node-ssh";
 import type { ConnectionInputs, SshEndpointInputs } from "../worker-node/inputs";
-import { matchHostKey } from "./host-key";
+import { hostKeyAlgorithms, matchHostKey } from "./host-key";
 import { redact } from "./redact";
 import { asRoot } from "./shell-quote";
 import { SshError } from "./ssh-error";
@@ -27,6 +27,8 @@ export interface RemoteShell {
   readonly address: string;
   /** The host key the server presented, as an OpenSSH public key line: what the next connection must match. */
   readonly hostKey: string;
+  /** The key the bastion presented, when the connection went through one: what the next one must match. */
+  readonly bastionHostKey?: string;
   /** Runs a command (as root: through `sudo -n` when the user is not root). Resolves whatever the exit code. */
   run(command: string, options?: RunOptions): Promise<CommandResult>;
   /** Runs a bash script sent over stdin, so nothing of it shows in `ps` on the host. */
@@ -60,6 +62,7 @@ interface DialOutcome {
 
 function connectConfig(endpoint: SshEndpointInputs, outcome: DialOutcome, sock?: Config["sock"]): Config {
   const perDial = (endpoint.perDialTimeout ?? defaultPerDialTimeoutSeconds) * 1000;
+  const serverHostKey = hostKeyAlgorithms(endpoint.hostKey);
   return {
     host: endpoint.host,
     port: endpoint.port ?? 22,
@@ -69,6 +72,7 @@ function connectConfig(endpoint: SshEndpointInputs, outcome: DialOutcome, sock?:
     ...(endpoint.password ? { password: endpoint.password } : {}),
     ...(endpoint.agentSocketPath ? { agent: endpoint.agentSocketPath } : {}),
     ...(sock ? { sock } : {}),
+    ...(serverHostKey ? { algorithms: { serverHostKey: serverHostKey as NonNullable<NonNullable<Config["algorithms"]>["serverHostKey"]> } } : {}),
     readyTimeout: perDial,
     keepaliveInterval: keepaliveIntervalMs,
     keepaliveCountMax,
@@ -135,6 +139,7 @@ class Session implements RemoteShell {
   constructor(
     readonly address: string,
     readonly hostKey: string,
+    readonly bastionHostKey: string | undefined,
     private readonly ssh: NodeSSH,
     private readonly bastion: NodeSSH | undefined,
     user: string,
@@ -202,7 +207,8 @@ export interface OpenOptions {
 
 /**
  * Logs in to a host, through its bastion when `proxy` is set. Each hop's host key is checked
- * against its pinned `hostKey`, or recorded (trust on first use) when none is pinned.
+ * against its pinned `hostKey`, or recorded (trust on first use) when none is pinned: the session
+ * carries both (`hostKey`, `bastionHostKey`) for pinConnection to store.
  */
 export async function openSession(connection: ConnectionInputs, options: OpenOptions = {}): Promise<RemoteShell> {
   const release = await sessionSlots.acquire();
@@ -213,8 +219,9 @@ export async function openSession(connection: ConnectionInputs, options: OpenOpt
     );
     let sock: Config["sock"] | undefined;
     let via = "";
+    let bastionHostKey: string | undefined;
     if (connection.proxy) {
-      bastion = (await dial(connection.proxy, "")).ssh;
+      ({ ssh: bastion, hostKey: bastionHostKey } = await dial(connection.proxy, ""));
       via = ` (through bastion ${addressOf(connection.proxy)})`;
       try {
         sock = await bastion.forwardOut("127.0.0.1", 0, connection.host, connection.port ?? 22);
@@ -223,7 +230,7 @@ export async function openSession(connection: ConnectionInputs, options: OpenOpt
       }
     }
     const { ssh, hostKey } = await dial(connection, via, sock);
-    return new Session(addressOf(connection), hostKey, ssh, bastion, connection.user ?? "root", secrets, release);
+    return new Session(addressOf(connection), hostKey, bastionHostKey, ssh, bastion, connection.user ?? "root", secrets, release);
   } catch (error) {
     bastion?.dispose();
     release();

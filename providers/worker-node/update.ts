@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { withRecordedHostKeys } from "../host/pinned-connection";
 import { prepareSteps } from "../host/prepare-steps";
 import { runHostSteps } from "../host/run-steps";
 import { WorkerNodeError, type WorkerNodeEffects } from "./create";
@@ -16,7 +17,7 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   const log = nodeLog(effects, olds.nodeName);
   const cluster = effects.connectCluster(news.cluster.kubeconfig);
   // A host key given now is a deliberate re-pin; otherwise the one recorded at create must match.
-  const connection = { ...news.connection, hostKey: news.connection.hostKey ?? olds.hostKey };
+  const connection = withRecordedHostKeys(news.connection, { ...olds.connection, hostKey: olds.hostKey });
   const containerd = news.containerd ?? {};
   const packages = news.packages ?? {};
   let hostKey = olds.hostKey;
