@@ -112,9 +112,11 @@ describe("drain on the lab cluster", () => {
     const s = await scene();
     await settle(s, await fullMix(s));
     const observer = new PdbObserver(s.ns);
-
-    await drainNode(cluster, s.victim, options({ force: true, deleteEmptyDirData: true }), effects(s));
-    await observer.stop();
+    try {
+      await drainNode(cluster, s.victim, options({ force: true, deleteEmptyDirData: true }), effects(s));
+    } finally {
+      await observer.stop();
+    }
 
     const byNode = await podsByNode(s.ns);
     expect(byNode.get(s.victim)?.map((p) => p.name.replace(/-[a-z0-9]{5}$/, ""))).toEqual(["agent"]);
@@ -134,22 +136,24 @@ describe("drain on the lab cluster", () => {
     await apply(deployment(s.ns, "api", s.label, 2), pdb(s.ns, "api-pdb", "api", { minAvailable: 2 }));
     await settle(s, 2);
     const observer = new PdbObserver(s.ns);
+    try {
+      const error = await drainNode(cluster, s.victim, options({ timeoutSeconds: 8 }), effects(s)).catch((e: Error) => e);
 
-    const error = await drainNode(cluster, s.victim, options({ timeoutSeconds: 8 }), effects(s)).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(DrainError);
+      expect((error as Error).message).toMatch(/drain of .* timed out after 8s/);
+      expect((error as Error).message).toMatch(new RegExp(`PDB ${s.ns}/api-pdb allows 0 disruptions: 2 of 2 healthy, needs 2`));
+      expect((error as Error).message).toMatch(/the node stays cordoned/);
+      expect((await podsByNode(s.ns)).get(s.victim)).toHaveLength(2);
+      const node = await kubectlJson<{ spec: { unschedulable?: boolean }; metadata: { annotations: Record<string, string> } }>(["get", "node", s.victim]);
+      expect(node.spec.unschedulable).toBe(true);
+      expect(node.metadata.annotations["kubeadm-workers.io/drain-phase"]).toBe("timed-out");
 
-    expect(error).toBeInstanceOf(DrainError);
-    expect((error as Error).message).toMatch(/drain of .* timed out after 8s/);
-    expect((error as Error).message).toMatch(new RegExp(`PDB ${s.ns}/api-pdb allows 0 disruptions: 2 of 2 healthy, needs 2`));
-    expect((error as Error).message).toMatch(/the node stays cordoned/);
-    expect((await podsByNode(s.ns)).get(s.victim)).toHaveLength(2);
-    const node = await kubectlJson<{ spec: { unschedulable?: boolean }; metadata: { annotations: Record<string, string> } }>(["get", "node", s.victim]);
-    expect(node.spec.unschedulable).toBe(true);
-    expect(node.metadata.annotations["kubeadm-workers.io/drain-phase"]).toBe("timed-out");
-
-    // GIVEN the PDB is fixed WHEN the drain runs again THEN it finishes
-    await kubectl(["patch", "pdb", "api-pdb", "-n", s.ns, "--type=json", "-p", '[{"op":"remove","path":"/spec/minAvailable"},{"op":"add","path":"/spec/maxUnavailable","value":1}]']);
-    await drainNode(cluster, s.victim, options({}), effects(s));
-    await observer.stop();
+      // GIVEN the PDB is fixed WHEN the drain runs again THEN it finishes
+      await kubectl(["patch", "pdb", "api-pdb", "-n", s.ns, "--type=json", "-p", '[{"op":"remove","path":"/spec/minAvailable"},{"op":"add","path":"/spec/maxUnavailable","value":1}]']);
+      await drainNode(cluster, s.victim, options({}), effects(s));
+    } finally {
+      await observer.stop();
+    }
     expect((await podsByNode(s.ns)).get(s.victim) ?? []).toEqual([]);
     expect(observer.violations).toEqual([]);
   });
@@ -187,8 +191,11 @@ describe("drain on the lab cluster", () => {
     const olds = (node: string): WorkerNodeOutputs =>
       ({ nodeName: node, machineId: "", reset: false, drain: { timeoutSeconds: 120 }, cluster: { kubeconfig } }) as unknown as WorkerNodeOutputs;
     const observer = new PdbObserver(s.ns);
-    await Promise.all([deleteWorkerNode(olds(s.victim), effects(s)), deleteWorkerNode(olds(second), effects(s))]);
-    await observer.stop();
+    try {
+      await Promise.all([deleteWorkerNode(olds(s.victim), effects(s)), deleteWorkerNode(olds(second), effects(s))]);
+    } finally {
+      await observer.stop();
+    }
 
     const window = (node: string): [number, number] => {
       const started = s.log.find((l) => l.includes(`${node}: draining (slot taken`));
