@@ -77,6 +77,13 @@ const aptDistribution: Rule = all(noControl, atMost(256), (value) => {
   return value.split(/[/ ]/).includes("..") ? `must not climb out of the repository with "..", got ${show(value)}` : undefined;
 });
 
+/** An ASCII-armored key is printable ASCII in lines: anything else in the keyring file is not a key. */
+const armoredKey: Rule = all(atMost(64 * 1024), (value) =>
+  [...value].every((c) => c === "\n" || c === "\r" || (c >= " " && c <= "~"))
+    ? undefined
+    : "must be the ASCII-armored key as gpg --armor --export prints it: printable ASCII in lines, nothing else",
+);
+
 /** A container image reference: [registry[:port]/]path[:tag][@digest], as containerd parses it. */
 const imageReference: Rule = all(noControl, atMost(255), (value) => {
   if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@+=]*$/.test(value)) return `must be an image reference like "registry.k8s.io/pause:3.10", got ${show(value)}`;
@@ -128,7 +135,11 @@ function textFields(news: Record<string, unknown>): [string, string, Rule][] {
     fields.push([`${path}.host`, endpoint.host, sshHost], [`${path}.user`, endpoint.user, userName]);
   }
   const packages = isObject(news.packages) ? news.packages : {};
-  fields.push(["packages.aptRepository", packages.aptRepository, httpUrl], ["packages.aptDistribution", packages.aptDistribution, aptDistribution]);
+  fields.push(
+    ["packages.aptRepository", packages.aptRepository, httpUrl],
+    ["packages.aptDistribution", packages.aptDistribution, aptDistribution],
+    ["packages.aptKey", packages.aptKey, armoredKey],
+  );
   const containerd = isObject(news.containerd) ? news.containerd : {};
   fields.push(["containerd.sandboxImage", containerd.sandboxImage, imageReference]);
   if (isObject(containerd.registryMirrors)) {

@@ -101,6 +101,7 @@ const handWritten: readonly Omit<HostileCase, "id">[] = [
   { description: "a node name with a path", field: "nodeName", entry: { nodeName: "../../etc/kubernetes" } },
   { description: "a user that is a path", field: "connection.user", entry: { user: "../root" } },
   { description: "a file:// apt repository", field: "packages.aptRepository", config: { packages: { aptRepository: "file:///etc/apt" } } },
+  { description: "an apt key with an escape sequence", field: "packages.aptKey", config: { packages: { aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\u001b[2J\n-----END PGP PUBLIC KEY BLOCK-----\n" } } },
   // oversized strings
   { description: "a 254-character host", field: "connection.host", entry: { host: long(254) } },
   { description: "a 33-character user", field: "connection.user", entry: { user: long(33) } },
