@@ -23,9 +23,12 @@ describe("refuseChangedHostKey", () => {
     await expect(refuseChangedHostKey(connection, opening(new SshError("could not connect", "CONNECT_FAILED"), []), "delete")).resolves.toBeUndefined();
   });
 
-  test("closes the session of a host whose key matches", async () => {
+  test("closes the session of a host whose key matches, after one dial", async () => {
     const closed: string[] = [];
-    await refuseChangedHostKey(connection, opening("ok", closed), "update");
+    const dialled: unknown[] = [];
+    const open = opening("ok", closed);
+    await refuseChangedHostKey(connection, (c) => (dialled.push(c), open()), "update");
     expect(closed).toEqual(["closed"]);
+    expect(dialled).toEqual([{ ...connection, dialErrorLimit: 1 }]);
   });
 });
