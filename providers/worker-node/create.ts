@@ -7,6 +7,7 @@ import { nodeLog } from "../node-log";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { kubeadmJoin, resetHost } from "../host/join";
 import { evaluatePreflight, parseFacts, preflightScript, type HostFacts } from "../host/preflight";
+import { pinConnection } from "../host/pinned-connection";
 import { prepareSteps } from "../host/prepare-steps";
 import { outputTail, runHostSteps } from "../host/run-steps";
 import { SshError } from "../host/ssh-error";
@@ -102,7 +103,7 @@ async function resetForRollback(shell: RemoteShell, connection: ConnectionInputs
     await resetHost(shell);
   } catch (error) {
     if (!(error instanceof SshError)) throw error;
-    const fresh = await effects.openSession({ ...connection, hostKey: shell.hostKey }, {});
+    const fresh = await effects.openSession(pinConnection(connection, shell), {});
     try {
       await resetHost(fresh);
     } finally {
@@ -234,7 +235,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         containerd: { ...(inputs.containerd ?? {}) },
         packages: { ...(inputs.packages ?? {}) },
         // Later connections (update, delete) must meet the same host key.
-        connection: { ...inputs.connection, hostKey: shell.hostKey },
+        connection: pinConnection(inputs.connection, shell),
         cluster: { ...inputs.cluster },
         ...(inputs.owner ? { owner: inputs.owner } : {}),
       },

@@ -4,6 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { connectCluster } from "../cluster/kube-api";
+import { refuseChangedHostKey } from "../host/host-key-check";
+import { withRecordedHostKeys } from "../host/pinned-connection";
 import { openSession } from "../host/ssh-session";
 import { checkWorkerNode, oneReadPerCluster } from "./check";
 import { createWorkerNode, type WorkerNodeEffects } from "./create";
@@ -54,10 +56,13 @@ export async function create(inputs: WorkerNodeInputs): Promise<{ id: string; ou
   return { ...created, outs: { ...created.outs, joinInputs: joinInputsOf(inputs) } };
 }
 
-export function update(_id: string, olds: WorkerNodeOutputs, news: WorkerNodeInputs): Promise<{ outs: WorkerNodeOutputs }> {
+export async function update(_id: string, olds: WorkerNodeOutputs, news: WorkerNodeInputs): Promise<{ outs: WorkerNodeOutputs }> {
+  await refuseChangedHostKey(withRecordedHostKeys(news.connection, { ...olds.connection, hostKey: olds.hostKey }), openSession, `update of worker ${olds.nodeName}`);
   return updateWorkerNode(olds, news, effects);
 }
 
-export function remove(_id: string, olds: WorkerNodeOutputs): Promise<void> {
+export async function remove(_id: string, olds: WorkerNodeOutputs): Promise<void> {
+  // Without a reset the host is never dialled, so its key cannot matter.
+  if (olds.reset !== false) await refuseChangedHostKey(olds.connection, openSession, `delete of worker ${olds.nodeName}`);
   return deleteWorkerNode(olds, effects);
 }

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { aptSourceStep } from "../host/apt-source";
 import { droppedMirrorsStep } from "../host/converge-steps";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
+import { withRecordedHostKeys } from "../host/pinned-connection";
 import { prepareSteps } from "../host/prepare-steps";
 import { runHostSteps } from "../host/run-steps";
 import { nodeLog } from "../node-log";
@@ -34,9 +35,9 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   const version = await targetVersion(olds, news, cluster);
   const upgrading = version !== olds.kubernetesVersion;
   // A host key given now is a deliberate re-pin, proved on a connection below; otherwise the one
-  // recorded at create must match.
+  // recorded at create (the bastion's too) must match.
   const repinned = !sameHostKey(news.connection.hostKey, olds.hostKey);
-  const connection = { ...news.connection, hostKey: news.connection.hostKey ?? olds.hostKey };
+  const connection = withRecordedHostKeys(news.connection, { ...olds.connection, hostKey: olds.hostKey });
   const containerd = news.containerd ?? {};
   const packages = news.packages ?? {};
   const hostChanged = !isDeepStrictEqual(containerd, olds.containerd ?? {}) || !isDeepStrictEqual(packages, olds.packages ?? {});

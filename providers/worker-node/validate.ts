@@ -2,6 +2,7 @@ import { isFingerprint, parseHostKey } from "../host/host-key";
 import { resolveDrainOptions } from "../drain/options";
 import { parseDurationSeconds } from "./duration";
 import { parseKubernetesVersion, versionFloorProblem } from "./version";
+import { textRuleFailures } from "./text-rules";
 
 /** A problem with one input property, in the shape Pulumi's `check` returns. */
 export interface CheckFailure {
@@ -304,5 +305,5 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
       }
     }
   }
-  return c.failures;
+  return [...c.failures, ...textRuleFailures(news, c.failures)];
 }
