@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
-import { prepareSteps } from "../host/prepare-steps";
-import { runHostSteps } from "../host/run-steps";
+import { prepareHost } from "../host/prepare-host";
+import { clusterRuntime } from "./cluster-runtime";
 import { WorkerNodeError, type WorkerNodeEffects } from "./create";
 import type { WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
@@ -25,7 +25,7 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
     const shell = await effects.openSession(connection, {});
     try {
       hostKey = shell.hostKey;
-      await runHostSteps(shell, prepareSteps({ kubernetesVersion: olds.kubernetesVersion, containerd, packages }), log);
+      await prepareHost(shell, { kubernetesVersion: olds.kubernetesVersion, containerd, packages, ...(await clusterRuntime(cluster)) }, log);
     } finally {
       await shell.close();
     }
