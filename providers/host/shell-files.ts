@@ -58,7 +58,9 @@ export function aptSourceSetup(source: AptSource): string {
   const { keyring, sourceFile } = aptSourceFiles(source.name);
   const sourceLine = `deb [signed-by=${keyring}] ${source.url} ${source.distribution}\n`;
   return [
-    `existing=$(grep -rlsF -- ${shellQuote(source.url)} /etc/apt/sources.list /etc/apt/sources.list.d/ | grep -vxF ${sourceFile} | head -n1 || true)`,
+    // Matched without the trailing slash: apt treats ".../debian" and ".../debian/" as one repository
+    // (Docker's guide writes the former), so either spelling would clash.
+    `existing=$(grep -rlsF -- ${shellQuote(source.url.replace(/\/+$/, ""))} /etc/apt/sources.list /etc/apt/sources.list.d/ | grep -vxF ${sourceFile} | head -n1 || true)`,
     'if [ -n "$existing" ]; then',
     `  rm -f ${sourceFile}; source_file=$existing; echo "using the existing apt source $existing for ${source.url}"`,
     "else",

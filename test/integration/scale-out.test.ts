@@ -18,21 +18,24 @@ const packages = () => ({
   aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
 });
 
+/** This machine refuses lowering oom_score_adj: runc needs containerd's CRI to leave it alone. */
+const restrictOomScoreAdj = "version = 3\n[plugins.'io.containerd.cri.v1.runtime']\n  restrict_oom_score_adj = true\n";
+
 /**
- * The lab's containerd 2 source and the drop-in this machine needs (it refuses lowering
- * oom_score_adj): what `.lab/cluster.json` publishes, else the lab repository's known layout.
+ * The lab's containerd 2 source, mirrors and sandbox image as `.lab/cluster.json` publishes them
+ * (else the lab repository's known layout), with the drop-in this machine needs unless the lab
+ * publishes its own.
  */
 const containerd = (): NonNullable<WorkerNodeInputs["containerd"]> => {
   const published = path.join(labDir, "cluster.json");
-  if (fs.existsSync(published)) {
-    const fromLab = (JSON.parse(fs.readFileSync(published, "utf8")) as { containerd?: WorkerNodeInputs["containerd"] }).containerd;
-    if (fromLab) return fromLab;
-  }
+  const fromLab = fs.existsSync(published) ? (JSON.parse(fs.readFileSync(published, "utf8")) as { containerd?: WorkerNodeInputs["containerd"] }).containerd : undefined;
   return {
-    aptRepository: "http://10.213.0.1:8080/containerd/",
-    aptDistribution: "/",
-    aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
-    configDropIn: "version = 3\n[plugins.'io.containerd.cri.v1.runtime']\n  restrict_oom_score_adj = true\n",
+    configDropIn: restrictOomScoreAdj,
+    ...(fromLab ?? {
+      aptRepository: "http://10.213.0.1:8080/containerd/",
+      aptDistribution: "/",
+      aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
+    }),
   };
 };
 

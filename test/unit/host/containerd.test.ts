@@ -236,3 +236,8 @@ describe("the sandbox image from kubeadm", () => {
     expect(pauseImageFrom(output)).toBe(expected);
   });
 });
+
+test("a host that already lists Docker's repository (its guide writes the URL without the trailing slash) keeps its own source", () => {
+  const apply = containerdPackageStep({ kubernetesVersion: "1.36.3", containerd: {}, os: bookworm }).apply;
+  expect(apply).toContain("existing=$(grep -rlsF -- 'https://download.docker.com/linux/debian' /etc/apt/sources.list /etc/apt/sources.list.d/");
+});
