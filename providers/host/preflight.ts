@@ -31,6 +31,7 @@ for p in containerd.io containerd; do
     echo "containerd_package=$p"; echo "containerd_version=$(dpkg-query -W -f='\${Version}' "$p")"; break
   fi
 done
+echo "containerd_binary=$(command -v containerd 2>/dev/null)"
 echo "control_plane_manifests=$(cd /etc/kubernetes/manifests 2>/dev/null && ls kube-apiserver.yaml kube-controller-manager.yaml kube-scheduler.yaml etcd.yaml 2>/dev/null | tr '\\n' ' ')"
 echo "etcd_data=$(test -d /var/lib/etcd/member && echo yes || echo no)"
 `;
@@ -184,6 +185,14 @@ function runtimeProblems(facts: HostFacts, expect: PreflightExpectations): strin
     problems.push(
       `the cluster's kubelet configuration (kube-system/kubelet-config) sets cgroupDriver systemd, but PID 1 on this host is "${facts.pid1 || "unknown"}", not systemd: ` +
         "the kubelet and containerd could not create systemd cgroups; use a host booted with systemd, or a cluster whose kubelet configuration sets cgroupDriver: cgroupfs",
+    );
+  }
+  if (expect.kubernetesVersion && needsContainerd2(expect.kubernetesVersion) && !facts.containerd_package && facts.containerd_binary) {
+    // A binary install (containerd's release tarball) brings its own unit, which would keep running
+    // that binary beside the package we install.
+    problems.push(
+      `containerd at ${facts.containerd_binary} is not from a Debian package (a release-tarball install?): remove it and its systemd unit, ` +
+        `so that ${expect.containerdPackage ?? "containerd.io"} is the only containerd on the host`,
     );
   }
   if (expect.kubernetesVersion && needsContainerd2(expect.kubernetesVersion) && facts.containerd_package && !expect.containerdUpgrade) {

@@ -184,26 +184,38 @@ describe("scale out on lab hosts", () => {
     }
   });
 
-  test("a host with containerd 1.x: preflight refuses naming both versions and the option; containerd.upgrade replaces it in place", async () => {
-    const host = labHosts()[0];
-    // GIVEN Debian's containerd 1.x, installed the way a user would
-    const setup = await labSsh(
-      host.address,
+  /** Debian's containerd 1.x on the host, installed the way a user would; returns its version. */
+  async function installDebianContainerd(address: string): Promise<string> {
+    const installed = await labSsh(
+      address,
       "DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null 2>&1; dpkg-query -W -f='${Version}' containerd",
     );
-    expect(setup.stdout).toMatch(/^1\.\d+\./);
-    const sourcesBefore = (await labSsh(host.address, "ls /etc/apt/sources.list.d /etc/kubernetes 2>/dev/null | sort")).stdout;
+    expect(installed.stdout).toMatch(/^1\.\d+\./);
+    return installed.stdout;
+  }
 
-    // WHEN create runs THEN preflight refuses, naming the version found, the version required and the option
+  test("a host with containerd 1.x: preflight refuses naming the version found, the version required and the option, and changes nothing", async () => {
+    const host = labHosts()[0];
+    const version = await installDebianContainerd(host.address);
+    const filesBefore = (await labSsh(host.address, "ls /etc/apt/sources.list.d /etc/kubernetes /etc/containerd 2>/dev/null | sort; dpkg -l | wc -l")).stdout;
+
+    // WHEN create runs
     const error = await createWorkerNode(inputsFor(0), { ...effects, log: () => undefined }).catch((e: Error) => e);
+
+    // THEN preflight refuses, naming both versions and containerd.upgrade; nothing changed on the host or in the cluster
     expect((error as Error).message).toContain(`preflight of host ${host.address}:22 (node ${host.name}) failed; nothing was changed on it`);
     expect((error as Error).message).toContain(
-      `containerd ${setup.stdout} (package containerd) is installed, but Kubernetes 1.36 requires containerd 2.0 or newer: set containerd.upgrade: true`,
+      `containerd ${version} (package containerd) is installed, but Kubernetes 1.36 requires containerd 2.0 or newer: set containerd.upgrade: true`,
     );
-    expect((await labSsh(host.address, "ls /etc/apt/sources.list.d /etc/kubernetes 2>/dev/null | sort")).stdout).toBe(sourcesBefore);
+    expect((await labSsh(host.address, "ls /etc/apt/sources.list.d /etc/kubernetes /etc/containerd 2>/dev/null | sort; dpkg -l | wc -l")).stdout).toBe(filesBefore);
+    expect((await kubectl(["get", "node", host.name, "--ignore-not-found"])).stdout.trim()).toBe("");
     expect(await bootstrapTokenSecrets()).toBe("");
+  });
 
-    // WHEN create runs with containerd.upgrade THEN containerd.io 2 replaced it, and the Node runs on it
+  test("containerd.upgrade replaces Debian's containerd 1.x with containerd.io 2 in place, and the Node runs on it", async () => {
+    const host = labHosts()[0];
+    await installDebianContainerd(host.address);
+
     const { outs } = await createWorkerNode(inputsFor(0, { containerd: { ...containerd(), upgrade: true } }), { ...effects, log: () => undefined });
     try {
       expect(outs.containerdVersion).toMatch(/^containerd:\/\/v?2\./);

@@ -16,7 +16,7 @@ test("the facts script runs on this machine and yields every fact evaluatePrefli
   const facts = parseFacts(execFileSync("bash", ["-s"], { input: preflightScript }).toString());
   expect(Object.keys(facts).sort()).toEqual(
     expect.arrayContaining([
-      "apt", "arch", "control_plane_manifests", "etcd_data", "hostname", "kubelet_conf", "kubelet_conf_ca", "kubelet_conf_server", "listening",
+      "apt", "arch", "containerd_binary", "control_plane_manifests", "etcd_data", "hostname", "kubelet_conf", "kubelet_conf_ca", "kubelet_conf_server", "listening",
       "machine_id", "mem_kb", "os_id", "os_like", "os_version", "pid1", "sudo", "swap_kb", "uid", "var_free_kb",
     ]),
   );
@@ -59,7 +59,7 @@ const v136 = { ...expectations, kubernetesVersion: "1.36.3", caCertHash: cluster
 
 test.each<{ description: string; change: Record<string, string>; expect: Partial<PreflightExpectations> }>([
   { description: "a re-run on a host we joined, same server and CA", change: { kubelet_conf: "yes", kubelet_conf_server: "https://10.213.0.1:6443", kubelet_conf_ca: caBase64, listening: "22 10250" }, expect: {} },
-  { description: "containerd.io 2 already installed", change: { containerd_package: "containerd.io", containerd_version: "2.1.4-1" }, expect: {} },
+  { description: "containerd.io 2 already installed", change: { containerd_package: "containerd.io", containerd_version: "2.1.4-1", containerd_binary: "/usr/bin/containerd" }, expect: {} },
   { description: "containerd 1.x when it will be upgraded", change: { containerd_package: "containerd", containerd_version: "1.6.20~ds1-1+b1" }, expect: { containerdUpgrade: true } },
   { description: "containerd 1.x for Kubernetes 1.35", change: { containerd_package: "containerd", containerd_version: "1.7.24~ds1-6" }, expect: { kubernetesVersion: "1.35.4" } },
   { description: "the systemd driver with systemd as PID 1", change: { pid1: "systemd" }, expect: { cgroupDriver: "systemd" as const } },
@@ -92,6 +92,12 @@ test.each<{ description: string; change: Record<string, string>; extra: Partial<
     change: { control_plane_manifests: "kube-apiserver.yaml etcd.yaml " },
     extra: {},
     problem: /host runs a control plane: \/etc\/kubernetes\/manifests holds kube-apiserver\.yaml, etcd\.yaml: a control-plane host must never become a worker/,
+  },
+  {
+    description: "a containerd that no package installed",
+    change: { containerd_binary: "/usr/local/bin/containerd" },
+    extra: {},
+    problem: /^containerd at \/usr\/local\/bin\/containerd is not from a Debian package.*containerd\.io is the only containerd/,
   },
   { description: "etcd data", change: { etcd_data: "yes" }, extra: {}, problem: /host holds etcd data \(\/var\/lib\/etcd\/member\)/ },
   {
