@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { containerdConfigV3, type CgroupDriver } from "../../providers/host/containerd";
+import { containerdConfigV3, kubeadmImagesCommand, pauseImageFrom, type CgroupDriver } from "../../providers/host/containerd";
 import { run } from "../support/process";
 
 // The configuration we write, loaded by the real containerd 2 the lab ships (`containerd config
@@ -69,4 +69,15 @@ test("containerd refuses a drop-in of a newer version than config.toml, as previ
   const { code, stderr } = await effectiveConfig("cgroupfs", "version = 4\n");
   expect(code).not.toBe(0);
   expect(stderr).toMatch(/expected containerd config version equal to or less than `3`, got `4`/);
+});
+
+test("the sandbox image comes from the version's kubeadm, offline, with the cluster's image repository", async () => {
+  // GIVEN the kubeadm the lab installs on its hosts (on PATH through lab/toolchain/env.sh)
+  // WHEN we ask it as a host step does
+  const official = await run("bash", ["-c", kubeadmImagesCommand("1.36.3")]);
+  const mirrored = await run("bash", ["-c", kubeadmImagesCommand("1.36.3", "10.213.0.1:5000/k8s")]);
+  // THEN it names the pause image of 1.36 (3.10.2, not the 3.10 a literal would have kept)
+  expect(official.code).toBe(0);
+  expect(pauseImageFrom(official.stdout)).toBe("registry.k8s.io/pause:3.10.2");
+  expect(pauseImageFrom(mirrored.stdout)).toBe("10.213.0.1:5000/k8s/pause:3.10.2");
 });

@@ -229,7 +229,12 @@ describe("the sandbox image from kubeadm", () => {
   });
 
   test.each([
-    ["registry.k8s.io/kube-apiserver:v1.36.3\nregistry.k8s.io/coredns/coredns:v1.12.1\nregistry.k8s.io/pause:3.10.1\nregistry.k8s.io/etcd:3.6.4-0\n", "registry.k8s.io/pause:3.10.1"],
+    // kubeadm v1.36.3's own output, offline
+    [
+      "registry.k8s.io/kube-apiserver:v1.36.3\nregistry.k8s.io/kube-controller-manager:v1.36.3\nregistry.k8s.io/kube-scheduler:v1.36.3\nregistry.k8s.io/kube-proxy:v1.36.3\n" +
+        "registry.k8s.io/coredns/coredns:v1.14.2\nregistry.k8s.io/pause:3.10.2\nregistry.k8s.io/etcd:3.6.8-0\n",
+      "registry.k8s.io/pause:3.10.2",
+    ],
     ["W1130 warning line\n10.213.0.1:5000/k8s/pause:3.10\n", "10.213.0.1:5000/k8s/pause:3.10"],
     ["registry.k8s.io/kube-proxy:v1.36.3\n", undefined],
   ])("pause image in %j", (output, expected) => {
