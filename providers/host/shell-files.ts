@@ -70,8 +70,12 @@ export function aptSourceSetup(source: AptSource): string {
     writeFileIfChanged(sourceFile, sourceLine),
     `  source_file=${sourceFile}`,
     "fi",
-    // Only that source is refreshed: faster, and another broken source on the host cannot fail us.
+    // That source must refresh, or the install cannot be trusted to come from it.
     'case "$source_file" in *.sources) parts="-o Dir::Etc::sourceparts=$(dirname "$source_file") -o Dir::Etc::sourcelist=/dev/null";; *) parts="-o Dir::Etc::sourcelist=$source_file -o Dir::Etc::sourceparts=-";; esac',
     `${aptGet} update -q $parts -o APT::Get::List-Cleanup=0`,
+    // The packages' dependencies (socat, conntrack, ethtool… for the kubelet) come from the host's
+    // distribution, whose lists a fresh host may never have fetched: refresh them too, but a broken
+    // source of the host's own only warns, as apt's cached lists may still do.
+    `${aptGet} update -q -o APT::Get::List-Cleanup=0 >/dev/null 2>&1 || echo "warning: apt-get update of the host's other sources failed; using their cached lists" >&2`,
   ].join("\n");
 }

@@ -58,3 +58,12 @@ describe("prepareSteps", () => {
     expect(apply).toContain("BEGIN PGP PUBLIC KEY BLOCK");
   });
 });
+
+test("refreshes the host's own sources too, best effort, so the kubelet's dependencies resolve on a fresh host", () => {
+  const apply = prepareSteps(plan)[4].apply;
+  const ours = apply.indexOf("update -q $parts -o APT::Get::List-Cleanup=0");
+  const all = apply.indexOf("update -q -o APT::Get::List-Cleanup=0 >/dev/null 2>&1 || echo \"warning: apt-get update of the host's other sources failed");
+  expect(ours).toBeGreaterThan(0);
+  expect(all).toBeGreaterThan(ours);
+  expect(all).toBeLessThan(apply.indexOf("install -y -q --allow-change-held-packages"));
+});
