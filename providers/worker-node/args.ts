@@ -30,7 +30,11 @@ export interface WorkerNodeArgs {
    * version newer than the control plane or more than 3 minors older, or older than 1.31 is refused at preview.
    */
   readonly kubernetesVersion?: pulumi.Input<string>;
-  /** containerd settings. @default systemd cgroups, kubeadm's pause image, no mirrors */
+  /**
+   * containerd settings, changed in place. @default for Kubernetes >= 1.36 containerd.io 2.x from
+   * Docker's apt repository; the cgroup driver of the cluster's kubelet-config; the pause image the
+   * version's kubeadm names; no mirrors; no drop-in
+   */
   readonly containerd?: pulumi.Input<ContainerdInputs>;
   /** Where kubelet/kubeadm/kubectl come from. @default the upstream pkgs.k8s.io repository of the version */
   readonly packages?: pulumi.Input<PackagesInputs>;

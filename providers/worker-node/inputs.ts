@@ -34,6 +34,29 @@ export interface ContainerdInputs {
   readonly sandboxImage?: string;
   /** Registry host → mirror endpoints, e.g. { "docker.io": ["https://mirror.example:5000"] }. */
   readonly registryMirrors?: Record<string, string[]>;
+  /**
+   * Base URL of an apt repository with containerd 2 (Kubernetes >= 1.36), e.g. an air-gapped mirror.
+   * Unset: Docker's repository for the host's distribution (download.docker.com/linux/<debian|ubuntu>),
+   * which Kubernetes' container-runtime documentation points Debian and Ubuntu users to.
+   */
+  readonly aptRepository?: string;
+  /** What follows the URL on the deb line: "./" (default with aptRepository) or "<codename> stable". */
+  readonly aptDistribution?: string;
+  /** ASCII-armored public key the repository is signed with; required with aptRepository. */
+  readonly aptKey?: string;
+  /** The package that provides containerd 2; default "containerd.io". */
+  readonly package?: string;
+  /**
+   * Replace an installed containerd older than 2.0 (Debian's `containerd`) with `package` in place;
+   * default false: such a host fails preflight, naming the version found.
+   */
+  readonly upgrade?: boolean;
+  /**
+   * TOML merged over the config.toml kubeadm-workers writes: written to
+   * /etc/containerd/conf.d/kubeadm-workers.toml, which config.toml imports (private registries,
+   * extra runtimes, `restrict_oom_score_adj`…). Keys it sets override ours.
+   */
+  readonly configDropIn?: string;
 }
 
 export interface PackagesInputs {

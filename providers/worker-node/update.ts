@@ -3,9 +3,9 @@ import { aptSourceStep } from "../host/apt-source";
 import { droppedMirrorsStep } from "../host/converge-steps";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { withRecordedHostKeys } from "../host/pinned-connection";
-import { prepareSteps } from "../host/prepare-steps";
-import { runHostSteps } from "../host/run-steps";
+import { prepareHost } from "../host/prepare-host";
 import { nodeLog } from "../node-log";
+import { clusterRuntime } from "./cluster-runtime";
 import type { WorkerNodeEffects } from "./create";
 import { sameHostKey } from "./diff";
 import type { WorkerNodeInputs } from "./inputs";
@@ -51,17 +51,13 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
       if (repinned) log(`host key re-pinned: ${fingerprintOf(parseHostKey(hostKey).blob)}`);
       if (hostChanged) {
         const dropped = Object.keys(olds.containerd?.registryMirrors ?? {}).filter((registry) => !(registry in (containerd.registryMirrors ?? {})));
-        await runHostSteps(
-          shell,
-          [
-            // The node's packages stay at the version it runs: a new version is installed only by the
-            // upgrade below, on a drained node.
-            ...(isDeepStrictEqual(packages, olds.packages ?? {}) ? [] : [aptSourceStep(packages, olds.kubernetesVersion)]),
-            ...(dropped.length > 0 ? [droppedMirrorsStep(dropped)] : []),
-            ...prepareSteps({ kubernetesVersion: olds.kubernetesVersion, containerd, packages }),
-          ],
-          log,
-        );
+        // The node's packages stay at the version it runs: a new version is installed only by the
+        // upgrade below, on a drained node.
+        const converge = [
+          ...(isDeepStrictEqual(packages, olds.packages ?? {}) ? [] : [aptSourceStep(packages, olds.kubernetesVersion)]),
+          ...(dropped.length > 0 ? [droppedMirrorsStep(dropped)] : []),
+        ];
+        await prepareHost(shell, { kubernetesVersion: olds.kubernetesVersion, containerd, packages, ...(await clusterRuntime(cluster)) }, log, converge);
       }
       if (upgrading) kubeletVersion = (await upgradeNode(shell, cluster, olds, news, version, effects)).kubeletVersion;
     } finally {

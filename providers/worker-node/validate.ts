@@ -168,11 +168,59 @@ function checkTaints(c: Checker, taints: unknown): void {
   });
 }
 
+/** True when the text holds a control character (C0, DEL), which no URL, image or deb line may. */
+function hasControlCharacter(text: string): boolean {
+  return [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+}
+
+/** An http(s) URL that can stand on a deb line or in a TOML string: no spaces, quotes, backslashes or control characters. */
+function isPlainHttpUrl(v: unknown): boolean {
+  return typeof v === "string" && /^https?:\/\/[^\s"'\\]+$/.test(v) && !hasControlCharacter(v);
+}
+
+/** An apt source's URL, distribution and key, as the deb line and keyring file need them (shared by containerd and packages). */
+function checkAptSource(c: Checker, source: Record<string, unknown>, prefix: string, what: string): void {
+  c.field(source.aptRepository, `${prefix}.aptRepository`, (v) =>
+    isPlainHttpUrl(v) ? undefined : `must be an http:// or https:// URL without spaces or quotes, got ${JSON.stringify(v)}`,
+  );
+  // It lands on the deb line of a file under /etc/apt: a newline would add a source of its own.
+  c.field(source.aptDistribution, `${prefix}.aptDistribution`, (v) =>
+    nonEmptyString(v, "") ?? (/^[A-Za-z0-9./_ -]+$/.test(v as string) ? undefined : `must be a suite and components ("bookworm stable") or "./" for a flat repository: letters, digits, '.', '/', '_', '-' and spaces only, got ${JSON.stringify(v)}`),
+  );
+  c.field(source.aptKey, `${prefix}.aptKey`, (v) =>
+    typeof v === "string" && v.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----") && !v.includes("\0") && !v.includes("\x1b")
+      ? undefined
+      : "must be the repository's ASCII-armored public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)",
+  );
+  if (source.aptRepository !== undefined && source.aptKey === undefined) {
+    c.fail(`${prefix}.aptKey`, `is required with ${prefix}.aptRepository: ${what} from an unsigned repository would run as root on the host unverified`);
+  }
+}
+
+/** The largest containerd.configDropIn accepted: a configuration, not a payload. */
+export const maxDropInBytes = 64 * 1024;
+
 function checkContainerd(c: Checker, containerd: Record<string, unknown> | undefined): void {
   if (!containerd || (containerd as unknown) === unknownValue) return;
   c.field(containerd.sandboxImage, "containerd.sandboxImage", (v) =>
-    nonEmptyString(v, "") ?? (/\s/.test(v as string) ? "must be an image reference without spaces" : undefined),
+    nonEmptyString(v, "") ?? (/[\s"'\\]/.test(v as string) || hasControlCharacter(v as string) ? "must be an image reference without spaces, quotes or control characters" : undefined),
   );
+  checkAptSource(c, containerd, "containerd", "containerd");
+  c.field(containerd.package, "containerd.package", (v) =>
+    typeof v === "string" && /^[a-z0-9][a-z0-9+.-]+$/.test(v) ? undefined : `must be a Debian package name (lowercase letters, digits, '+', '-', '.'), got ${JSON.stringify(v)}`,
+  );
+  c.field(containerd.upgrade, "containerd.upgrade", isBoolean);
+  c.field(containerd.configDropIn, "containerd.configDropIn", (v) => {
+    if (typeof v !== "string") return `must be TOML text, got ${typeof v}`;
+    if (!v.trim()) return "must not be empty: leave it unset for no drop-in";
+    if (Buffer.byteLength(v) > maxDropInBytes) return `is ${Buffer.byteLength(v)} bytes, more than the ${maxDropInBytes} a containerd configuration needs`;
+    if (v.includes("\0")) return "must not contain NUL characters";
+    const version = /^\s*version\s*=\s*(\d+)/m.exec(v)?.[1];
+    // containerd refuses a drop-in whose version is higher than its root config.toml's (3).
+    if (version !== undefined && Number(version) > 3) return `declares version = ${version}, but containerd 2 reads at most version 3 (the version of the config.toml that imports it)`;
+    if (/^\s*imports\s*=/m.test(v)) return "must not set imports: config.toml already imports it, and its own imports would hide what is loaded";
+    return undefined;
+  });
   const mirrors = containerd.registryMirrors;
   if (mirrors === undefined || mirrors === unknownValue) return;
   if (typeof mirrors !== "object" || mirrors === null || Array.isArray(mirrors)) {
@@ -182,7 +230,7 @@ function checkContainerd(c: Checker, containerd: Record<string, unknown> | undef
   for (const [registry, endpoints] of Object.entries(mirrors as Record<string, unknown>)) {
     const path = `containerd.registryMirrors["${registry}"]`;
     if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(registry)) c.fail(path, "registry must be a host name with an optional port");
-    if (!Array.isArray(endpoints) || endpoints.length === 0 || !endpoints.every((e) => typeof e === "string" && /^https?:\/\/\S+$/.test(e))) {
+    if (!Array.isArray(endpoints) || endpoints.length === 0 || !endpoints.every(isPlainHttpUrl)) {
       c.fail(path, "must be a non-empty list of http:// or https:// URLs");
     }
   }
@@ -190,18 +238,7 @@ function checkContainerd(c: Checker, containerd: Record<string, unknown> | undef
 
 function checkPackages(c: Checker, packages: Record<string, unknown> | undefined): void {
   if (!packages || (packages as unknown) === unknownValue) return;
-  c.field(packages.aptRepository, "packages.aptRepository", (v) =>
-    typeof v === "string" && /^https?:\/\/\S+$/.test(v) ? undefined : `must be an http:// or https:// URL, got ${JSON.stringify(v)}`,
-  );
-  c.field(packages.aptDistribution, "packages.aptDistribution", nonEmptyString);
-  c.field(packages.aptKey, "packages.aptKey", (v) =>
-    typeof v === "string" && v.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----")
-      ? undefined
-      : "must be the repository's ASCII-armored public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)",
-  );
-  if (packages.aptRepository !== undefined && packages.aptKey === undefined) {
-    c.fail("packages.aptKey", "is required with packages.aptRepository: packages from an unsigned repository would run as root on the host unverified");
-  }
+  checkAptSource(c, packages, "packages", "packages");
 }
 
 /** C0 controls (newline included), DEL, C1 controls and the Unicode line and paragraph separators. */

@@ -107,7 +107,7 @@ describe("aptSourceStep: the source converges when the repository, distribution 
     { packages: lab, version: "1.36.3" },
     { packages: { aptRepository: "http://mirror/k8s/", aptKey: "K" }, version: "1.35.0" },
   ])("writes the same source line prepare-steps writes at join ($packages.aptRepository)", ({ packages, version }) => {
-    const joinPackagesStep = prepareSteps({ kubernetesVersion: version, containerd: {}, packages }).at(-1);
+    const joinPackagesStep = prepareSteps({ kubernetesVersion: version, containerd: {}, packages, os: { family: "debian", codename: "bookworm" } }).find((step) => step.name.startsWith("kubelet"));
     expect(joinPackagesStep?.apply).toContain(shellQuote(aptSourceLine(packages, version)));
     expect(aptSourceStep(packages, version).apply).toContain(shellQuote(aptSourceLine(packages, version)));
   });
