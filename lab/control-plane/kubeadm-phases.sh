@@ -48,7 +48,12 @@ etcd:
 ---
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-cgroupDriver: systemd
+# Lab-only settings for this machine kind (README, "Stand-ins"); a cluster on ordinary machines keeps
+# kubeadm's defaults. Lab hosts have no systemd, so the kubelet and containerd use cgroupfs (the
+# provider configures containerd's runc from this field).
+cgroupDriver: cgroupfs
+# The machine's kernel mounts cgroup v1 only; kubelet 1.35+ refuses to start on it unless told.
+failCgroupV1: false
 YAML
 )
 
