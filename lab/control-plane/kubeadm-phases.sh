@@ -54,6 +54,11 @@ kind: KubeletConfiguration
 cgroupDriver: cgroupfs
 # The machine's kernel mounts cgroup v1 only; kubelet 1.35+ refuses to start on it unless told.
 failCgroupV1: false
+# kubeadm defaults this to certificatesDir/ca.crt, which is the lab's own directory on the machine; on
+# a worker, kubeadm join writes the cluster CA to /etc/kubernetes/pki/ca.crt, as in any kubeadm cluster.
+authentication:
+  x509:
+    clientCAFile: /etc/kubernetes/pki/ca.crt
 YAML
 )
 
