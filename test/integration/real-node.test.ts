@@ -136,7 +136,8 @@ describe("a real node on a lab host", () => {
 
       // AND its Lease is held and renewed by its kubelet
       const lease = () => kubectlJson<LeaseObject>(["get", "lease", "-n", "kube-node-lease", host.name]);
-      const first = await lease();
+      // (the kubelet creates its Lease once its Node exists, a moment after registering)
+      const first = await waitFor(`the Lease of ${host.name}`, () => lease().catch(() => undefined), 60_000);
       expect(first.spec.holderIdentity).toBe(host.name);
       await waitFor(`the Lease of ${host.name} renewed after ${first.spec.renewTime}`, async () => {
         const later = await lease();
