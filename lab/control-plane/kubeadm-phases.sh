@@ -48,7 +48,17 @@ etcd:
 ---
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-cgroupDriver: systemd
+# Lab-only settings for this machine kind (README, "Stand-ins"); a cluster on ordinary machines keeps
+# kubeadm's defaults. Lab hosts have no systemd, so the kubelet and containerd use cgroupfs (the
+# provider configures containerd's runc from this field).
+cgroupDriver: cgroupfs
+# The machine's kernel mounts cgroup v1 only; kubelet 1.35+ refuses to start on it unless told.
+failCgroupV1: false
+# kubeadm defaults this to certificatesDir/ca.crt, which is the lab's own directory on the machine; on
+# a worker, kubeadm join writes the cluster CA to /etc/kubernetes/pki/ca.crt, as in any kubeadm cluster.
+authentication:
+  x509:
+    clientCAFile: /etc/kubernetes/pki/ca.crt
 YAML
 )
 
