@@ -4,7 +4,7 @@
 # node's own pod /24 (from status.hostIP, no API call) and sleeps. It tolerates every taint (a node is
 # NotReady until its network config exists) and keeps off kwok's fake Nodes. Scale-in needs nothing.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-"$KUBERNETES_DIR/bin/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" apply -f - <<YAML
+"$KUBERNETES_DIR/bin/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" --request-timeout=60s apply -f - <<YAML
 apiVersion: apps/v1
 kind: DaemonSet
 metadata:

@@ -20,15 +20,17 @@ ADMIN_KUBECONFIG="$LAB_DIR/kubeconfig"
 
 registry_log() { echo "registry: $*"; }
 
-# registry_pid: the recorded PID while that process is still our registry binary (guards against PID
-# reuse), else nothing.
+# registry_pid: the recorded PID while that process is still a registry serving this lab's config
+# (guards against PID reuse; a registry built from older source still counts, so down stops it), else
+# nothing. A zombie counts as gone.
 registry_pid() {
-  local pid exe
+  local pid exe state
   [[ -s "$REG_PID_FILE" ]] || return 1
   pid=$(<"$REG_PID_FILE")
   exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
-  [[ "${exe% (deleted)}" == "$REGISTRY_DIR/bin/registry" ]] || return 1
-  local state; state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) && [[ "$state" != Z ]] || return 1
+  [[ "$(basename "${exe% (deleted)}")" == registry ]] || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *" serve $REG_DIR/config.yml"* ]] || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) && [[ "$state" != Z ]] || return 1
   echo "$pid"
 }
 
