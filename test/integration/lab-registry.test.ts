@@ -1,6 +1,7 @@
 import { registryHostsToml, shellQuote } from "../../providers/host/prepare-steps";
 import { run, runOk } from "../support/process";
-import { labClusterConfig, labHosts, labSsh, requireLab, uniqueName } from "./support/lab";
+import { createKwokNode, deleteNodes } from "./support/kwok-nodes";
+import { apply, kubectlJson, labClusterConfig, labHosts, labSsh, requireLab, uniqueName, waitFor } from "./support/lab";
 
 // The lab registry (lab/registry/) and the images the lab builds itself (lab/images/): what
 // .lab/cluster.json publishes must be pullable by a lab host's containerd, with no other registry.
@@ -144,6 +145,42 @@ describe("the lab registry", () => {
           "true",
         ].join("\n"),
       );
+    }
+  });
+});
+
+describe("the lab CNI DaemonSet", () => {
+  interface CniPod {
+    metadata: { name: string };
+    spec: { nodeName?: string; hostNetwork?: boolean; containers: { image: string; env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }[] };
+  }
+  const podsOn = async (node: string) =>
+    (await kubectlJson<{ items: CniPod[] }>(["get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=kw-cni", "--field-selector", `spec.nodeName=${node}`])).items;
+
+  test("lands on a tainted real node, with the lab image and the node's own address, and never on a kwok node", async () => {
+    const fake = uniqueName("kw-cni-fake");
+    const tainted = uniqueName("kw-cni-tainted");
+    try {
+      // GIVEN a kwok fake Node, then a Node as a kubelet registers it, tainted as a control-plane node is
+      await createKwokNode(fake, fake);
+      await apply({
+        apiVersion: "v1",
+        kind: "Node",
+        metadata: { name: tainted, labels: { "kubernetes.io/hostname": tainted, "kubernetes.io/os": "linux" } },
+        spec: { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] },
+      });
+      // THEN the DaemonSet puts its pod on the tainted Node (hostNetwork, HOST_IP from status.hostIP)
+      const [pod] = await waitFor(`a kw-cni pod on Node ${tainted}`, async () => {
+        const pods = await podsOn(tainted);
+        return pods.length > 0 ? pods : undefined;
+      });
+      expect(pod.spec.hostNetwork).toBe(true);
+      expect(pod.spec.containers[0].image).toBe(labClusterConfig().images.cni);
+      expect(pod.spec.containers[0].env).toContainEqual({ name: "HOST_IP", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "status.hostIP" } } });
+      // AND none on the kwok Node, which the same DaemonSet sync saw first
+      expect(await podsOn(fake)).toEqual([]);
+    } finally {
+      await deleteNodes([fake, tainted]);
     }
   });
 });
