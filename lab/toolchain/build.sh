@@ -2,7 +2,8 @@
 # Builds the project's toolchain from the registries this machine reaches (npm, the Go module proxy),
 # into a cache outside the checkout keyed by version. Idempotent: a component whose directory exists
 # is reused as is. Usage: build.sh [component...]
-#   (default: all; components: node pulumi etcd kubernetes kwok kubelet-standin)
+#   (default: all; components: node pulumi etcd kubernetes kwok kubelet-standin, plus those that
+#   lab/toolchain/components/*.sh declare)
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
@@ -163,8 +164,31 @@ build_kubelet_standin() {
   expect_output "kubelet --version" "Kubernetes v$KUBERNETES_VERSION" "$out/bin/kubelet" --version
 }
 
+# Other parts of the lab add their own components: each lab/toolchain/components/*.sh defines its build
+# functions and appends "name version dir build_fn" entries to extra_components (sourced, never run).
+extra_components=()
+for component_file in "$REPO_ROOT"/lab/toolchain/components/*.sh; do
+  [[ -e "$component_file" ]] || continue
+  # shellcheck source=/dev/null
+  . "$component_file"
+done
+
+builtin_components=(node pulumi etcd kubernetes kwok kubelet-standin)
+extra_names=()
+for entry in "${extra_components[@]}"; do extra_names+=("${entry%% *}"); done
+
+# build_extra NAME: builds the extra component NAME; fails (status 1) when no component file declares it.
+build_extra() {
+  local entry name version dir build_fn
+  for entry in "${extra_components[@]}"; do
+    read -r name version dir build_fn <<<"$entry"
+    if [[ "$name" == "$1" ]]; then component "$name" "$version" "$dir" "$build_fn"; return 0; fi
+  done
+  return 1
+}
+
 components=("$@")
-[[ ${#components[@]} -gt 0 ]] || components=(node pulumi etcd kubernetes kwok kubelet-standin)
+[[ ${#components[@]} -gt 0 ]] || components=("${builtin_components[@]}" "${extra_names[@]}")
 for c in "${components[@]}"; do
   case "$c" in
     node)   component node "$NODE_VERSION" "$NODE_DIR" build_node ;;
@@ -173,6 +197,6 @@ for c in "${components[@]}"; do
     kubernetes) component kubernetes "$KUBERNETES_VERSION" "$KUBERNETES_DIR" build_kubernetes ;;
     kwok)   component kwok "$KWOK_VERSION" "$KWOK_DIR" build_kwok ;;
     kubelet-standin) component kubelet-standin "${KUBELET_STANDIN_DIR##*-}" "$KUBELET_STANDIN_DIR" build_kubelet_standin ;;
-    *) fail "unknown component '$c' (known: node pulumi etcd kubernetes kwok kubelet-standin)" ;;
+    *) build_extra "$c" || fail "unknown component '$c' (known: ${builtin_components[*]} ${extra_names[*]})" ;;
   esac
 done
