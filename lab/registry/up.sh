@@ -5,14 +5,8 @@
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
 
-# Until lab/toolchain/build.sh runs extra_components by itself, build them here with its functions.
-if [[ ! -x "$REGISTRY_DIR/bin/registry" || ! -d "$LAB_IMAGES_DIR/images" ]]; then
-  (
-    . "$REPO_ROOT/lab/toolchain/build.sh" node
-    component registry "$REGISTRY_VERSION" "$REGISTRY_DIR" build_registry
-    component lab-images "$LAB_IMAGES_DIGEST" "$LAB_IMAGES_DIR" build_lab_images
-  )
-fi
+[[ -x "$REGISTRY_DIR/bin/registry" && -d "$LAB_IMAGES_DIR/images" ]] ||
+  { echo "registry: $REGISTRY_DIR or $LAB_IMAGES_DIR is missing; build them with: bash lab/toolchain/build.sh registry lab-images" >&2; exit 1; }
 
 ip -4 addr show 2>/dev/null | grep -q "inet $LAB_BRIDGE_IP/" ||
   { echo "registry: no interface has $LAB_BRIDGE_IP; bring the lab hosts up first (npm run lab -- up)" >&2; exit 1; }
