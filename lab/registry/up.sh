@@ -36,7 +36,7 @@ YAML
     >>"$REG_LOG" 2>&1 </dev/null 9>&- 8>&- &
   echo $! >"$REG_PID_FILE"
   deadline=$(( $(date +%s) + 30 ))
-  until curl -fsS --max-time 2 -o /dev/null "http://$REGISTRY_ADDR/v2/"; do
+  until curl -fs --max-time 2 -o /dev/null "http://$REGISTRY_ADDR/v2/"; do
     if ! registry_pid >/dev/null; then
       echo "registry: exited while starting; last lines of $REG_LOG:" >&2; tail -n 20 "$REG_LOG" >&2; exit 1
     fi

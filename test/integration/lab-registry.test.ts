@@ -107,6 +107,7 @@ describe("the lab registry", () => {
     const prepared = await labSsh(host.address, ensureContainerd);
     expect(prepared).toMatchObject({ code: 0 });
     const installed = /^installed (\S+)$/m.exec(prepared.stdout)?.[1];
+    console.info(`lab-registry test: ${host.name} runs containerd ${prepared.stdout.trim().split("\n").pop() ?? "?"}${installed ? ` (${installed}, installed for this test)` : ""}`);
     try {
       // WHEN the host pulls the test app by the lab reference, over plain HTTP
       const pull = await labSsh(host.address, `ctr -n k8s.io images pull --plain-http ${lab.images.testApp} >/dev/null && ctr -n k8s.io images ls`);
@@ -151,13 +152,23 @@ describe("the lab registry", () => {
 
 describe("the lab CNI DaemonSet", () => {
   interface CniPod {
-    metadata: { name: string };
-    spec: { nodeName?: string; hostNetwork?: boolean; containers: { image: string; env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }[] };
+    spec: {
+      nodeName?: string;
+      hostNetwork?: boolean;
+      affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms: { matchFields?: { key: string; values: string[] }[] }[] } } };
+      containers: { image: string; env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }[];
+    };
   }
-  const podsOn = async (node: string) =>
-    (await kubectlJson<{ items: CniPod[] }>(["get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=kw-cni", "--field-selector", `spec.nodeName=${node}`])).items;
+  /** The Node a DaemonSet pod is for: bound, or pinned by the controller's metadata.name affinity until the scheduler binds it. */
+  const targetOf = (pod: CniPod): string | undefined =>
+    pod.spec.nodeName ??
+    pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms
+      .flatMap((t) => t.matchFields ?? [])
+      .find((f) => f.key === "metadata.name")?.values[0];
+  const podsFor = async (node: string) =>
+    (await kubectlJson<{ items: CniPod[] }>(["get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=kw-cni"])).items.filter((p) => targetOf(p) === node);
 
-  test("lands on a tainted real node, with the lab image and the node's own address, and never on a kwok node", async () => {
+  test("has a pod for a tainted real node, with the lab image and the node's own address, and none for a kwok node", async () => {
     const fake = uniqueName("kw-cni-fake");
     const tainted = uniqueName("kw-cni-tainted");
     try {
@@ -169,16 +180,16 @@ describe("the lab CNI DaemonSet", () => {
         metadata: { name: tainted, labels: { "kubernetes.io/hostname": tainted, "kubernetes.io/os": "linux" } },
         spec: { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] },
       });
-      // THEN the DaemonSet puts its pod on the tainted Node (hostNetwork, HOST_IP from status.hostIP)
-      const [pod] = await waitFor(`a kw-cni pod on Node ${tainted}`, async () => {
-        const pods = await podsOn(tainted);
+      // THEN the DaemonSet makes a pod for the tainted Node (hostNetwork, HOST_IP from status.hostIP)
+      const [pod] = await waitFor(`a kw-cni pod for Node ${tainted}`, async () => {
+        const pods = await podsFor(tainted);
         return pods.length > 0 ? pods : undefined;
       });
       expect(pod.spec.hostNetwork).toBe(true);
       expect(pod.spec.containers[0].image).toBe(labClusterConfig().images.cni);
       expect(pod.spec.containers[0].env).toContainEqual({ name: "HOST_IP", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "status.hostIP" } } });
-      // AND none on the kwok Node, which the same DaemonSet sync saw first
-      expect(await podsOn(fake)).toEqual([]);
+      // AND none for the kwok Node, which the controller knew before the tainted one
+      expect(await podsFor(fake)).toEqual([]);
     } finally {
       await deleteNodes([fake, tainted]);
     }
