@@ -100,11 +100,11 @@ const registryHost: Rule = all(atMost(253), (value) => {
 });
 
 const knownFields: Record<string, readonly string[]> = {
-  "": ["connection", "cluster", "nodeName", "kubernetesVersion", "containerd", "packages", "labels", "taints", "joinTimeout", "reset", "kubeadm", "drain"],
+  "": ["connection", "cluster", "nodeName", "kubernetesVersion", "containerd", "packages", "labels", "taints", "joinTimeout", "reset", "kubeadm", "drain", "owner"],
   connection: ["host", "port", "user", "password", "privateKey", "privateKeyPassword", "agentSocketPath", "hostKey", "perDialTimeout", "dialErrorLimit", "proxy"],
   "connection.proxy": ["host", "port", "user", "password", "privateKey", "privateKeyPassword", "agentSocketPath", "hostKey", "perDialTimeout", "dialErrorLimit"],
   cluster: ["kubeconfig", "apiServerEndpoint"],
-  containerd: ["sandboxImage", "registryMirrors"],
+  containerd: ["sandboxImage", "registryMirrors", "aptRepository", "aptDistribution", "aptKey", "package", "upgrade", "configDropIn"],
   packages: ["aptRepository", "aptDistribution", "aptKey"],
   kubeadm: ["ignorePreflightErrors"],
   taint: ["key", "value", "effect"],

@@ -1,4 +1,5 @@
-import { registryHostsToml, shellQuote } from "../../providers/host/prepare-steps";
+import { registryHostsToml } from "../../providers/host/containerd";
+import { shellQuote } from "../../providers/host/prepare-steps";
 import { run, runOk } from "../support/process";
 import { createKwokNode, deleteNodes } from "./support/kwok-nodes";
 import { apply, kubectlJson, labClusterConfig, labHosts, labSsh, requireLab, uniqueName, waitFor } from "./support/lab";

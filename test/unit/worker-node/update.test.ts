@@ -1,3 +1,4 @@
+import { hostOsScript } from "../../../providers/host/containerd";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import type { ClusterApi, LeaseView, NodePatch, NodeView } from "../../../providers/cluster/kube-api";
@@ -30,6 +31,8 @@ class FakeShell implements RemoteShell {
     return this.runScript(options.stdin ?? command);
   }
   runScript(script: string): Promise<CommandResult> {
+    if (script === hostOsScript) return Promise.resolve({ code: 0, stdout: "os_id=debian\nos_codename=bookworm\n", stderr: "" });
+    if (script.startsWith("kubeadm config images list")) return Promise.resolve({ code: 0, stdout: "registry.k8s.io/pause:3.10.1\n", stderr: "" });
     if (script.startsWith("set -e\n")) {
       const body = script.slice("set -e\n".length);
       this.applied.add(body);
@@ -88,6 +91,10 @@ class FakeCluster {
     return Promise.resolve([]);
   };
   terminatingNamespaces = (): Promise<Set<string>> => Promise.resolve(new Set());
+  canI = (): Promise<boolean> => Promise.resolve(true);
+  volumeAttachmentsOn = (): Promise<string[]> => Promise.resolve([]);
+  configMapData = (_ns: string, name: string): Promise<Record<string, string> | undefined> =>
+    Promise.resolve(name === "kubelet-config" ? { kubelet: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n" } : undefined);
   readLease = (_ns: string, name: string): Promise<LeaseView | undefined> => Promise.resolve(this.leases.get(name));
   writeLease = (lease: LeaseView): Promise<boolean> => {
     if (!this.leases.has(lease.name)) this.events.push(`cluster: slot ${lease.name} taken by ${lease.holder}`);
@@ -183,7 +190,7 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
 
     const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events)).catch((e: Error) => e);
 
-    expect((error as Error).message).toMatch(/https:\/\/10\.213\.0\.1:6443 is not the cluster lab-host-1 joined: its cluster-info CA is sha256:[0-9a-f]{64}, the node joined the cluster with CA sha256:7b4deb/);
+    expect((error as Error).message).toMatch(/the cluster at https:\/\/10\.213\.0\.1:6443 publishes CA sha256:[0-9a-f]{64} in kube-public\/cluster-info, but the node joined the cluster with CA sha256:7b4deb/);
     expect(events).toEqual(["host: connected"]);
   });
 
@@ -193,7 +200,7 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
 
     const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events)).catch((e: Error) => e);
 
-    expect((error as Error).message).toMatch(/Node lab-host-1 is machine m-2, not m-1/);
+    expect((error as Error).message).toMatch(/it joined as machine m-1, but Node lab-host-1 on https:\/\/10\.213\.0\.1:6443 reports machine m-2/);
     expect(events).toEqual(["host: connected"]);
   });
 
@@ -216,7 +223,7 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
     const shell = new FakeShell(events, hostKey, () => (cluster.node = { ...cluster.node, kubeletVersion: "v1.36.3" }));
     await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, shell, events));
     expect(cluster.node.unschedulable).toBe(true);
-    expect(events.filter((e) => /cordon/.test(e))).toEqual([]);
+    expect(events.filter((e) => /uncordon/.test(e))).toEqual([]);
   });
 
   test("a node an earlier up already upgraded is not drained again", async () => {
