@@ -1,19 +1,20 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
-import { apply, kubectl, kubectlJson, labHosts, requireLab, waitFor } from "../integration/support/lab";
+import { apply, kubectl, kubectlJson, labClusterConfig, labHosts, requireLab, waitFor } from "../integration/support/lab";
 import { deployment, namespace, pdb } from "../integration/support/workloads";
 import { CordonObserver } from "./support/cordon-observer";
 import type { PulumiProject } from "./support/pulumi-project";
 import { createLabStack, entryFor, type NodeEntry } from "./support/lab-stack";
 
 // A rolling in-place upgrade with the real CLI: three nodes joined at 1.36.2, kubernetesVersion
-// bumped to 1.36.3, one `pulumi up`. The lab's apt repository serves both patch releases.
+// bumped to 1.36.3, one `pulumi up`. The lab's apt repository serves both patch releases; both
+// kubelet packages must hold the real kubelet (LAB_KUBELET=real), which reports its version on every
+// status update: the stand-in registers once and would keep reporting the version it replaced.
 jest.setTimeout(900_000);
 
 const from = "1.36.2";
 const to = "1.36.3";
 const e2eLabel = { "kubeadm-workers-e2e": "upgrade" };
 const ns = "e2e-upgrade";
-const repository = "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/";
 
 interface PreviewStep {
   op: string;
@@ -30,12 +31,17 @@ interface NodeJson {
 
 const nodeJson = (name: string) => kubectlJson<NodeJson>(["get", "node", name]);
 
-/** The lab must serve both releases; say how to get there rather than skip. */
-async function requireBothReleases(): Promise<void> {
-  const packages = await fetch(`${repository}Packages`).then((r) => (r.ok ? r.text() : ""), () => "");
+/** The lab must serve both releases with the real kubelet; say how to get there rather than skip. */
+async function requireBothRealReleases(): Promise<void> {
+  const repository = labClusterConfig().packages.aptRepository;
+  const stanzas = (await fetch(`${repository}Packages`).then((r) => (r.ok ? r.text() : ""), () => "")).split("\n\n");
   for (const version of [from, to]) {
-    if (!new RegExp(`^Package: kubeadm\\n(?:.+\\n)*?Version: ${version.replace(/\./g, "\\.")}-`, "m").test(packages)) {
-      throw new Error(`the lab apt repository (${repository}) does not serve kubeadm ${version}: rebuild the toolchain and the lab with both releases (bash lab/toolchain/build.sh, then npm run lab -- up --hosts 3)`);
+    const of = (pkg: string) => stanzas.find((s) => new RegExp(`^Package: ${pkg}$`, "m").test(s) && new RegExp(`^Version: ${version.replace(/\./g, "\\.")}-`, "m").test(s));
+    if (!of("kubeadm") || !of("kubelet")) {
+      throw new Error(`the lab apt repository (${repository}) does not serve kubeadm and kubelet ${version}: rebuild the toolchain (bash lab/toolchain/build.sh), then LAB_KUBELET=real npm run lab -- up --hosts 3`);
+    }
+    if (/kubelet stand-in/.test(of("kubelet") ?? "")) {
+      throw new Error(`the lab's kubelet ${version} package holds the kubelet stand-in, which does not report a new version after an upgrade: bring the lab up with LAB_KUBELET=real npm run lab -- up --hosts 3`);
     }
   }
 }
@@ -48,7 +54,7 @@ describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upg
   beforeAll(async () => {
     requireLab();
     if (labHosts().length < 3) throw new Error('the upgrade e2e needs 3 lab hosts: run "npm run lab -- up --hosts 3"');
-    await requireBothReleases();
+    await requireBothRealReleases();
     entries = labHosts().slice(0, 3).map((h) => entryFor(h, { labels: e2eLabel }));
     project = await createLabStack("upgrade", { kubernetesVersion: from, nodes: entries });
     await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
@@ -58,11 +64,18 @@ describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upg
       uids.set(entry.name, node.metadata.uid);
     }
     // Three replicas behind a PDB that allows one disruption: every drain must wait for the moved pod.
-    await apply(namespace(ns), deployment(ns, "web", "unused", 3, { nodeSelector: e2eLabel }), pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
-    await waitFor("web Ready", async () => {
-      const d = await kubectlJson<{ status: { readyReplicas?: number } }>(["get", "deployment", "web", "-n", ns]);
-      return d.status.readyReplicas === 3 ? true : undefined;
-    });
+    // Real kubelets pull from the lab registry only.
+    const web = deployment(ns, "web", "unused", 3, { nodeSelector: e2eLabel });
+    web.spec.template.spec.containers[0].image = labClusterConfig().images.pause;
+    await apply(namespace(ns), web, pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
+    await waitFor(
+      "web Ready",
+      async () => {
+        const d = await kubectlJson<{ status: { readyReplicas?: number } }>(["get", "deployment", "web", "-n", ns]);
+        return d.status.readyReplicas === 3 ? true : undefined;
+      },
+      180_000,
+    );
   }, 900_000);
 
   afterAll(async () => {
