@@ -12,7 +12,9 @@ export async function createStackProject(stack: string): Promise<PulumiProject> 
   const project = await PulumiProject.create("stack", {
     "Pulumi.yaml": "name: kubeadm-workers\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
     "package.json": JSON.stringify({ name: "kubeadm-workers-stack", private: true, main: "index.js" }),
-    "index.js": 'module.exports = require("kubeadm-workers/dist/stacks/index.js");\n',
+    // The stack program is this repository's, not part of the package (its exports name only the
+    // provider), so it is required by path; the provider it builds loads from the installed package.
+    "index.js": `module.exports = require(${JSON.stringify(path.join(repoRoot, "dist", "stacks", "index.js"))});\n`,
   });
   // Replace the node_modules link with a directory of links plus the package itself.
   const modules = path.join(project.dir, "node_modules");
