@@ -56,7 +56,9 @@ describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upg
     if (labHosts().length < 3) throw new Error('the upgrade e2e needs 3 lab hosts: run "npm run lab -- up --hosts 3"');
     await requireBothRealReleases();
     entries = labHosts().slice(0, 3).map((h) => entryFor(h, { labels: e2eLabel }));
-    project = await createLabStack("upgrade", { kubernetesVersion: from, nodes: entries });
+    // The hosts come with Debian's containerd 1.x, which preflight refuses for Kubernetes 1.36 unless
+    // told to replace it (containerd.upgrade).
+    project = await createLabStack("upgrade", { kubernetesVersion: from, nodes: entries, containerd: { ...labClusterConfig().containerd, upgrade: true } });
     await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
     for (const entry of entries) {
       const node = await nodeJson(entry.name);
