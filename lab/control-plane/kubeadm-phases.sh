@@ -9,7 +9,7 @@
 # The bootstrap-token phase insists on creating a token; this one is deleted right away, so the only
 # tokens in the lab are the ones tests and the provider mint.
 # cluster-info is then rewritten with the address the hosts dial (controlPlaneEndpoint), since
-# kubeadm copies the server from the --kubeconfig it uses, which is the loopback one.
+# kubeadm copies the server from the --kubeconfig it uses (the admin one, which without a bridge is loopback).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 kubeadm="$KUBERNETES_DIR/bin/kubeadm"
 config="$CONF_DIR/kubeadm.yaml"
