@@ -20,6 +20,15 @@ export interface NodeView {
   readonly kubeletVersion: string;
   readonly containerRuntimeVersion: string;
   readonly machineId: string;
+  /** Every condition the kubelet reports (Ready, MemoryPressure…), for messages. */
+  readonly conditions?: readonly NodeCondition[];
+}
+
+export interface NodeCondition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
 }
 
 export interface NodePatch {
@@ -49,6 +58,8 @@ export interface ClusterApi {
   clusterInfoCaPem(): Promise<string>;
   /** controlPlaneEndpoint of kubeadm's ClusterConfiguration, when set. */
   kubeadmControlPlaneEndpoint(): Promise<string | undefined>;
+  /** The data of a ConfigMap (kubeadm's kubelet-config, kubeadm-config); undefined when it does not exist. */
+  configMapData(namespace: string, name: string): Promise<Readonly<Record<string, string>> | undefined>;
   createSecret(secret: SecretSpec): Promise<void>;
   /** Deletes a Secret; an absent one is not an error. */
   deleteSecret(namespace: string, name: string): Promise<void>;
@@ -169,6 +180,12 @@ function toNodeView(node: k8s.V1Node): NodeView {
     kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? "",
     containerRuntimeVersion: node.status?.nodeInfo?.containerRuntimeVersion ?? "",
     machineId: node.status?.nodeInfo?.machineID ?? "",
+    conditions: (node.status?.conditions ?? []).map((c) => ({
+      type: c.type,
+      status: c.status,
+      ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.message ? { message: c.message } : {}),
+    })),
   };
 }
 
@@ -512,6 +529,11 @@ class Cluster implements ClusterApi {
     );
     const match = /^controlPlaneEndpoint:\s*"?([^"\s]+)"?\s*$/m.exec(configMap.data?.ClusterConfiguration ?? "");
     return match?.[1];
+  }
+
+  async configMapData(namespace: string, name: string): Promise<Readonly<Record<string, string>> | undefined> {
+    const configMap = await this.unlessAbsent(`reading ConfigMap ${namespace}/${name}`, () => this.core.readNamespacedConfigMap({ name, namespace }), undefined);
+    return configMap ? (configMap.data ?? {}) : undefined;
   }
 
   async createSecret(secret: SecretSpec): Promise<void> {

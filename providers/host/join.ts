@@ -27,8 +27,10 @@ if command -v kubeadm >/dev/null; then kubeadm reset -f --v=1 2>&1 | tail -n 20;
 systemctl stop kubelet 2>/dev/null || true
 rm -rf /etc/cni/net.d /var/lib/kubelet/pki /etc/kubernetes/kubelet.conf /etc/kubernetes/bootstrap-kubelet.conf
 # Our apt source goes too: left behind it would clash (two Signed-By keys for one repository) with
-# the source whoever uses the host next writes by pkgs.k8s.io's guide. Packages stay, still held.
+# the source whoever uses the host next writes by pkgs.k8s.io's or Docker's guide. Packages stay
+# (the Kubernetes ones still held), and containerd keeps running with its configuration.
 rm -f /etc/apt/sources.list.d/kubeadm-workers-kubernetes.list /etc/apt/keyrings/kubeadm-workers-kubernetes.asc
+rm -f /etc/apt/sources.list.d/kubeadm-workers-containerd.list /etc/apt/keyrings/kubeadm-workers-containerd.asc
 `;
 
 export async function resetHost(shell: RemoteShell): Promise<void> {

@@ -5,17 +5,20 @@ import type { ClusterApi, NodeView } from "../cluster/kube-api";
 import { drainBlockersAnnotation, drainPhaseAnnotation } from "../drain/annotations";
 import { nodeLog } from "../node-log";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
+import { hostLogsReport } from "../host/host-logs";
 import { kubeadmJoin, resetHost } from "../host/join";
-import { evaluatePreflight, parseFacts, preflightScript, type HostFacts } from "../host/preflight";
-import { prepareSteps } from "../host/prepare-steps";
-import { outputTail, runHostSteps } from "../host/run-steps";
+import { evaluatePreflight, existingNodeProblems, parseFacts, preflightScript, type HostFacts } from "../host/preflight";
+import { pinConnection } from "../host/pinned-connection";
+import { prepareHost } from "../host/prepare-host";
+import { HostStepError, outputTail } from "../host/run-steps";
 import { SshError } from "../host/ssh-error";
 import type { RemoteShell } from "../host/ssh-session";
-import { formatSeconds } from "../drain/duration";
+import { clusterRuntime } from "./cluster-runtime";
 import { parseDurationSeconds } from "./duration";
 import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
-import { annotations, type WorkerNodeOutputs } from "./outputs";
+import { notReadyMessage } from "./not-ready";
+import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 
 /** The effects create needs, injected so the flow can be exercised against fakes and the lab alike. */
 export interface WorkerNodeEffects {
@@ -67,20 +70,26 @@ export async function resolveCaCertHash(cluster: ClusterApi): Promise<string> {
   return published[0];
 }
 
-async function waitForReadyNode(cluster: ClusterApi, name: string, timeoutSeconds: number, effects: WorkerNodeEffects, log: (l: string) => void): Promise<NodeView> {
-  const deadline = effects.now().getTime() + timeoutSeconds * 1000;
+/**
+ * Waits until the Node is Ready, at most until `deadline` (joinTimeout after the join began). On
+ * timeout the error carries the Node's conditions and the host's kubelet and containerd log lines.
+ */
+async function waitForReadyNode(
+  cluster: ClusterApi,
+  name: string,
+  wait: { deadline: number; timeoutSeconds: number },
+  shell: RemoteShell,
+  effects: WorkerNodeEffects,
+  log: (l: string) => void,
+): Promise<NodeView> {
   let lastReport = 0;
   let last: NodeView | undefined;
   for (;;) {
     last = await cluster.getNode(name);
     if (last?.ready) return last;
     const now = effects.now().getTime();
-    if (now >= deadline) {
-      throw new WorkerNodeError(
-        last
-          ? `Node ${name} registered but was not Ready within ${formatSeconds(timeoutSeconds)} (Ready: ${last.readyDetail}); check the kubelet and container runtime on the host (journalctl -u kubelet), or raise joinTimeout`
-          : `Node ${name} did not register within ${formatSeconds(timeoutSeconds)} after kubeadm join; check the kubelet on the host (journalctl -u kubelet), or raise joinTimeout`,
-      );
+    if (now >= wait.deadline) {
+      throw new WorkerNodeError(notReadyMessage(name, last, wait.timeoutSeconds, await hostLogsReport(shell)));
     }
     if (now - lastReport >= 15_000) {
       log(last ? `waiting for Ready (${last.readyDetail})` : "waiting for the Node to register");
@@ -102,7 +111,7 @@ async function resetForRollback(shell: RemoteShell, connection: ConnectionInputs
     await resetHost(shell);
   } catch (error) {
     if (!(error instanceof SshError)) throw error;
-    const fresh = await effects.openSession({ ...connection, hostKey: shell.hostKey }, {});
+    const fresh = await effects.openSession(pinConnection(connection, shell), {});
     try {
       await resetHost(fresh);
     } finally {
@@ -119,10 +128,11 @@ async function resetForRollback(shell: RemoteShell, connection: ConnectionInputs
 export async function createWorkerNode(inputs: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ id: string; outs: WorkerNodeOutputs }> {
   const cluster = effects.connectCluster(inputs.cluster.kubeconfig);
   const joinTimeout = inputs.joinTimeout === undefined ? defaultJoinTimeoutSeconds : (parseDurationSeconds(inputs.joinTimeout) as number);
-  const [serverVersion, apiServerEndpoint, caHash] = await Promise.all([
+  const [serverVersion, apiServerEndpoint, caHash, runtime] = await Promise.all([
     inputs.kubernetesVersion ? Promise.resolve(inputs.kubernetesVersion) : cluster.serverVersion(),
     resolveApiServerEndpoint(cluster, inputs.cluster.apiServerEndpoint),
     resolveCaCertHash(cluster),
+    clusterRuntime(cluster),
   ]);
   const kubernetesVersion = serverVersion.replace(/^v/, "").replace(/[-+].*$/, "");
   const token = newBootstrapToken((size) => effects.randomBytes(size));
@@ -144,23 +154,30 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     const facts = parseFacts(factsResult.stdout);
     nodeName = inputs.nodeName ?? facts.hostname ?? "";
     log = nodeLog(effects, nodeName);
-    const problems = evaluatePreflight(facts, { ...(inputs.nodeName ? { nodeName: inputs.nodeName } : {}), apiServerEndpoint });
+    const problems = evaluatePreflight(facts, {
+      ...(inputs.nodeName ? { nodeName: inputs.nodeName } : {}),
+      apiServerEndpoint,
+      caCertHash: caHash,
+      kubernetesVersion,
+      cgroupDriver: runtime.cgroupDriver,
+      containerdUpgrade: inputs.containerd?.upgrade === true,
+      ...(inputs.containerd?.package ? { containerdPackage: inputs.containerd.package } : {}),
+    });
     const existing = await cluster.getNode(nodeName);
     nodeExistedBefore = existing !== undefined;
     hostMachineId = facts.machine_id ?? "";
-    if (existing && !ourNode(existing, facts)) {
-      problems.push(
-        `a Node named ${nodeName} already exists and is not this host (machine-id ${facts.machine_id || "unknown"}, Node's ${existing.machineId || "unknown"}): ` +
-          `remove it (kubectl delete node ${nodeName}) if it is stale, or set nodeName to another name`,
-      );
-    }
+    problems.push(
+      ...existingNodeProblems(existing && { name: nodeName, labels: existing.labels, machineId: existing.machineId, thisHost: ourNode(existing, facts) }, facts),
+    );
     if (problems.length > 0) {
       throw new WorkerNodeError(`preflight of host ${shell.address} (node ${nodeName}) failed; nothing was changed on it:\n  - ${problems.join("\n  - ")}`);
     }
     log(`preflight passed (${facts.os_id} ${facts.os_version}, ${facts.arch})`);
 
-    await runHostSteps(shell, prepareSteps({ kubernetesVersion, containerd: inputs.containerd ?? {}, packages: inputs.packages ?? {} }), log);
+    await prepareHost(shell, { kubernetesVersion, containerd: inputs.containerd ?? {}, packages: inputs.packages ?? {}, ...runtime }, log);
 
+    // joinTimeout covers the join and the wait for Ready together, as documented.
+    let readyWait = { deadline: effects.now().getTime() + joinTimeout * 1000, timeoutSeconds: joinTimeout };
     if (existing && facts.kubelet_conf === "yes") {
       log("already joined: kubelet.conf present and the Node is this host's");
     } else {
@@ -178,6 +195,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
       tokenCreated = true;
       log(`joining through ${apiServerEndpoint} (CA pinned ${caHash.slice(0, 19)}…)`);
       joinStarted = true;
+      readyWait = { deadline: effects.now().getTime() + joinTimeout * 1000, timeoutSeconds: joinTimeout };
       await kubeadmJoin(
         shell,
         renderJoinConfiguration({
@@ -191,10 +209,14 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
           ignorePreflightErrors: inputs.kubeadm?.ignorePreflightErrors ?? [],
         }),
         joinTimeout,
-      );
+      ).catch(async (error: unknown) => {
+        // kubeadm's own output rarely says why the kubelet never came up; its log and the runtime's do.
+        if (!(error instanceof HostStepError)) throw error;
+        throw new HostStepError(`${error.message}\n${await hostLogsReport(shell)}`, error.step);
+      });
     }
 
-    let node = await waitForReadyNode(cluster, nodeName, joinTimeout, effects, log);
+    let node = await waitForReadyNode(cluster, nodeName, readyWait, shell, effects, log);
     const patch = planNodeMetadata(node, inputs.labels ?? {}, inputs.taints ?? []);
     // A node we cordoned for a drain that never finished is a worker again; a cordon someone else
     // set (no drain phase of ours on it) is theirs to lift.
@@ -207,6 +229,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         ...(patch?.annotations ?? {}),
         ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainAnnotationsCleared : {}),
         [annotations.machineId]: facts.machine_id ?? "",
+        ...ownershipAnnotations(inputs),
       },
     });
     log(`Ready (kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion})`);
@@ -233,8 +256,9 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         containerd: { ...(inputs.containerd ?? {}) },
         packages: { ...(inputs.packages ?? {}) },
         // Later connections (update, delete) must meet the same host key.
-        connection: { ...inputs.connection, hostKey: shell.hostKey },
+        connection: pinConnection(inputs.connection, shell),
         cluster: { ...inputs.cluster },
+        ...(inputs.owner ? { owner: inputs.owner } : {}),
       },
     };
   } catch (error) {

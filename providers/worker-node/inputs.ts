@@ -34,6 +34,29 @@ export interface ContainerdInputs {
   readonly sandboxImage?: string;
   /** Registry host → mirror endpoints, e.g. { "docker.io": ["https://mirror.example:5000"] }. */
   readonly registryMirrors?: Record<string, string[]>;
+  /**
+   * Base URL of an apt repository with containerd 2 (Kubernetes >= 1.36), e.g. an air-gapped mirror.
+   * Unset: Docker's repository for the host's distribution (download.docker.com/linux/<debian|ubuntu>),
+   * which Kubernetes' container-runtime documentation points Debian and Ubuntu users to.
+   */
+  readonly aptRepository?: string;
+  /** What follows the URL on the deb line: "./" (default with aptRepository) or "<codename> stable". */
+  readonly aptDistribution?: string;
+  /** ASCII-armored public key the repository is signed with; required with aptRepository. */
+  readonly aptKey?: string;
+  /** The package that provides containerd 2; default "containerd.io". */
+  readonly package?: string;
+  /**
+   * Replace an installed containerd older than 2.0 (Debian's `containerd`) with `package` in place;
+   * default false: such a host fails preflight, naming the version found.
+   */
+  readonly upgrade?: boolean;
+  /**
+   * TOML merged over the config.toml kubeadm-workers writes: written to
+   * /etc/containerd/conf.d/kubeadm-workers.toml, which config.toml imports (private registries,
+   * extra runtimes, `restrict_oom_score_adj`…). Keys it sets override ours.
+   */
+  readonly configDropIn?: string;
 }
 
 export interface PackagesInputs {
@@ -77,4 +100,16 @@ export interface WorkerNodeInputs {
   readonly kubeadm?: KubeadmInputs;
   /** How the node is drained when it is removed or replaced. */
   readonly drain?: DrainInputs;
+  /** `<project>/<stack>/<resource>`, set by the resource class and written on the Node (never user input). */
+  readonly owner?: string;
+}
+
+/**
+ * The inputs that shape only the join, as they were given (unset stays unset). Recorded in the
+ * outputs so a later diff can tell "nodeName unset" from "nodeName set to the hostname".
+ */
+export interface JoinInputs {
+  readonly nodeName?: string;
+  readonly joinTimeout?: number | string;
+  readonly kubeadm?: KubeadmInputs;
 }

@@ -1,6 +1,8 @@
 import { isFingerprint, parseHostKey } from "../host/host-key";
 import { resolveDrainOptions } from "../drain/options";
 import { parseDurationSeconds } from "./duration";
+import { parseKubernetesVersion, versionFloorProblem } from "./version";
+import { textRuleFailures } from "./text-rules";
 
 /** A problem with one input property, in the shape Pulumi's `check` returns. */
 export interface CheckFailure {
@@ -57,6 +59,9 @@ const hostRule: Rule = (v) =>
 
 const hostKeyRule: Rule = (v) => {
   if (typeof v !== "string") return `must be a string, got ${typeof v}`;
+  // One key on one line: a newline would smuggle a second key into what the connection trusts.
+  const control = controlCharacterProblem(v.trim(), { why: "pin one key, on one line" });
+  if (control) return control;
   if (isFingerprint(v)) return undefined;
   try {
     parseHostKey(v);
@@ -163,11 +168,59 @@ function checkTaints(c: Checker, taints: unknown): void {
   });
 }
 
+/** True when the text holds a control character (C0, DEL), which no URL, image or deb line may. */
+function hasControlCharacter(text: string): boolean {
+  return [...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+}
+
+/** An http(s) URL that can stand on a deb line or in a TOML string: no spaces, quotes, backslashes or control characters. */
+function isPlainHttpUrl(v: unknown): boolean {
+  return typeof v === "string" && /^https?:\/\/[^\s"'\\]+$/.test(v) && !hasControlCharacter(v);
+}
+
+/** An apt source's URL, distribution and key, as the deb line and keyring file need them (shared by containerd and packages). */
+function checkAptSource(c: Checker, source: Record<string, unknown>, prefix: string, what: string): void {
+  c.field(source.aptRepository, `${prefix}.aptRepository`, (v) =>
+    isPlainHttpUrl(v) ? undefined : `must be an http:// or https:// URL without spaces or quotes, got ${JSON.stringify(v)}`,
+  );
+  // It lands on the deb line of a file under /etc/apt: a newline would add a source of its own.
+  c.field(source.aptDistribution, `${prefix}.aptDistribution`, (v) =>
+    nonEmptyString(v, "") ?? (/^[A-Za-z0-9./_ -]+$/.test(v as string) ? undefined : `must be a suite and components ("bookworm stable") or "./" for a flat repository: letters, digits, '.', '/', '_', '-' and spaces only, got ${JSON.stringify(v)}`),
+  );
+  c.field(source.aptKey, `${prefix}.aptKey`, (v) =>
+    typeof v === "string" && v.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----") && !v.includes("\0") && !v.includes("\x1b")
+      ? undefined
+      : "must be the repository's ASCII-armored public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)",
+  );
+  if (source.aptRepository !== undefined && source.aptKey === undefined) {
+    c.fail(`${prefix}.aptKey`, `is required with ${prefix}.aptRepository: ${what} from an unsigned repository would run as root on the host unverified`);
+  }
+}
+
+/** The largest containerd.configDropIn accepted: a configuration, not a payload. */
+export const maxDropInBytes = 64 * 1024;
+
 function checkContainerd(c: Checker, containerd: Record<string, unknown> | undefined): void {
   if (!containerd || (containerd as unknown) === unknownValue) return;
   c.field(containerd.sandboxImage, "containerd.sandboxImage", (v) =>
-    nonEmptyString(v, "") ?? (/\s/.test(v as string) ? "must be an image reference without spaces" : undefined),
+    nonEmptyString(v, "") ?? (/[\s"'\\]/.test(v as string) || hasControlCharacter(v as string) ? "must be an image reference without spaces, quotes or control characters" : undefined),
   );
+  checkAptSource(c, containerd, "containerd", "containerd");
+  c.field(containerd.package, "containerd.package", (v) =>
+    typeof v === "string" && /^[a-z0-9][a-z0-9+.-]+$/.test(v) ? undefined : `must be a Debian package name (lowercase letters, digits, '+', '-', '.'), got ${JSON.stringify(v)}`,
+  );
+  c.field(containerd.upgrade, "containerd.upgrade", isBoolean);
+  c.field(containerd.configDropIn, "containerd.configDropIn", (v) => {
+    if (typeof v !== "string") return `must be TOML text, got ${typeof v}`;
+    if (!v.trim()) return "must not be empty: leave it unset for no drop-in";
+    if (Buffer.byteLength(v) > maxDropInBytes) return `is ${Buffer.byteLength(v)} bytes, more than the ${maxDropInBytes} a containerd configuration needs`;
+    if (v.includes("\0")) return "must not contain NUL characters";
+    const version = /^\s*version\s*=\s*(\d+)/m.exec(v)?.[1];
+    // containerd refuses a drop-in whose version is higher than its root config.toml's (3).
+    if (version !== undefined && Number(version) > 3) return `declares version = ${version}, but containerd 2 reads at most version 3 (the version of the config.toml that imports it)`;
+    if (/^\s*imports\s*=/m.test(v)) return "must not set imports: config.toml already imports it, and its own imports would hide what is loaded";
+    return undefined;
+  });
   const mirrors = containerd.registryMirrors;
   if (mirrors === undefined || mirrors === unknownValue) return;
   if (typeof mirrors !== "object" || mirrors === null || Array.isArray(mirrors)) {
@@ -177,7 +230,7 @@ function checkContainerd(c: Checker, containerd: Record<string, unknown> | undef
   for (const [registry, endpoints] of Object.entries(mirrors as Record<string, unknown>)) {
     const path = `containerd.registryMirrors["${registry}"]`;
     if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(registry)) c.fail(path, "registry must be a host name with an optional port");
-    if (!Array.isArray(endpoints) || endpoints.length === 0 || !endpoints.every((e) => typeof e === "string" && /^https?:\/\/\S+$/.test(e))) {
+    if (!Array.isArray(endpoints) || endpoints.length === 0 || !endpoints.every(isPlainHttpUrl)) {
       c.fail(path, "must be a non-empty list of http:// or https:// URLs");
     }
   }
@@ -185,19 +238,61 @@ function checkContainerd(c: Checker, containerd: Record<string, unknown> | undef
 
 function checkPackages(c: Checker, packages: Record<string, unknown> | undefined): void {
   if (!packages || (packages as unknown) === unknownValue) return;
-  c.field(packages.aptRepository, "packages.aptRepository", (v) =>
-    typeof v === "string" && /^https?:\/\/\S+$/.test(v) ? undefined : `must be an http:// or https:// URL, got ${JSON.stringify(v)}`,
-  );
-  c.field(packages.aptDistribution, "packages.aptDistribution", nonEmptyString);
-  c.field(packages.aptKey, "packages.aptKey", (v) =>
-    typeof v === "string" && v.includes("-----BEGIN PGP PUBLIC KEY BLOCK-----")
-      ? undefined
-      : "must be the repository's ASCII-armored public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)",
-  );
-  if (packages.aptRepository !== undefined && packages.aptKey === undefined) {
-    c.fail("packages.aptKey", "is required with packages.aptRepository: packages from an unsigned repository would run as root on the host unverified");
+  checkAptSource(c, packages, "packages", "packages");
+}
+
+/** C0 controls (newline included), DEL, C1 controls and the Unicode line and paragraph separators. */
+function isControlCharacter(code: number): boolean {
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+}
+
+/**
+ * Refuses a control character (a newline above all) in text that ends up in a file on the host:
+ * one newline in aptDistribution adds a line of our choosing to an apt source, one in a mirror URL
+ * a section to containerd's hosts.toml. `allowed` lists the characters the value may hold (the
+ * newlines of an armored key).
+ */
+export function controlCharacterProblem(value: string, { allowed = "", why = "it is written into a file on the host" } = {}): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (isControlCharacter(ch.charCodeAt(0)) && !allowed.includes(ch)) {
+      const code = `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+      return `must not contain newlines or control characters (found ${code} at position ${i}): ${why}`;
+    }
+  }
+  return undefined;
+}
+
+const singleLineText: Rule = (v) => (typeof v === "string" ? controlCharacterProblem(v) : undefined);
+
+/** Every free-text input that reaches a file on the host, checked for control characters. */
+function checkHostFileText(c: Checker, news: Record<string, unknown>): void {
+  const containerd = news.containerd as Record<string, unknown> | undefined;
+  if (containerd && (containerd as unknown) !== unknownValue) {
+    c.field(containerd.sandboxImage, "containerd.sandboxImage", singleLineText);
+    const mirrors = containerd.registryMirrors;
+    if (mirrors && mirrors !== unknownValue && typeof mirrors === "object" && !Array.isArray(mirrors)) {
+      for (const [registry, endpoints] of Object.entries(mirrors as Record<string, unknown>)) {
+        const path = `containerd.registryMirrors[${JSON.stringify(registry)}]`;
+        const keyProblem = controlCharacterProblem(registry);
+        if (keyProblem) c.fail(path, `registry ${keyProblem}`);
+        if (Array.isArray(endpoints)) endpoints.forEach((endpoint, i) => c.field(endpoint, `${path}[${i}]`, singleLineText));
+      }
+    }
+  }
+  const packages = news.packages as Record<string, unknown> | undefined;
+  if (packages && (packages as unknown) !== unknownValue) {
+    c.field(packages.aptRepository, "packages.aptRepository", singleLineText);
+    c.field(packages.aptDistribution, "packages.aptDistribution", singleLineText);
+    c.field(packages.aptKey, "packages.aptKey", (v) => (typeof v === "string" ? controlCharacterProblem(v, { allowed: "\n\r" }) : undefined));
   }
 }
+
+const kubernetesVersionRule: Rule = (v) => {
+  const parsed = typeof v === "string" ? parseKubernetesVersion(v) : undefined;
+  if (!parsed || parsed.major !== 1) return `must be a Kubernetes release like "1.36.3" or "v1.36.3", got ${JSON.stringify(v)}`;
+  return versionFloorProblem(parsed);
+};
 
 /** Checks the inputs of a WorkerNode and lists every problem at once. No I/O: safe at preview. */
 export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFailure[] {
@@ -218,13 +313,12 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
     c.field(cluster.apiServerEndpoint, "cluster.apiServerEndpoint", endpointRule);
   }
   c.field(news.nodeName, "nodeName", (v) => nonEmptyString(v, "") ?? dnsSubdomainProblem(v as string));
-  c.field(news.kubernetesVersion, "kubernetesVersion", (v) =>
-    typeof v === "string" && /^v?1\.\d+\.\d+$/.test(v) ? undefined : `must be a Kubernetes release like "1.36.3" or "v1.36.3", got ${JSON.stringify(v)}`,
-  );
+  c.field(news.kubernetesVersion, "kubernetesVersion", kubernetesVersionRule);
   checkLabels(c, news.labels);
   checkTaints(c, news.taints);
   checkContainerd(c, news.containerd as Record<string, unknown> | undefined);
   checkPackages(c, news.packages as Record<string, unknown> | undefined);
+  checkHostFileText(c, news);
   c.field(news.joinTimeout, "joinTimeout", (v) => {
     const parsed = parseDurationSeconds(v);
     return typeof parsed === "string" ? parsed : undefined;
@@ -248,5 +342,5 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
       }
     }
   }
-  return c.failures;
+  return [...c.failures, ...textRuleFailures(news, c.failures)];
 }

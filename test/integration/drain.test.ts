@@ -134,9 +134,11 @@ describe("drain on the lab cluster", () => {
     const s = await scene();
     await settle(s, await fullMix(s));
     const observer = new PdbObserver(s.ns);
-
-    await drainNode(cluster, s.victim, options({ force: true, deleteEmptyDirData: true }), effects(s));
-    await observer.stop();
+    try {
+      await drainNode(cluster, s.victim, options({ force: true, deleteEmptyDirData: true }), effects(s));
+    } finally {
+      await observer.stop();
+    }
 
     const byNode = await podsByNode(s.ns);
     expect(byNode.get(s.victim)?.map((p) => p.name.replace(/-[a-z0-9]{5}$/, ""))).toEqual(["agent"]);
@@ -156,22 +158,24 @@ describe("drain on the lab cluster", () => {
     await apply(deployment(s.ns, "api", s.label, 2), pdb(s.ns, "api-pdb", "api", { minAvailable: 2 }));
     await settle(s, 2);
     const observer = new PdbObserver(s.ns);
+    try {
+      const error = await drainNode(cluster, s.victim, options({ timeoutSeconds: 8 }), effects(s)).catch((e: Error) => e);
 
-    const error = await drainNode(cluster, s.victim, options({ timeoutSeconds: 8 }), effects(s)).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(DrainError);
+      expect((error as Error).message).toMatch(/drain of .* timed out after 8s/);
+      expect((error as Error).message).toMatch(new RegExp(`PDB ${s.ns}/api-pdb allows 0 disruptions: 2 of 2 healthy, needs 2`));
+      expect((error as Error).message).toMatch(/the node stays cordoned/);
+      expect((await podsByNode(s.ns)).get(s.victim)).toHaveLength(2);
+      const node = await kubectlJson<{ spec: { unschedulable?: boolean }; metadata: { annotations: Record<string, string> } }>(["get", "node", s.victim]);
+      expect(node.spec.unschedulable).toBe(true);
+      expect(node.metadata.annotations["kubeadm-workers.io/drain-phase"]).toBe("timed-out");
 
-    expect(error).toBeInstanceOf(DrainError);
-    expect((error as Error).message).toMatch(/drain of .* timed out after 8s/);
-    expect((error as Error).message).toMatch(new RegExp(`PDB ${s.ns}/api-pdb allows 0 disruptions: 2 of 2 healthy, needs 2`));
-    expect((error as Error).message).toMatch(/the node stays cordoned/);
-    expect((await podsByNode(s.ns)).get(s.victim)).toHaveLength(2);
-    const node = await kubectlJson<{ spec: { unschedulable?: boolean }; metadata: { annotations: Record<string, string> } }>(["get", "node", s.victim]);
-    expect(node.spec.unschedulable).toBe(true);
-    expect(node.metadata.annotations["kubeadm-workers.io/drain-phase"]).toBe("timed-out");
-
-    // GIVEN the PDB is fixed WHEN the drain runs again THEN it finishes
-    await kubectl(["patch", "pdb", "api-pdb", "-n", s.ns, "--type=json", "-p", '[{"op":"remove","path":"/spec/minAvailable"},{"op":"add","path":"/spec/maxUnavailable","value":1}]']);
-    await drainNode(cluster, s.victim, options({}), effects(s));
-    await observer.stop();
+      // GIVEN the PDB is fixed WHEN the drain runs again THEN it finishes
+      await kubectl(["patch", "pdb", "api-pdb", "-n", s.ns, "--type=json", "-p", '[{"op":"remove","path":"/spec/minAvailable"},{"op":"add","path":"/spec/maxUnavailable","value":1}]']);
+      await drainNode(cluster, s.victim, options({}), effects(s));
+    } finally {
+      await observer.stop();
+    }
     expect((await podsByNode(s.ns)).get(s.victim) ?? []).toEqual([]);
     expect(observer.violations).toEqual([]);
   });
@@ -212,9 +216,12 @@ describe("drain on the lab cluster", () => {
     // WHEN both are removed in one `up` with maxConcurrentDrains 1
     const options = { timeoutSeconds: 120, maxConcurrentDrains: 1 };
     const [a, b] = [await recordedOutputs(s.victim, options), await recordedOutputs(second, options)];
-    await Promise.all([deleteWorkerNode(a, effects(s)), deleteWorkerNode(b, effects(s))]);
-    await observer.stop();
-    await pdbs.stop();
+    try {
+      await Promise.all([deleteWorkerNode(a, effects(s)), deleteWorkerNode(b, effects(s))]);
+    } finally {
+      await observer.stop();
+      await pdbs.stop();
+    }
 
     // THEN an observer polling the Nodes never saw both cordoned
     expect(observer.samples).toBeGreaterThan(5);

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { openSession } from "../../providers/host/ssh-session";
-import { prepareSteps } from "../../providers/host/prepare-steps";
-import { runHostSteps } from "../../providers/host/run-steps";
+import { prepareHost } from "../../providers/host/prepare-host";
+import { clusterRuntime } from "../../providers/worker-node/cluster-runtime";
 import { createWorkerNode } from "../../providers/worker-node/create";
 import { effects } from "../../providers/worker-node/implementation";
 import type { WorkerNodeInputs } from "../../providers/worker-node/inputs";
 import { deleteWorkerNode } from "../../providers/worker-node/delete";
 import { createKwokNode, deleteNodes } from "./support/kwok-nodes";
-import { bootstrapTokenSecrets, kubeconfigPath, kubectl, labDir, labHosts, labPrivateKey, requireLab } from "./support/lab";
+import { bootstrapTokenSecrets, kubeconfigPath, kubectl, labCluster, labDir, labHosts, labPrivateKey, labSsh, requireLab } from "./support/lab";
 
 jest.setTimeout(300_000);
 
@@ -18,6 +18,27 @@ const packages = () => ({
   aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
 });
 
+/** This machine refuses lowering oom_score_adj: runc needs containerd's CRI to leave it alone. */
+const restrictOomScoreAdj = "version = 3\n[plugins.'io.containerd.cri.v1.runtime']\n  restrict_oom_score_adj = true\n";
+
+/**
+ * The lab's containerd 2 source, mirrors and sandbox image as `.lab/cluster.json` publishes them
+ * (else the lab repository's known layout), with the drop-in this machine needs unless the lab
+ * publishes its own.
+ */
+const containerd = (): NonNullable<WorkerNodeInputs["containerd"]> => {
+  const published = path.join(labDir, "cluster.json");
+  const fromLab = fs.existsSync(published) ? (JSON.parse(fs.readFileSync(published, "utf8")) as { containerd?: WorkerNodeInputs["containerd"] }).containerd : undefined;
+  return {
+    configDropIn: restrictOomScoreAdj,
+    ...(fromLab ?? {
+      aptRepository: "http://10.213.0.1:8080/containerd/",
+      aptDistribution: "/",
+      aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
+    }),
+  };
+};
+
 function inputsFor(index: number, extra: Partial<WorkerNodeInputs> = {}): WorkerNodeInputs {
   const host = labHosts()[index];
   if (!host) throw new Error(`the lab has no host #${index + 1}: run "npm run lab -- up --hosts 3"`);
@@ -25,6 +46,7 @@ function inputsFor(index: number, extra: Partial<WorkerNodeInputs> = {}): Worker
     connection: { host: host.address, port: host.port, user: host.user, privateKey: labPrivateKey(), hostKey: host.hostKey },
     cluster: { kubeconfig: fs.readFileSync(kubeconfigPath, "utf8"), apiServerEndpoint: "10.213.0.1:6443" },
     packages: packages(),
+    containerd: containerd(),
     kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
     joinTimeout: "3m",
     ...extra,
@@ -39,29 +61,44 @@ describe("scale out on lab hosts", () => {
     const sampler = await openSession(inputsFor(2).connection);
     await sampler.run("rm -f /tmp/kw-ps.log; nohup sh -c 'while :; do ps -eo args; echo ---; sleep 0.05; done' >/tmp/kw-ps.log 2>&1 & echo $! >/tmp/kw-ps.pid");
     const lines: string[] = [];
-    const { outs } = await createWorkerNode(inputsFor(2), { ...effects, log: (l) => lines.push(l) });
-    await sampler.run("kill $(cat /tmp/kw-ps.pid)");
-    const samples = (await sampler.run("cat /tmp/kw-ps.log; rm -f /tmp/kw-ps.log /tmp/kw-ps.pid")).stdout;
-    await sampler.close();
+    let samples: string;
+    let created;
+    try {
+      created = await createWorkerNode(inputsFor(2), { ...effects, log: (l) => lines.push(l) });
+    } finally {
+      // the sampler loop ends whatever create did: a failed test leaves nothing running on the host
+      await sampler.run("kill $(cat /tmp/kw-ps.pid)");
+      samples = (await sampler.run("cat /tmp/kw-ps.log; rm -f /tmp/kw-ps.log /tmp/kw-ps.pid")).stdout;
+      await sampler.close();
+    }
+    const { outs } = created;
     // the join ran while sampled, and no command line ever held a bootstrap token
     expect(samples).toContain("kubeadm join --config /etc/kubernetes/kubeadm-workers-join.json");
     expect(samples).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);
     const shell = await openSession(inputsFor(2).connection);
     try {
-      // containerd, installed from the lab repository by the host steps, runs and answers
+      // containerd 2, installed from the lab repository by the host steps, runs and answers, and
+      // the Node reports it; the drop-in's key is in the configuration containerd runs with
       const ctr = await shell.run("ctr version");
       expect(ctr.code).toBe(0);
-      expect(ctr.stdout).toMatch(/Server:\s+Version:\s+1\.\d+/);
+      expect(ctr.stdout).toMatch(/Server:\s+Version:\s+v?2\.\d+/);
+      expect(outs.containerdVersion).toMatch(/^containerd:\/\/v?2\./);
+      const dump = (await shell.run("containerd config dump")).stdout;
+      expect(dump).toMatch(/restrict_oom_score_adj = true/);
+      expect(dump).toMatch(/SystemdCgroup = false/);
       const dpkgBefore = (await shell.run("wc -l < /var/log/dpkg.log")).stdout;
 
       // WHEN the host steps run again
-      const steps = prepareSteps({ kubernetesVersion: outs.kubernetesVersion, containerd: {}, packages: packages() });
       const again: string[] = [];
-      const outcome = await runHostSteps(shell, steps, (l) => again.push(l));
+      await prepareHost(
+        shell,
+        { kubernetesVersion: outs.kubernetesVersion, containerd: containerd(), packages: packages(), ...(await clusterRuntime(labCluster())) },
+        (l) => again.push(l),
+      );
 
       // THEN every step reports already done and dpkg did nothing
-      expect(outcome.every((o) => !o.changed)).toBe(true);
-      expect(again).toEqual(steps.map((s) => `${s.name}: already done`));
+      expect(again.length).toBeGreaterThanOrEqual(6);
+      expect(again.filter((l) => !l.endsWith(": already done"))).toEqual([]);
       expect((await shell.run("wc -l < /var/log/dpkg.log")).stdout).toBe(dpkgBefore);
     } finally {
       await shell.close();
@@ -151,6 +188,82 @@ describe("scale out on lab hosts", () => {
       expect(JSON.parse((await kubectl(["get", "node", host.name, "-o", "json"])).stdout).spec.unschedulable).toBe(true);
     } finally {
       await deleteWorkerNode(outs, effects);
+    }
+  });
+
+  /** Debian's containerd 1.x on the host, installed the way a user would; returns its version. */
+  async function installDebianContainerd(address: string): Promise<string> {
+    const installed = await labSsh(
+      address,
+      "DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null 2>&1; dpkg-query -W -f='${Version}' containerd",
+    );
+    expect(installed.stdout).toMatch(/^1\.\d+\./);
+    return installed.stdout;
+  }
+
+  test("a host with containerd 1.x: preflight refuses naming the version found, the version required and the option, and changes nothing", async () => {
+    const host = labHosts()[0];
+    const version = await installDebianContainerd(host.address);
+    const filesBefore = (await labSsh(host.address, "ls /etc/apt/sources.list.d /etc/kubernetes /etc/containerd 2>/dev/null | sort; dpkg -l | wc -l")).stdout;
+
+    // WHEN create runs
+    const error = await createWorkerNode(inputsFor(0), { ...effects, log: () => undefined }).catch((e: Error) => e);
+
+    // THEN preflight refuses, naming both versions and containerd.upgrade; nothing changed on the host or in the cluster
+    expect((error as Error).message).toContain(`preflight of host ${host.address}:22 (node ${host.name}) failed; nothing was changed on it`);
+    expect((error as Error).message).toContain(
+      `containerd ${version} (package containerd) is installed, but Kubernetes 1.36 requires containerd 2.0 or newer: set containerd.upgrade: true`,
+    );
+    expect((await labSsh(host.address, "ls /etc/apt/sources.list.d /etc/kubernetes /etc/containerd 2>/dev/null | sort; dpkg -l | wc -l")).stdout).toBe(filesBefore);
+    expect((await kubectl(["get", "node", host.name, "--ignore-not-found"])).stdout.trim()).toBe("");
+    expect(await bootstrapTokenSecrets()).toBe("");
+  });
+
+  test("containerd.upgrade replaces Debian's containerd 1.x with containerd.io 2 in place, and the Node runs on it", async () => {
+    const host = labHosts()[0];
+    await installDebianContainerd(host.address);
+
+    const { outs } = await createWorkerNode(inputsFor(0, { containerd: { ...containerd(), upgrade: true } }), { ...effects, log: () => undefined });
+    try {
+      expect(outs.containerdVersion).toMatch(/^containerd:\/\/v?2\./);
+      const packagesAfter = (await labSsh(host.address, "dpkg-query -W -f='${Package} ${Status}\\n' containerd containerd.io 2>/dev/null | grep ' installed$'")).stdout;
+      expect(packagesAfter).toMatch(/^containerd\.io install ok installed$/m);
+      expect(packagesAfter).not.toMatch(/^containerd install ok installed$/m);
+    } finally {
+      await deleteWorkerNode(outs, effects);
+    }
+  });
+
+  test("containerd stopped during a join: the create fails within joinTimeout with the Node's conditions and log lines, and leaves nothing behind", async () => {
+    const host = labHosts()[1];
+    const joinTimeoutSeconds = 60;
+    let joinStartedAt = 0;
+    // WHEN containerd stops on the host as soon as the kubelet has its credentials (mid-join)
+    const saboteur = (line: string): void => {
+      if (joinStartedAt || !line.includes("joining through")) return;
+      joinStartedAt = Date.now();
+      void labSsh(host.address, "nohup sh -c 'for i in $(seq 1 600); do test -e /etc/kubernetes/kubelet.conf && break; sleep 0.2; done; systemctl stop containerd' >/dev/null 2>&1 &");
+    };
+    try {
+      const error = await createWorkerNode(inputsFor(1, { joinTimeout: `${joinTimeoutSeconds}s` }), { ...effects, log: saboteur }).catch((e: Error) => e);
+      const failedAfterSeconds = (Date.now() - joinStartedAt) / 1000;
+
+      // THEN create fails naming the Node's conditions (or kubeadm's failure) and the host's logs
+      expect(error).toBeInstanceOf(Error);
+      const message = (error as Error).message;
+      expect(message).toMatch(/registered but was not Ready within joinTimeout \(1m\); its conditions:\n {4}Ready=(False|Unknown)|kubeadm join failed/);
+      expect(message).toContain(`last lines of the kubelet log on ${host.address}:22`);
+      expect(message).toMatch(new RegExp(`(last lines of the containerd log|containerd log) on ${host.address.replace(/\./g, "\\.")}:22`));
+      expect(message).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);
+      expect(message).toMatch(/undone: host reset \(kubeadm reset -f\)/);
+      // within joinTimeout, plus the log read and the rollback
+      expect(failedAfterSeconds).toBeLessThan(joinTimeoutSeconds + 60);
+      // AND nothing is left: no Node, no token, no kubelet credentials on the host
+      expect((await kubectl(["get", "node", host.name, "--ignore-not-found"])).stdout.trim()).toBe("");
+      expect(await bootstrapTokenSecrets()).toBe("");
+      expect((await labSsh(host.address, "ls /etc/kubernetes/kubelet.conf 2>&1")).stdout).toMatch(/No such file/);
+    } finally {
+      await labSsh(host.address, "systemctl start containerd");
     }
   });
 });

@@ -1,16 +1,11 @@
 import { execFileSync } from "node:child_process";
-import {
-  containerdConfig,
-  defaultSandboxImage,
-  prepareSteps,
-  registryHostsToml,
-  shellQuote,
-} from "../../../providers/host/prepare-steps";
+import { prepareSteps, shellQuote } from "../../../providers/host/prepare-steps";
 
 const plan = {
   kubernetesVersion: "1.36.3",
   containerd: { registryMirrors: { "docker.io": ["https://mirror.lab:5000"] } },
   packages: {},
+  os: { family: "debian" as const, codename: "bookworm" },
 };
 
 describe("shellQuote", () => {
@@ -27,9 +22,13 @@ describe("prepareSteps", () => {
       "kernel modules",
       "sysctl",
       "swap off",
-      "containerd",
+      "container runtime (containerd >= 2.0, containerd.io)",
       "kubelet, kubeadm, kubectl 1.36.3",
     ]);
+  });
+
+  test("keeps Debian's containerd for Kubernetes before 1.36", () => {
+    expect(prepareSteps({ ...plan, kubernetesVersion: "1.35.2" })[3].name).toBe("container runtime (containerd)");
   });
 
   test.each(steps.flatMap((s) => [
@@ -58,25 +57,13 @@ describe("prepareSteps", () => {
     expect(apply).not.toContain("curl");
     expect(apply).toContain("BEGIN PGP PUBLIC KEY BLOCK");
   });
-
-  test("checks every mirror file, so a changed mirror re-applies containerd", () => {
-    expect(steps[3].check).toContain("/etc/containerd/certs.d/docker.io/hosts.toml");
-  });
 });
 
-describe("containerd configuration", () => {
-  test("uses the systemd cgroup driver, the sandbox image and certs.d mirrors", () => {
-    const config = containerdConfig({});
-    expect(config).toContain("SystemdCgroup = true");
-    expect(config).toContain(`sandbox_image = "${defaultSandboxImage}"`);
-    expect(config).toContain('config_path = "/etc/containerd/certs.d"');
-    expect(containerdConfig({ sandboxImage: "mirror.lab/pause:3.10" })).toContain('sandbox_image = "mirror.lab/pause:3.10"');
-  });
-
-  test("hosts.toml lists mirrors before the upstream fallback", () => {
-    expect(registryHostsToml("docker.io", ["https://a:5000", "https://b"])).toBe(
-      'server = "https://registry-1.docker.io"\n\n[host."https://a:5000"]\n  capabilities = ["pull", "resolve"]\n\n[host."https://b"]\n  capabilities = ["pull", "resolve"]\n',
-    );
-    expect(registryHostsToml("quay.io", [])).toBe('server = "https://quay.io"\n');
-  });
+test("refreshes the host's own sources too, best effort, so the kubelet's dependencies resolve on a fresh host", () => {
+  const apply = prepareSteps(plan)[4].apply;
+  const ours = apply.indexOf("update -q $parts -o APT::Get::List-Cleanup=0");
+  const all = apply.indexOf("update -q -o APT::Get::List-Cleanup=0 >/dev/null 2>&1 || echo \"warning: apt-get update of the host's other sources failed");
+  expect(ours).toBeGreaterThan(0);
+  expect(all).toBeGreaterThan(ours);
+  expect(all).toBeLessThan(apply.indexOf("install -y -q --allow-change-held-packages"));
 });

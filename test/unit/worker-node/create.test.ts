@@ -9,6 +9,14 @@ const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPPtMoHBY1M5qOYc0mHV6ArQNE6
 const facts = [
   "os_id=debian", "os_like=", "os_version=12", "arch=x86_64", "uid=0", "sudo=no", "hostname=worker-1", "machine_id=m-1",
   "apt=yes", `mem_kb=${8 * 1024 * 1024}`, `var_free_kb=${50 * 1024 * 1024}`, "listening=22 ", "kubelet_conf=no", "kubelet_conf_server=",
+  "pid1=systemd", "os_codename=bookworm",
+].join("\n");
+const kubeadmImages = "registry.k8s.io/kube-proxy:v1.36.3\nregistry.k8s.io/pause:3.10.1\nregistry.k8s.io/etcd:3.6.4-0\n";
+const hostLogs = [
+  "=== kubeadm-workers log kubelet journalctl -u kubelet -n 30",
+  'E1130 kubelet.go:3000] "Container runtime not ready" err="container runtime is down" token=abcdef.0123456789abcdef',
+  "=== kubeadm-workers log containerd journalctl -u containerd -n 30",
+  "level=info msg=\"Stop CRI service\"",
 ].join("\n");
 
 type Responder = (command: string, options: RunOptions) => CommandResult | Error;
@@ -18,11 +26,14 @@ class FakeShell implements RemoteShell {
   readonly address = "10.0.0.21:22";
   readonly hostKey = hostKey;
   readonly commands: string[] = [];
+  /** Every script run, whole. */
+  readonly scripts: string[] = [];
   closed = false;
   constructor(private readonly respond: Responder) {}
   run(command: string, options: RunOptions = {}): Promise<CommandResult> {
     const label = command === "bash -s" ? (options.stdin ?? "").trim().split("\n")[0] ?? "" : command;
     this.commands.push(label);
+    if (command === "bash -s") this.scripts.push(options.stdin ?? "");
     const answer = this.respond(command, options);
     return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
   }
@@ -38,10 +49,12 @@ class FakeShell implements RemoteShell {
 const ok = (stdout = ""): CommandResult => ({ code: 0, stdout, stderr: "" });
 
 /** Every host step already done; preflight facts as above; the join answers `join`. */
-function host(join: () => CommandResult | Error, reset: () => CommandResult | Error = () => ok()): FakeShell {
+function host(join: () => CommandResult | Error, reset: () => CommandResult | Error = () => ok(), hostFacts = facts): FakeShell {
   return new FakeShell((command, options) => {
     const script = options.stdin ?? "";
-    if (script.includes('echo "os_id=')) return ok(facts);
+    if (script.includes('echo "os_id=')) return ok(hostFacts);
+    if (command.startsWith("kubeadm config images list")) return ok(kubeadmImages);
+    if (script.includes("=== kubeadm-workers log")) return ok(hostLogs);
     if (command.startsWith("kubeadm join")) return join();
     if (script.includes("kubeadm reset -f")) return reset();
     return ok();
@@ -56,6 +69,13 @@ class FakeCluster implements Partial<ClusterApi> {
   serverVersion = (): Promise<string> => Promise.resolve("v1.36.3");
   clusterInfoCaPem = (): Promise<string> => Promise.resolve(caPem);
   kubeadmControlPlaneEndpoint = (): Promise<string | undefined> => Promise.resolve("10.0.0.1:6443");
+  kubeletConfig: string | undefined = "apiVersion: kubelet.config.k8s.io/v1beta1\ncgroupDriver: systemd\nkind: KubeletConfiguration\n";
+  configMapData = (_ns: string, name: string): Promise<Readonly<Record<string, string>> | undefined> =>
+    Promise.resolve<Readonly<Record<string, string>> | undefined>(
+      name === "kubelet-config" ? (this.kubeletConfig === undefined ? undefined : { kubelet: this.kubeletConfig })
+      : name === "kubeadm-config" ? { ClusterConfiguration: "imageRepository: registry.k8s.io\n" }
+      : undefined,
+    );
   createSecret = (secret: SecretSpec): Promise<void> => (this.calls.push(`create ${secret.name}`), Promise.resolve());
   deleteSecret = (_ns: string, name: string): Promise<void> => (this.calls.push(`delete ${name}`), Promise.resolve());
   getNode = (): Promise<NodeView | undefined> => Promise.resolve(this.node);
@@ -80,6 +100,7 @@ const inputs: WorkerNodeInputs = {
 };
 
 function effects(cluster: FakeCluster, shells: FakeShell[], opened: { hostKey?: string }[] = []): WorkerNodeEffects {
+  let clock = new Date("2026-11-29T10:00:00Z").getTime();
   return {
     connectCluster: () => cluster as unknown as ClusterApi,
     openSession: (connection) => {
@@ -88,8 +109,8 @@ function effects(cluster: FakeCluster, shells: FakeShell[], opened: { hostKey?: 
       return next ? Promise.resolve(next) : Promise.reject(new Error("no more sessions"));
     },
     randomBytes: (size) => Buffer.alloc(size, 7),
-    now: () => new Date("2026-11-29T10:00:00Z"),
-    sleep: () => Promise.resolve(),
+    now: () => new Date(clock),
+    sleep: (ms) => ((clock += ms), Promise.resolve()),
     log: () => undefined,
   };
 }
@@ -194,5 +215,73 @@ describe("createWorkerNode", () => {
 
     expect(error.message).toMatch(/undone: host reset \(kubeadm reset -f\)$/);
     expect(cluster.calls.some((c) => c.startsWith("delete node"))).toBe(false);
+  });
+
+  test("the runtime follows the cluster: systemd cgroups from kubelet-config, the sandbox image the version's kubeadm names", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => ((cluster.node = readyNode()), ok()));
+
+    await createWorkerNode(inputs, effects(cluster, [shell]));
+
+    expect(shell.commands).toContain("kubeadm config images list --kubernetes-version 'v1.36.3' --image-repository 'registry.k8s.io'");
+    const configCheck = shell.scripts.find((s) => s.includes("/etc/containerd/config.toml") && s.includes("pinned_images")) ?? "";
+    expect(configCheck).toContain('sandbox = "registry.k8s.io/pause:3.10.1"');
+    expect(configCheck).toContain("SystemdCgroup = true");
+  });
+
+  test("a cluster without kubeadm's kubelet-config is refused before the host is touched", async () => {
+    const cluster = new FakeCluster();
+    cluster.kubeletConfig = undefined;
+    const shell = host(() => ok());
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/no ConfigMap kube-system\/kubelet-config with a "kubelet" key/);
+    expect(shell.commands).toEqual([]);
+  });
+
+  test("preflight refuses containerd 1.x on Kubernetes 1.36, naming both versions and the option", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => ok(), () => ok(), `${facts}\ncontainerd_package=containerd\ncontainerd_version=1.6.20~ds1-1+b1`);
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/containerd 1\.6\.20~ds1-1\+b1 \(package containerd\) is installed, but Kubernetes 1\.36 requires containerd 2\.0 or newer: set containerd\.upgrade: true/);
+    expect(shell.commands).toHaveLength(1);
+    expect(cluster.calls).toEqual([]);
+  });
+
+  test("a Node that registers but is not Ready within joinTimeout fails with its conditions and the host's logs, and is rolled back", async () => {
+    const cluster = new FakeCluster();
+    const notReady: NodeView = {
+      ...readyNode(),
+      ready: false,
+      readyDetail: "False (KubeletNotReady: container runtime is down)",
+      conditions: [
+        { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory" },
+        { type: "Ready", status: "False", reason: "KubeletNotReady", message: "container runtime is down" },
+      ],
+    };
+    const shell = host(() => ((cluster.node = notReady), ok()));
+
+    const error = await failureOf(createWorkerNode({ ...inputs, joinTimeout: "2m" }, effects(cluster, [shell])));
+
+    expect(error.message).toContain("Node worker-1 registered but was not Ready within joinTimeout (2m); its conditions:\n    Ready=False (KubeletNotReady: container runtime is down)\n    MemoryPressure=False (KubeletHasSufficientMemory)");
+    expect(error.message).toContain("last lines of the kubelet log on 10.0.0.21:22 (journalctl -u kubelet -n 30):\n    E1130");
+    expect(error.message).toContain("last lines of the containerd log on 10.0.0.21:22 (journalctl -u containerd -n 30):\n    level=info");
+    expect(error.message).not.toContain("abcdef.0123456789abcdef");
+    expect(error.message).toMatch(/undone: host reset \(kubeadm reset -f\); Node worker-1 removed$/);
+    expect(cluster.calls).toContain("delete node worker-1");
+    expect(cluster.calls.filter((c) => c.startsWith("delete bootstrap-token-"))).toHaveLength(1);
+  });
+
+  test("a failed kubeadm join carries the host's kubelet and containerd logs", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => ({ code: 1, stdout: "", stderr: "[kubelet-check] The kubelet is not healthy after 4m0s" }));
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/kubeadm join failed with exit code 1:[\s\S]*The kubelet is not healthy[\s\S]*last lines of the kubelet log on 10\.0\.0\.21:22/);
+    expect(error.message).toMatch(/undone: host reset/);
   });
 });

@@ -1,0 +1,81 @@
+/** Quotes a value for a POSIX shell, whatever it holds. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A shell command that writes `content` to `path` only when it differs (so re-runs change nothing). */
+export function writeFileIfChanged(path: string, content: string, mode = "0644"): string {
+  const tmp = `${path}.kubeadm-workers.tmp`;
+  return [
+    `mkdir -p "$(dirname ${shellQuote(path)})"`,
+    `printf '%s' ${shellQuote(content)} > ${shellQuote(tmp)}`,
+    `if cmp -s ${shellQuote(tmp)} ${shellQuote(path)}; then rm -f ${shellQuote(tmp)}; else chmod ${mode} ${shellQuote(tmp)} && mv ${shellQuote(tmp)} ${shellQuote(path)}; fi`,
+  ].join("\n");
+}
+
+/** A test that passes when the file at `path` holds exactly `content`. */
+export function fileHasContent(path: string, content: string): string {
+  return `printf '%s' ${shellQuote(content)} | cmp -s - ${shellQuote(path)}`;
+}
+
+/**
+ * An install cut short (a lost connection) leaves dpkg half done, and its orphaned dpkg may still
+ * hold the lock, as may unattended-upgrades: wait up to two minutes for the lock, then finish
+ * whatever is pending. apt-get waits by itself (DPkg::Lock::Timeout); plain dpkg does not.
+ */
+export const finishInterruptedDpkg = [
+  "for i in $(seq 1 120); do",
+  "  if out=$(dpkg --configure -a 2>&1); then break; fi",
+  '  case "$out" in *lock*) sleep 1 ;; *) echo "$out" >&2; exit 1 ;; esac',
+  '  [ "$i" = 120 ] && { echo "dpkg is still locked by another process after 2 minutes: $out" >&2; exit 1; }',
+  "done",
+].join("\n");
+
+export const aptGet = "DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-confold -o DPkg::Lock::Timeout=120";
+
+export interface AptSource {
+  /** Base URL, ending in "/". */
+  readonly url: string;
+  /** What follows the URL on the deb line: "/" or "./" for a flat repository, "bookworm stable" for a suite and component. */
+  readonly distribution: string;
+  /** The ASCII-armored key given by the user; else it is fetched from keyUrl over HTTPS. */
+  readonly key?: string;
+  readonly keyUrl: string;
+  /** Our files for this source: /etc/apt/keyrings/<name>.asc and /etc/apt/sources.list.d/<name>.list. */
+  readonly name: string;
+}
+
+export function aptSourceFiles(name: string): { keyring: string; sourceFile: string } {
+  return { keyring: `/etc/apt/keyrings/${name}.asc`, sourceFile: `/etc/apt/sources.list.d/${name}.list` };
+}
+
+/**
+ * Lines that make `source` known to apt and refresh only its lists. A host may already list the
+ * repository (the vendor's install guide writes its own file): apt refuses one repository with two
+ * Signed-By keys, so an existing entry is used as it is.
+ */
+export function aptSourceSetup(source: AptSource): string {
+  const { keyring, sourceFile } = aptSourceFiles(source.name);
+  const sourceLine = `deb [signed-by=${keyring}] ${source.url} ${source.distribution}\n`;
+  return [
+    // Matched without the trailing slash: apt treats ".../debian" and ".../debian/" as one repository
+    // (Docker's guide writes the former), so either spelling would clash.
+    `existing=$(grep -rlsF -- ${shellQuote(source.url.replace(/\/+$/, ""))} /etc/apt/sources.list /etc/apt/sources.list.d/ | grep -vxF ${sourceFile} | head -n1 || true)`,
+    'if [ -n "$existing" ]; then',
+    `  rm -f ${sourceFile}; source_file=$existing; echo "using the existing apt source $existing for ${source.url}"`,
+    "else",
+    source.key
+      ? writeFileIfChanged(keyring, source.key)
+      : `test -s ${keyring} || { mkdir -p /etc/apt/keyrings && curl -fsSL ${shellQuote(source.keyUrl)} -o ${keyring}; }`,
+    writeFileIfChanged(sourceFile, sourceLine),
+    `  source_file=${sourceFile}`,
+    "fi",
+    // That source must refresh, or the install cannot be trusted to come from it.
+    'case "$source_file" in *.sources) parts="-o Dir::Etc::sourceparts=$(dirname "$source_file") -o Dir::Etc::sourcelist=/dev/null";; *) parts="-o Dir::Etc::sourcelist=$source_file -o Dir::Etc::sourceparts=-";; esac',
+    `${aptGet} update -q $parts -o APT::Get::List-Cleanup=0`,
+    // The packages' dependencies (socat, conntrack, ethtool… for the kubelet) come from the host's
+    // distribution, whose lists a fresh host may never have fetched: refresh them too, but a broken
+    // source of the host's own only warns, as apt's cached lists may still do.
+    `${aptGet} update -q -o APT::Get::List-Cleanup=0 >/dev/null 2>&1 || echo "warning: apt-get update of the host's other sources failed; using their cached lists" >&2`,
+  ].join("\n");
+}
