@@ -107,7 +107,9 @@ describe("scale out on lab hosts", () => {
     await shell.run("nohup python3 -m http.server 10250 --bind 127.0.0.1 >/dev/null 2>&1 & echo $! > /tmp/kw-port-holder.pid");
     const filesBefore = (await shell.run("ls /etc/apt/sources.list.d /etc/kubernetes 2>/dev/null | sort")).stdout;
     try {
-      await new Promise((r) => setTimeout(r, 500));
+      // python takes its time to start on a busy 2-core machine: wait until the port is held
+      const held = await shell.run("for i in $(seq 1 100); do ss -Hltn 2>/dev/null | grep -q ':10250 ' && exit 0; sleep 0.2; done; exit 1");
+      expect(held.code).toBe(0);
       // WHEN create runs
       const error = await createWorkerNode(inputsFor(2), { ...effects, log: () => undefined }).catch((e: Error) => e);
 
@@ -186,12 +188,14 @@ describe("scale out on lab hosts", () => {
 
   /** Debian's containerd 1.x on the host, installed the way a user would; returns its version. */
   async function installDebianContainerd(address: string): Promise<string> {
-    const installed = await labSsh(
+    const install = await labSsh(
       address,
-      "DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null 2>&1; dpkg-query -W -f='${Version}' containerd",
+      "export DEBIAN_FRONTEND=noninteractive; timeout 180 apt-get update -q -o DPkg::Lock::Timeout=60 2>&1 | tail -n 5 && timeout 180 apt-get install -y -q -o DPkg::Lock::Timeout=60 containerd 2>&1 | tail -n 10",
     );
-    expect(installed.stdout).toMatch(/^1\.\d+\./);
-    return installed.stdout;
+    const version = (await labSsh(address, "dpkg-query -W -f='${Version}' containerd")).stdout;
+    // apt's own words when the install did not happen
+    expect({ version, apt: version ? "" : `${install.stdout}${install.stderr}` }).toEqual({ version: expect.stringMatching(/^1\.\d+\./), apt: "" });
+    return version;
   }
 
   test("a host with containerd 1.x: preflight refuses naming the version found, the version required and the option, and changes nothing", async () => {
