@@ -31,13 +31,15 @@ nodes_json() { # nodes_json N: the first N lab hosts as stack `nodes`
     const set = (k, v) => [`kubeadm-workers:${k}`, { value: JSON.stringify(v), objectValue: v, secret: false }];
     process.stdout.write(JSON.stringify(Object.fromEntries([set("nodes", nodes)])));' "$1"
 }
+# What the lab publishes for stacks (.lab/cluster.json): its endpoint, apt repositories, registry mirror.
 pulumi config set-all --json "$(node -e '
-  const fs = require("fs");
+  const lab = JSON.parse(require("fs").readFileSync(".lab/cluster.json", "utf8"));
   const plain = (v) => (typeof v === "object" ? { value: JSON.stringify(v), objectValue: v, secret: false } : { value: String(v), secret: false });
   const config = {
-    apiServerEndpoint: "10.213.0.1:6443",
-    packages: { aptRepository: "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/", aptDistribution: "/", aptKey: fs.readFileSync(".lab/apt/repo/kw-lab.asc", "utf8") },
-    kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
+    apiServerEndpoint: lab.apiServerEndpoint,
+    packages: lab.packages,
+    containerd: lab.containerd,
+    kubeadm: lab.kubeadm,
     drain: { timeoutSeconds: 120 },
   };
   process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => ["kubeadm-workers:" + k, plain(v)]))));')"
@@ -54,7 +56,8 @@ $kubectl get nodes -o wide
 
 step "a workload with a PodDisruptionBudget on the workers"
 $kubectl create namespace demo --dry-run=client -o yaml | $kubectl apply -f -
-$kubectl -n demo create deployment web --image=registry.k8s.io/pause:3.10 --replicas=6 --dry-run=client -o yaml | $kubectl apply -f -
+test_app=$(node -p 'require("./.lab/cluster.json").images.testApp')   # built by the lab, served by its registry
+$kubectl -n demo create deployment web --image="$test_app" --port=8080 --replicas=6 --dry-run=client -o yaml | $kubectl apply -f -
 $kubectl -n demo create poddisruptionbudget web --selector=app=web --max-unavailable=1 --dry-run=client -o yaml | $kubectl apply -f -
 $kubectl -n demo rollout status deployment/web --timeout=120s
 $kubectl -n demo get pods -o wide

@@ -16,16 +16,19 @@ case "${1:-}" in
     bash "$here/toolchain/build.sh"
     bash "$here/hosts/up.sh" "$@"
     bash "$here/control-plane/up.sh"
+    bash "$here/registry/up.sh"
     echo "lab: up in $(( $(date +%s) - started ))s"
     ;;
   status)
     rc=0
     bash "$here/control-plane/status.sh" || rc=1
     bash "$here/hosts/status.sh" || rc=1
+    bash "$here/registry/status.sh" || rc=1
     exit $rc
     ;;
   down)
     rc=0
+    bash "$here/registry/down.sh" || rc=1
     bash "$here/control-plane/down.sh" || rc=1
     bash "$here/hosts/down.sh" || rc=1
     exit $rc

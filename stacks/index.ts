@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs, type PackagesInputs, type Taint } from "../providers";
 import { unknownValue, validateWorkerNodeInputs } from "../providers/worker-node/validate";
+import { scaleInReview } from "./scale-in-review";
+import { findClashes } from "./clashes";
 
 interface NodeEntry {
   /** Pulumi resource name: the stable identity of the entry. */
@@ -18,13 +20,10 @@ interface NodeEntry {
 
 const config = new pulumi.Config();
 const nodes = config.requireObject<NodeEntry[]>("nodes");
-const names = new Set<string>();
 nodes.forEach((entry, i) => {
   if (!entry || typeof entry.name !== "string" || typeof entry.host !== "string") {
     throw new Error(`config nodes[${i}] needs a "name" and a "host" (got ${JSON.stringify(entry)})`);
   }
-  if (names.has(entry.name)) throw new Error(`config nodes[${i}]: the name "${entry.name}" is used twice; each entry needs its own`);
-  names.add(entry.name);
 });
 
 const privateKey = config.requireSecret("sshPrivateKey");
@@ -39,7 +38,7 @@ const kubeadm = config.getObject<KubeadmInputs>("kubeadm");
 
 // Every entry is checked before any resource exists: the engine stops at the first resource whose
 // check fails, and a pull request's preview should list every problem of every entry at once.
-const problems = nodes.flatMap((entry, i) =>
+const entryProblems = nodes.flatMap((entry, i) =>
   validateWorkerNodeInputs({
     // The key is a secret, checked by each resource's own check; here it only counts as present.
     connection: { host: entry.host, port: entry.port, user: entry.user, hostKey: entry.hostKey, privateKey: unknownValue },
@@ -55,6 +54,8 @@ const problems = nodes.flatMap((entry, i) =>
     kubeadm,
   }).map((f) => `nodes[${i}] (${entry.name}): ${f.property} ${f.reason}`),
 );
+// Clashes between entries (the same name, machine or Node name twice) come first.
+const problems = [...findClashes(nodes), ...entryProblems];
 if (problems.length > 0) {
   throw new Error(`the stack config has ${problems.length} problem(s); nothing was changed:\n  - ${problems.join("\n  - ")}`);
 }
@@ -85,3 +86,19 @@ const workers = nodes.map(
 export const nodeNames = workers.map((w) => w.nodeName);
 export const hostKeyFingerprints = workers.map((w) => w.hostKeyFingerprint);
 export const kubeletVersions = workers.map((w) => w.kubeletVersion);
+
+// A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before merging.
+if (pulumi.runtime.isDryRun()) {
+  const printReport = (kubeconfigText: string | undefined): Promise<void> =>
+    scaleInReview({
+      kubeconfig: kubeconfigText,
+      entries: nodes.map((entry) => ({ resource: entry.name, host: entry.host, ...(entry.nodeName ? { nodeName: entry.nodeName } : {}) })),
+      project: pulumi.getProject(),
+      stack: pulumi.getStack(),
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
+      drain,
+      now: new Date(),
+    }).then((text) => (text ? pulumi.log.info(text) : undefined));
+  if (kubeconfig) kubeconfig.apply(printReport);
+  else void printReport(undefined);
+}

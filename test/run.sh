@@ -1,10 +1,31 @@
 #!/usr/bin/env bash
 # `npm test`: sets up on a fresh machine everything the tests need (toolchain, npm dependencies,
 # compiled code), then runs every tier. No tier is skipped: a missing tool fails with the command
-# that fixes it. Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
+# that fixes it. Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`: a selection
+# runs only the tiers it names, each once, and the lab (and the Go toolchain) only when a lab-backed
+# tier (integration, e2e) is among them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
+
+# The tiers to run: those named by --selectProjects (jest's own flag, kept out of the arguments
+# passed on, since each tier selects itself), else all three in order.
+tiers=() jest_args=()
+while (($#)); do
+  case "$1" in
+    --selectProjects=*) IFS=, read -ra named <<<"${1#*=}"; tiers+=("${named[@]}"); shift ;;
+    --selectProjects)
+      shift
+      while (($#)) && [[ "$1" != -* ]]; do tiers+=("$1"); shift; done ;;
+    *) jest_args+=("$1"); shift ;;
+  esac
+done
+for tier in "${tiers[@]}"; do
+  [[ "$tier" == unit || "$tier" == integration || "$tier" == e2e ]] || { echo "test: unknown project '$tier' (unit, integration, e2e)" >&2; exit 2; }
+done
+((${#tiers[@]})) || tiers=(unit integration e2e)
+needs_lab=0
+for tier in "${tiers[@]}"; do [[ "$tier" == unit ]] || needs_lab=1; done
 
 # 1. Node >= 22 first: everything after this runs on it.
 bash lab/toolchain/build.sh node
@@ -20,9 +41,11 @@ if [[ ! -f "$lock_stamp" || "$(cat "$lock_stamp")" != "$lock_sha" ]]; then
   echo "$lock_sha" >"$lock_stamp"
 fi
 
-# 3. The rest of the toolchain (Go builds; cached after the first run).
-bash lab/toolchain/build.sh
-echo "test: $(pulumi version | sed 's/^/pulumi /')"
+# 3. The rest of the toolchain (Go builds; cached after the first run): the lab-backed tiers need it.
+if ((needs_lab)); then
+  bash lab/toolchain/build.sh
+  echo "test: $(pulumi version | sed 's/^/pulumi /')"
+fi
 
 # 4. Compile and lint: the tests run the compiled JavaScript.
 rm -rf dist
@@ -32,21 +55,22 @@ npx eslint .
 # 5. The lab the integration and e2e tiers run against; taken down again however the tests end,
 #    so the machine is left as it was found (KW_KEEP_LAB=1 keeps it for debugging).
 lab_down() { [[ "${KW_KEEP_LAB:-}" == 1 ]] || bash lab/lab.sh down >/dev/null 2>&1 || echo "test: lab down reported a problem" >&2; }
-trap lab_down EXIT
-bash lab/lab.sh up
+if ((needs_lab)); then
+  trap lab_down EXIT
+  bash lab/lab.sh up
+fi
 
-# 6. Every tier, in order; the lab-backed tiers run serially because they share one lab.
+# 6. The selected tiers, in order; the lab-backed tiers run serially because they share one lab.
 results=$(mktemp -d)
 status=0
 run_tier() {
-  local tier="$1"; shift
+  local tier="$1" serial=()
   echo "test: tier $tier"
+  [[ "$tier" == unit ]] || serial=(--runInBand)
   # jest's module loader needs this flag to load ESM-only packages (@kubernetes/client-node).
-  NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects "$tier" --json --outputFile="$results/$tier.json" "$@" || status=1
+  NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects "$tier" "${serial[@]}" --json --outputFile="$results/$tier.json" ${jest_args[@]+"${jest_args[@]}"} || status=1
 }
-run_tier unit "$@"
-run_tier integration --runInBand "$@"
-run_tier e2e --runInBand "$@"
+for tier in "${tiers[@]}"; do run_tier "$tier"; done
 
 node -e '
   const fs = require("fs");

@@ -3,16 +3,22 @@
 # (anonymous stays on: kubeadm discovery reads cluster-info anonymously), Node,RBAC authorization,
 # NodeRestriction, service-account keys.
 #
-# Listening address: with LAB_BRIDGE_IP set it binds 0.0.0.0:6443, because hosts in their own
-# network namespaces dial LAB_BRIDGE_IP:6443 while the tests' kubeconfig dials 127.0.0.1:6443, and the
-# bridge may appear after the API server starts (binding the bridge address alone would fail then).
-# It advertises LAB_BRIDGE_IP, the address in the `kubernetes` Service's endpoints. Without
-# LAB_BRIDGE_IP nothing off the machine needs it: it binds 127.0.0.1 only, and since the `kubernetes`
-# Service's endpoints may not hold a loopback address, nor does anything in the lab run pods that
-# would use them, the endpoint reconciler is off then (instead of failing every 10 s in the log).
+# Listening address: one, never every interface (anonymous requests are allowed, as kubeadm's
+# discovery needs). With LAB_BRIDGE_IP set it binds LAB_BRIDGE_IP:6443 only: the hosts in their own
+# network namespaces dial it there, and so does everything on this machine (the lab's kubeconfigs
+# name it; a local address needs no route), so no other interface of the machine serves it. The
+# bridge must exist first (lab.sh brings the hosts up before the control plane). It advertises
+# LAB_BRIDGE_IP, the address in the `kubernetes` Service's endpoints. Without LAB_BRIDGE_IP it binds
+# 127.0.0.1 only, and since the `kubernetes` Service's endpoints may not hold a loopback address, nor
+# does anything in the lab run pods that would use them, the endpoint reconciler is off then
+# (instead of failing every 10 s in the log).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bind=127.0.0.1 reconciler=none
-[[ -n "$LAB_BRIDGE_IP" ]] && bind=0.0.0.0 reconciler=lease
+if [[ -n "$LAB_BRIDGE_IP" ]]; then
+  bind=$LAB_BRIDGE_IP reconciler=lease
+  ip -o -4 addr show | grep -qF " $LAB_BRIDGE_IP/" ||
+    { echo "control-plane: $LAB_BRIDGE_IP (LAB_BRIDGE_IP) is not an address of this machine: bring the lab bridge up first (bash lab/hosts/up.sh; npm run lab -- up does both)" >&2; exit 1; }
+fi
 
 # A running API server is kept, but it must listen where this call needs it.
 if pid=$(pid_of kube-apiserver); then
@@ -41,4 +47,4 @@ start kube-apiserver "$KUBERNETES_DIR/bin/kube-apiserver" \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$PKI_DIR/sa.pub" --service-account-signing-key-file="$PKI_DIR/sa.key" \
   --service-cluster-ip-range="$SERVICE_CIDR" --allow-privileged=true
-wait_healthy kube-apiserver "https://127.0.0.1:$APISERVER_PORT/readyz" 90 --cacert "$PKI_DIR/ca.crt"
+wait_healthy kube-apiserver "https://$ENDPOINT_IP:$APISERVER_PORT/readyz" 90 --cacert "$PKI_DIR/ca.crt"

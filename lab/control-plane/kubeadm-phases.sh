@@ -9,7 +9,7 @@
 # The bootstrap-token phase insists on creating a token; this one is deleted right away, so the only
 # tokens in the lab are the ones tests and the provider mint.
 # cluster-info is then rewritten with the address the hosts dial (controlPlaneEndpoint), since
-# kubeadm copies the server from the --kubeconfig it uses, which is the loopback one.
+# kubeadm copies the server from the --kubeconfig it uses (the admin one, which without a bridge is loopback).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 kubeadm="$KUBERNETES_DIR/bin/kubeadm"
 config="$CONF_DIR/kubeadm.yaml"
@@ -48,7 +48,17 @@ etcd:
 ---
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-cgroupDriver: systemd
+# Lab-only settings for this machine kind (README, "Stand-ins"); a cluster on ordinary machines keeps
+# kubeadm's defaults. Lab hosts have no systemd, so the kubelet and containerd use cgroupfs (the
+# provider configures containerd's runc from this field).
+cgroupDriver: cgroupfs
+# The machine's kernel mounts cgroup v1 only; kubelet 1.35+ refuses to start on it unless told.
+failCgroupV1: false
+# kubeadm defaults this to certificatesDir/ca.crt, which is the lab's own directory on the machine; on
+# a worker, kubeadm join writes the cluster CA to /etc/kubernetes/pki/ca.crt, as in any kubeadm cluster.
+authentication:
+  x509:
+    clientCAFile: /etc/kubernetes/pki/ca.crt
 YAML
 )
 

@@ -3,7 +3,7 @@
 # health endpoint: PKI -> kubeconfigs -> etcd -> kube-apiserver -> kubeadm ConfigMaps/RBAC ->
 # controller manager, scheduler -> kwok. Idempotent: running components are left alone.
 # Env: LAB_DIR (default <repo>/.lab), LAB_BRIDGE_IP (optional; the address hosts dial).
-# Outputs: $LAB_DIR/kubeconfig (cluster-admin, https://127.0.0.1:6443), $LAB_DIR/control-plane/pki/ca.crt.
+# Outputs: $LAB_DIR/kubeconfig (cluster-admin, https://$ENDPOINT_IP:6443: the bridge address, else loopback), $LAB_DIR/control-plane/pki/ca.crt.
 here="$(dirname "${BASH_SOURCE[0]}")"
 . "$here/lib.sh"
 started=$(date +%s)

@@ -7,7 +7,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 kubectl="$KUBERNETES_DIR/bin/kubectl"
 standin="${STANDIN:-$KUBELET_STANDIN_DIR/bin/kubelet}"
-server="https://127.0.0.1:$APISERVER_PORT"
+server="https://$ENDPOINT_IP:$APISERVER_PORT"
 tmp=$(mktemp -d)
 standin_pid=""
 ns=lab-verify

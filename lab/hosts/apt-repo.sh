@@ -4,8 +4,11 @@
 #   debian/                               flat repo standing in for the Debian mirror: containerd, runc,
 #                                         kubelet's runtime deps, plus every dependency the host rootfs
 #                                         lacks (resolved by apt against the rootfs's dpkg status).
-#   kubernetes/core:/stable:/v1.36/deb/   flat repo shaped like pkgs.k8s.io: kubeadm, kubectl, kubelet
-#                                         (see kube-debs.sh), with its Release.key.
+#   kubernetes/core:/stable:/v1.36/deb/   flat repo shaped like pkgs.k8s.io: kubeadm, kubectl, kubelet of
+#                                         two patch releases, kubernetes-cni (see kube-debs.sh), with its
+#                                         Release.key.
+#   containerd/                           flat repo standing in for the one that ships containerd.io:
+#                                         containerd 2 with runc (see containerd-debs.sh).
 #   kw-lab.gpg, kw-lab.asc                the lab signing key (binary for signed-by=, armored for curl).
 # Both repositories are signed (InRelease, Release.gpg) with a lab key kept in $LAB_DIR/apt/gnupg.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -15,7 +18,8 @@ need /usr/bin/python3 python3
 
 apt_dir="$LAB_DIR/apt"; repo="$apt_dir/repo"
 debian_repo="$repo/debian"; kube_repo="$repo/kubernetes/core:/stable:/v$KUBE_MINOR/deb"
-mkdir -p "$debian_repo" "$kube_repo"
+containerd_repo="$repo/containerd"
+mkdir -p "$debian_repo" "$kube_repo" "$containerd_repo"
 
 # Debian's packages, downloaded once per rootfs recipe into the cache (they do not change with LAB_DIR).
 # `apt-get install --download-only` with the rootfs's dpkg status is `apt-get download` plus dependency
@@ -38,6 +42,7 @@ fi
 for deb in "$debs"/*.deb; do ln -sf "$deb" "$debian_repo/"; done
 
 bash "$HOSTS_DIR/kube-debs.sh" "$kube_repo"
+bash "$HOSTS_DIR/containerd-debs.sh" "$containerd_repo"
 
 # The signing key: made once per LAB_DIR, public half published next to the repositories.
 export GNUPGHOME="$apt_dir/gnupg"
@@ -48,6 +53,7 @@ fi
 gpg --batch --export >"$repo/kw-lab.gpg"
 gpg --batch --armor --export >"$repo/kw-lab.asc"
 cp "$repo/kw-lab.asc" "$kube_repo/Release.key"
+cp "$repo/kw-lab.asc" "$containerd_repo/gpg"
 
 # index DIR ORIGIN: Packages, Release, InRelease and Release.gpg for a flat repository, redone only
 # when its set of .deb files changed.
@@ -69,6 +75,7 @@ index() {
 }
 index "$debian_repo" "kubeadm-workers-lab-debian"
 index "$kube_repo" "kubeadm-workers-lab-kubernetes"
+index "$containerd_repo" "kubeadm-workers-lab-containerd"
 gpgconf --kill gpg-agent 2>/dev/null || true   # gpg started it; leave no process of ours behind
 
 # The server: plain static files over HTTP, bound to the bridge address only.

@@ -22,6 +22,11 @@ APT_PORT=8080
 KUBE_VERSION=$( . "$REPO_ROOT/lab/toolchain/versions.sh" 2>/dev/null && echo "${KUBERNETES_VERSION:-}" || true)
 KUBE_VERSION=${KUBE_VERSION:-1.36.3}
 KUBE_MINOR=${KUBE_VERSION%.*}
+# The previous patch release the lab also serves (kubeadm, kubelet, kubectl), for in-place upgrades.
+KUBE_PREVIOUS_VERSION=$( . "$REPO_ROOT/lab/toolchain/versions.sh" 2>/dev/null && echo "${KUBERNETES_PREVIOUS_VERSION:-}" || true)
+# Which kubelet the hosts' kubelet package holds: real (the real kubelet, with containerd 2 from the lab's
+# containerd.io package) or standin (the kubelet stand-in, whose Node kwok keeps Ready).
+LAB_KUBELET="${LAB_KUBELET:-standin}"
 
 host_name()    { echo "lab-host-$1"; }
 host_address() { echo "$LAB_NET_PREFIX.$((10 + $1))"; }
@@ -62,4 +67,22 @@ machine_mirror() {
   [[ -n "$uri" ]] || uri=$(grep -hsE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
     | grep -v security | grep -E "debian/? " | awk '{for(i=2;i<=NF;i++) if ($i ~ /^https?:/) {print $i; exit}}' | head -n1 || true)
   echo "${uri:-http://deb.debian.org/debian}"
+}
+
+# Each host has its own cgroup tree, as a machine of its own would: a subtree LAB_CGROUP/<host> of every
+# hierarchy, below the cgroup of whoever started the lab, entered through a cgroup namespace (the host
+# sees its subtree as the root). Without it the hosts' kubelets would share one kubepods tree, and
+# each would remove the others' pod cgroups as orphans, killing their containers.
+LAB_CGROUP=kubeadm-workers-lab
+
+# cgroup_mounts: "MOUNTPOINT FSTYPE OPTIONS" of every cgroup hierarchy the machine mounts under /sys/fs/cgroup.
+cgroup_mounts() { awk '($3 == "cgroup" || $3 == "cgroup2") && $2 ~ "^/sys/fs/cgroup" {print $2, $3, $4}' /proc/self/mounts; }
+
+# own_cgroup FSTYPE OPTIONS: this process's cgroup in the hierarchy mounted with those options
+# (the line of /proc/self/cgroup whose controller list matches the mount's controllers).
+own_cgroup() {
+  local key=""
+  [[ "$1" == cgroup ]] && key=$(tr , '\n' <<<"$2" | grep -E \
+    '^(cpu|cpuacct|cpuset|memory|devices|freezer|net_cls|net_prio|blkio|perf_event|hugetlb|pids|rdma|misc|name=.+)$' | paste -sd,)
+  awk -F: -v k="$key" '$2 == k {print $3; exit}' /proc/self/cgroup
 }

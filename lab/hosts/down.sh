@@ -39,6 +39,24 @@ for pid in "${pids[@]}"; do
   done
 done
 
+# The hosts' cgroup trees, with what their kubelets and runc left in them (kubepods/..., which outlive
+# their processes): removed depth-first once the last process of the host is gone.
+cgroups_left=()
+for dir in "$LAB_DIR"/hosts/lab-host-*; do
+  [[ -s "$dir/cgroups" ]] || continue
+  while read -r cg; do
+    [[ "$cg" == */"$LAB_CGROUP"/lab-host-* && -d "$cg" ]] || continue
+    for _ in $(seq 1 50); do
+      find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
+      [[ -d "$cg" ]] || break
+      sleep 0.1
+    done
+    [[ -d "$cg" ]] && cgroups_left+=("$cg")
+    rmdir "${cg%/*}" 2>/dev/null || true   # LAB_CGROUP itself, once no host is left in it
+  done <"$dir/cgroups"
+  ((${#cgroups_left[@]})) || rm -f "$dir/cgroups"
+done
+
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^kw-lab-host-'); do ip netns del "$ns"; done
 for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^kw-veth-'); do
   ip link del "$link" 2>/dev/null || true
@@ -47,6 +65,7 @@ ip link del "$LAB_BRIDGE" 2>/dev/null || true
 GNUPGHOME="$LAB_DIR/apt/gnupg" gpgconf --kill gpg-agent 2>/dev/null || true
 ((wipe)) && rm -rf "$LAB_DIR/hosts" "$LAB_DIR/hosts.json"
 
-left=$( { grep -F -e "kw-" -e "$LAB_DIR/hosts" /proc/mounts; ip netns list | grep '^kw-'; ip -o link show | grep -E ': kw-'; } 2>/dev/null || true)
+left=$( { grep -F -e "kw-" -e "$LAB_DIR/hosts" /proc/mounts; ip netns list | grep '^kw-'; ip -o link show | grep -E ': kw-'
+          printf '%s\n' "${cgroups_left[@]}"; } 2>/dev/null || true)
 [[ -z "$left" ]] || fail "down left these behind:"$'\n'"$left"
 log "down in $(( ($(date +%s%N) - started) / 1000000 )) ms"

@@ -26,9 +26,32 @@ mount --bind "$root/proc/sys" "$root/proc/sys"
 mount -o remount,bind,ro "$root/proc/sys"
 mount --bind "$root/proc/sys/net" "$root/proc/sys/net"
 mount -o remount,bind,rw "$root/proc/sys/net"                        # the bind copied the ro flag
+# The kernel tunables a kubelet insists on (it writes them at start and fails when it cannot): a host
+# shows the values the kubelet wants, read-only, without changing the machine's (which stay as they
+# are for everyone else on it). Only the ones that differ are covered.
+mkdir -p "$HOST_DIR/sysctl"
+for tunable in vm/overcommit_memory=1 vm/panic_on_oom=0 kernel/panic=10 kernel/panic_on_oops=1 \
+               kernel/keys/root_maxkeys=1000000 kernel/keys/root_maxbytes=25000000; do
+  key=${tunable%=*}; want=${tunable#*=}
+  [[ -e "/proc/sys/$key" && "$(<"/proc/sys/$key")" != "$want" ]] || continue
+  echo "$want" >"$HOST_DIR/sysctl/${key//\//.}"
+  mount --bind -o ro "$HOST_DIR/sysctl/${key//\//.}" "$root/proc/sys/$key"
+done
 [[ -e "$root/proc/sysrq-trigger" ]] && mount --bind -o ro /dev/null "$root/proc/sysrq-trigger"
 mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys"         # this netns's interfaces; read-only
-mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"                 # containerd/runc need cgroups (rw)
+# containerd/runc/the kubelet need cgroups (rw): the machine's hierarchies mounted again from inside the
+# host's cgroup namespace, so each shows the host's own subtree (host-start.sh made it) as its root.
+mount -t tmpfs -o nosuid,nodev,noexec,mode=755 tmpfs "$root/sys/fs/cgroup"
+while read -r mountpoint fstype options; do
+  [[ "$mountpoint" == /sys/fs/cgroup ]] && continue   # a unified-only machine: mounted over the tmpfs
+  mkdir -p "$root$mountpoint"
+  mount -t "$fstype" -o "$options" cgroup "$root$mountpoint"
+done < <(cgroup_mounts)
+if cgroup_mounts | grep -q '^/sys/fs/cgroup '; then
+  read -r _ fstype options < <(cgroup_mounts | grep '^/sys/fs/cgroup ')
+  umount "$root/sys/fs/cgroup" && mount -t "$fstype" -o "$options" cgroup "$root/sys/fs/cgroup"
+fi
+for link in /sys/fs/cgroup/*; do [[ -L "$link" ]] && cp -P "$link" "$root/sys/fs/cgroup/"; done
 mount -t tmpfs -o nosuid,mode=755 tmpfs "$root/dev"
 for node in "null c 1 3" "zero c 1 5" "full c 1 7" "random c 1 8" "urandom c 1 9" "tty c 5 0" "kmsg c 1 11"; do
   set -- $node; mknod -m 666 "$root/dev/$1" "$2" "$3" "$4"

@@ -1,62 +1,28 @@
 #!/usr/bin/env bash
-# Usage: kube-debs.sh OUT_DIR. Builds kubeadm, kubectl and kubelet .deb packages (version
-# $KUBE_VERSION-1) with dpkg-deb from the toolchain's binaries, shaped like the pkgs.k8s.io packages:
-# kubelet ships kubelet.service and /etc/default/kubelet; kubeadm ships the kubelet.service.d/10-kubeadm.conf
-# drop-in (upstream puts it in kubeadm, not kubelet). A missing binary skips its package with a warning.
-# A package is rebuilt only when its binary or this recipe changed.
+# Usage: kube-debs.sh OUT_DIR. Builds the packages of the lab's pkgs.k8s.io look-alike with dpkg-deb from
+# the toolchain's binaries: kubeadm, kubelet, kubectl for the previous and the current patch release
+# ($KUBE_PREVIOUS_VERSION-1 and $KUBE_VERSION-1, so a stack can join at one and upgrade to the other)
+# and kubernetes-cni. Shaped like upstream's: kubelet ships kubelet.service and /etc/default/kubelet and
+# depends on kubernetes-cni; kubeadm ships the kubelet.service.d/10-kubeadm.conf drop-in (upstream puts
+# it in kubeadm, not kubelet). A missing binary skips its package with a warning (deb-lib.sh).
+# LAB_KUBELET=standin packages the kubelet stand-in as kubelet $KUBE_VERSION-1 instead of the real one.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+. "$HOSTS_DIR/deb-lib.sh"
 out="$1"; mkdir -p "$out"
-version="$KUBE_VERSION-1"
-# Where the toolchain puts its binaries: asked of lab/toolchain/common.sh (the stand-in's directory
-# carries a digest of its source), with the plain layout as fallback.
-kube_dir="$KW_CACHE/toolchain/kubernetes-$KUBE_VERSION"; standin_dir="$KW_CACHE/toolchain/kubelet-standin-$KUBE_VERSION"
-if dirs=$(KW_CACHE="$KW_CACHE" bash -c '. "$1/lab/toolchain/common.sh" && echo "$KUBERNETES_DIR" && echo "$KUBELET_STANDIN_DIR"' _ "$REPO_ROOT" 2>/dev/null); then
-  { read -r kube_dir; read -r standin_dir; } <<<"$dirs"
-fi
-bin_kubeadm="$kube_dir/bin/kubeadm"
-bin_kubectl="$kube_dir/bin/kubectl"
-bin_kubelet="$standin_dir/bin/kubelet"
 
-# package NAME BINARY DEPENDS DESCRIPTION [EXTRA_FN]: one .deb; EXTRA_FN ROOT adds files/scripts.
-package() {
-  local name="$1" bin="$2" depends="$3" description="$4" extra="${5:-}" deb root stamp
-  deb="$out/${name}_${version}_amd64.deb"
-  if [[ ! -x "$bin" ]]; then
-    rm -f "$deb" "$out/.${name}.src"
-    echo "lab: WARNING: $bin is missing; package $name skipped (build it: bash lab/toolchain/build.sh)" >&2
-    return 0
-  fi
-  # Rebuilt when the binary or this recipe changed (path, size, mtime of both; cheap, no hashing).
-  stamp="$(stat -L -c '%n %s %Y' "$bin" "${BASH_SOURCE[0]}")"
-  [[ -f "$deb" && "$(cat "$out/.${name}.src" 2>/dev/null)" == "$stamp" ]] && return 0
-  root=$(mktemp -d)
-  install -D -m 755 "$bin" "$root/usr/bin/$name"
-  [[ -n "$extra" ]] && "$extra" "$root"
-  mkdir -p "$root/DEBIAN"
-  {
-    echo "Package: $name"
-    echo "Version: $version"
-    echo "Architecture: amd64"
-    echo "Maintainer: kubeadm-workers lab <lab@kubeadm-workers.invalid>"
-    [[ -n "$depends" ]] && echo "Depends: $depends"
-    [[ "$name" == kubelet ]] && echo "Recommends: iptables (>= 1.8.4)"
-    echo "Section: admin"
-    echo "Priority: optional"
-    echo "Homepage: https://kubernetes.io"
-    echo "Description: $description"
-    echo " Built by the kubeadm-workers lab from the project toolchain; not an upstream build."
-  } >"$root/DEBIAN/control"
-  # Uncompressed: these are big Go binaries served on a local bridge; compressing costs a minute.
-  dpkg-deb --root-owner-group -Znone --build "$root" "$deb.tmp" >/dev/null
-  mv "$deb.tmp" "$deb"
-  echo "$stamp" >"$out/.${name}.src"
-  rm -rf "$root"
-  log "built $(basename "$deb")"
+# Where the toolchain puts its binaries, asked of lab/toolchain/common.sh (the one owner of that layout).
+toolchain_dirs() {
+  KW_CACHE="$KW_CACHE" bash -c '. "$1/lab/toolchain/common.sh" && printf "%s\n" "$KUBERNETES_DIR" "$KUBELET_DIR" \
+    "$KUBERNETES_PREVIOUS_DIR" "$CNI_PLUGINS_DIR" "$CNI_PLUGINS_VERSION" "$KUBELET_STANDIN_DIR"' _ "$REPO_ROOT"
 }
+{ read -r kube_dir; read -r kubelet_dir; read -r previous_dir; read -r cni_dir; read -r cni_version; read -r standin_dir; } \
+  < <(toolchain_dirs)
 
 kubelet_files() {
   local root="$1"
-  install -D -m 600 /dev/stdin "$root/usr/lib/systemd/system/kubelet.service" <<'UNIT'
+  install -D -m 755 "$bin_dir/kubelet" "$root/usr/bin/kubelet"
+  # Upstream's unit, as pkgs.k8s.io ships it.
+  install -D -m 644 /dev/stdin "$root/usr/lib/systemd/system/kubelet.service" <<'UNIT'
 [Unit]
 Description=kubelet: The Kubernetes Node Agent
 Documentation=https://kubernetes.io/docs/
@@ -73,20 +39,17 @@ RestartSec=10
 WantedBy=multi-user.target
 UNIT
   install -D -m 644 /dev/stdin "$root/etc/default/kubelet" <<<'KUBELET_EXTRA_ARGS='
-  mkdir -p "$root/var/lib/kubelet" "$root/etc/kubernetes/manifests" "$root/DEBIAN"
+  mkdir -p "$root/var/lib/kubelet" "$root/etc/kubernetes/manifests"
   touch "$root/var/lib/kubelet/.kubelet-keep" "$root/etc/kubernetes/manifests/.kubelet-keep"
   echo /etc/default/kubelet >"$root/DEBIAN/conffiles"
-  # Enabled at install like upstream's systemd macros; kubeadm join starts it.
-  install -m 755 /dev/stdin "$root/DEBIAN/postinst" <<'SCRIPT'
-#!/bin/sh
-set -e
-if [ "$1" = configure ] && command -v deb-systemd-helper >/dev/null; then
-  deb-systemd-helper enable kubelet.service >/dev/null || true
-fi
-SCRIPT
+  # Enabled at install like upstream's systemd macros, not started: kubeadm join starts it.
+  systemd_scripts "$root" kubelet.service
 }
 
+kubectl_files() { install -D -m 755 "$bin_dir/kubectl" "$1/usr/bin/kubectl"; }
+
 kubeadm_files() {
+  install -D -m 755 "$bin_dir/kubeadm" "$1/usr/bin/kubeadm"
   install -D -m 644 /dev/stdin "$1/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf" <<'UNIT'
 # Note: This dropin only works with kubeadm and kubelet v1.11+
 [Service]
@@ -102,7 +65,32 @@ ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELE
 UNIT
 }
 
-# Upstream (>= 1.32) kubelet also depends on kubernetes-cni (>= 1.2.0); the lab builds no CNI package.
-package kubelet "$bin_kubelet" "mount, util-linux" "Node agent for Kubernetes clusters" kubelet_files
-package kubectl "$bin_kubectl" "" "Command-line utility for interacting with a Kubernetes cluster"
-package kubeadm "$bin_kubeadm" "" "Command-line utility for administering a Kubernetes cluster" kubeadm_files
+cni_plugins=(bridge host-local loopback portmap)
+cni_files() {
+  local plugin
+  for plugin in "${cni_plugins[@]}"; do install -D -m 755 "$cni_dir/bin/$plugin" "$1/opt/cni/bin/$plugin"; done
+}
+
+# node_packages VERSION BIN_DIR KUBELET_BIN_DIR [KUBELET_NOTE]: kubeadm, kubelet, kubectl of one patch
+# release; KUBELET_NOTE ends the kubelet's description (tests read it to tell the stand-in apart).
+node_packages() {
+  local v="$1" kubelet_bin_dir="$3" note="${4:-}"
+  bin_dir="$2"
+  deb kubectl "$v-1" "$out" "Description: Command-line utility for interacting with a Kubernetes cluster" \
+    kubectl_files "$bin_dir/kubectl"
+  deb kubeadm "$v-1" "$out" "Description: Command-line utility for administering a Kubernetes cluster" \
+    kubeadm_files "$bin_dir/kubeadm"
+  bin_dir="$kubelet_bin_dir"
+  deb kubelet "$v-1" "$out" "Depends: iptables (>= 1.4.21), kubernetes-cni (>= 1.2.0), iproute2, socat, util-linux, mount, ethtool, conntrack
+Recommends: iptables (>= 1.8.4)
+Description: Node agent for Kubernetes clusters$note" kubelet_files "$kubelet_bin_dir/kubelet"
+}
+
+deb kubernetes-cni "$cni_version-1" "$out" "Description: Binaries required to provision kubernetes container networking" \
+  cni_files "${cni_plugins[@]/#/$cni_dir/bin/}"
+node_packages "$KUBE_PREVIOUS_VERSION" "$previous_dir/bin" "$previous_dir/bin"
+if [[ "$LAB_KUBELET" == standin ]]; then
+  node_packages "$KUBE_VERSION" "$kube_dir/bin" "$standin_dir/bin" " (the kubeadm-workers lab's kubelet stand-in)"
+else
+  node_packages "$KUBE_VERSION" "$kube_dir/bin" "$kubelet_dir/bin"
+fi

@@ -2,7 +2,8 @@
 # Builds the project's toolchain from the registries this machine reaches (npm, the Go module proxy),
 # into a cache outside the checkout keyed by version. Idempotent: a component whose directory exists
 # is reused as is. Usage: build.sh [component...]
-#   (default: all; components: node pulumi etcd kubernetes kwok kubelet-standin)
+#   (default: all; components: node pulumi etcd kubernetes kwok kubelet-standin, plus those that
+#   lab/toolchain/components/*.sh declare)
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
@@ -106,12 +107,12 @@ expect_output() {
 }
 
 # Without these -X flags every binary reports v0.0.0-master; kubeadm and kubectl read the first,
-# client-go's user agent and `kubectl version --client` the second.
+# client-go's user agent and `kubectl version --client` the second. kubernetes_ldflags [VERSION]
 kubernetes_ldflags() {
-  local ld="-s -w" pkg
+  local version="${1:-$KUBERNETES_VERSION}" ld="-s -w" pkg
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld+=" -X $pkg.gitVersion=v$KUBERNETES_VERSION -X $pkg.gitMajor=${KUBERNETES_VERSION%%.*}"
-    ld+=" -X $pkg.gitMinor=$(cut -d. -f2 <<<"$KUBERNETES_VERSION") -X $pkg.gitTreeState=clean"
+    ld+=" -X $pkg.gitVersion=v$version -X $pkg.gitMajor=${version%%.*}"
+    ld+=" -X $pkg.gitMinor=$(cut -d. -f2 <<<"$version") -X $pkg.gitTreeState=clean"
     ld+=" -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
   echo "$ld"
@@ -128,6 +129,76 @@ build_kubernetes() {
   expect_output "kubectl version --client" "Client Version: v$KUBERNETES_VERSION" "$out/bin/kubectl" version --client || return 1
   expect_output "kubeadm version" "v$KUBERNETES_VERSION" "$out/bin/kubeadm" version -o short || return 1
   expect_output "kube-apiserver --version" "Kubernetes v$KUBERNETES_VERSION" "$out/bin/kube-apiserver" --version
+}
+
+# The real kubelet, from the same wrapper module as the control plane (the Go build cache is shared).
+build_kubelet() {
+  local out="$1" log="$KW_CACHE/logs/kubelet-$KUBERNETES_VERSION.log"
+  : >"$log"
+  mkdir -p "$out/bin"
+  go_build_wrapper "$REPO_ROOT/lab/toolchain/kubernetes" "$log" "$out/bin" "$(kubernetes_ldflags)" "" \
+    k8s.io/kubernetes/cmd/kubelet || return 1
+  expect_output "kubelet --version" "Kubernetes v$KUBERNETES_VERSION" "$out/bin/kubelet" --version
+}
+
+# The node binaries (kubeadm, kubelet, kubectl) of the previous patch release, so a lab stack can join at
+# it and upgrade in place; its own wrapper module pins every staging module to that release.
+build_kubernetes_previous() {
+  local v="$KUBERNETES_PREVIOUS_VERSION" out="$1" log="$KW_CACHE/logs/kubernetes-node-$KUBERNETES_PREVIOUS_VERSION.log"
+  : >"$log"
+  mkdir -p "$out/bin"
+  go_build_wrapper "$REPO_ROOT/lab/toolchain/kubernetes-$v" "$log" "$out/bin" "$(kubernetes_ldflags "$v")" "" \
+    k8s.io/kubernetes/cmd/kubeadm k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl || return 1
+  expect_output "kubectl version --client" "Client Version: v$v" "$out/bin/kubectl" version --client || return 1
+  expect_output "kubeadm version" "v$v" "$out/bin/kubeadm" version -o short || return 1
+  expect_output "kubelet --version" "Kubernetes v$v" "$out/bin/kubelet" --version
+}
+
+# containerd 2 as containerd.io ships it: the daemon, the runc shim and ctr. Version is printed without
+# the leading v, so the kubelet reports containerd://2.x.y like the packaged daemon does.
+build_containerd() {
+  local out="$1" log="$KW_CACHE/logs/containerd-$CONTAINERD_VERSION.log" pkg=github.com/containerd/containerd/v2
+  : >"$log"
+  mkdir -p "$out/bin"
+  go_build_wrapper "$REPO_ROOT/lab/toolchain/containerd" "$log" "$out/bin" \
+    "-s -w -X $pkg/version.Version=$CONTAINERD_VERSION -X $pkg/version.Package=containerd.io" "no_btrfs" \
+    "$pkg/cmd/containerd" "$pkg/cmd/containerd-shim-runc-v2" "$pkg/cmd/ctr" || return 1
+  expect_output "containerd --version" "containerd.io $CONTAINERD_VERSION" "$out/bin/containerd" --version
+}
+
+# need_deb FILE PACKAGE: installs the Debian PACKAGE that provides FILE when FILE is missing (build
+# dependencies only; the machine's apt sources, as root like CI).
+need_deb() {
+  [[ -e "$1" ]] && return 0
+  echo "toolchain: $1 is missing; installing the Debian package $2" >&2
+  { apt-get install -y --no-install-recommends "$2" || { apt-get update && apt-get install -y --no-install-recommends "$2"; }; } \
+    >>"$KW_CACHE/logs/apt.log" 2>&1 || { echo "toolchain: apt-get install $2 failed; see $KW_CACHE/logs/apt.log" >&2; return 1; }
+}
+
+# runc needs cgo (its nsenter); linked statically like upstream's release binaries, with seccomp support
+# (libseccomp's headers and static library come from libseccomp-dev).
+build_runc() {
+  local out="$1" log="$KW_CACHE/logs/runc-$RUNC_VERSION.log"
+  : >"$log"
+  mkdir -p "$out/bin"
+  need_deb /usr/include/seccomp.h libseccomp-dev || return 1
+  command -v gcc >/dev/null || need_deb /usr/bin/gcc gcc || return 1
+  ( export CGO_ENABLED=1
+    go_build_wrapper "$REPO_ROOT/lab/toolchain/runc" "$log" "$out/bin" \
+      "-s -w -X main.version=$RUNC_VERSION -linkmode external -extldflags -static" \
+      "seccomp urfave_cli_no_docs netgo osusergo" github.com/opencontainers/runc ) || return 1
+  expect_output "runc --version" "runc version $RUNC_VERSION" "$out/bin/runc" --version || return 1
+  expect_output "runc --version" "libseccomp" "$out/bin/runc" --version
+}
+
+build_cni_plugins() {
+  local out="$1" log="$KW_CACHE/logs/cni-plugins-$CNI_PLUGINS_VERSION.log" pkg=github.com/containernetworking/plugins
+  : >"$log"
+  mkdir -p "$out/bin"
+  go_build_wrapper "$REPO_ROOT/lab/toolchain/cni-plugins" "$log" "$out/bin" \
+    "-s -w -X $pkg/pkg/utils/buildversion.BuildVersion=v$CNI_PLUGINS_VERSION" "" \
+    "$pkg/plugins/main/bridge" "$pkg/plugins/ipam/host-local" "$pkg/plugins/main/loopback" "$pkg/plugins/meta/portmap" || return 1
+  expect_output "bridge (no CNI_COMMAND)" "CNI bridge plugin v$CNI_PLUGINS_VERSION" "$out/bin/bridge"
 }
 
 build_etcd() {
@@ -163,16 +234,44 @@ build_kubelet_standin() {
   expect_output "kubelet --version" "Kubernetes v$KUBERNETES_VERSION" "$out/bin/kubelet" --version
 }
 
+# Other parts of the lab add their own components: each lab/toolchain/components/*.sh defines its build
+# functions and appends "name version dir build_fn" entries to extra_components (sourced, never run).
+extra_components=()
+for component_file in "$REPO_ROOT"/lab/toolchain/components/*.sh; do
+  [[ -e "$component_file" ]] || continue
+  # shellcheck source=/dev/null
+  . "$component_file"
+done
+
+builtin_components=(node pulumi etcd kubernetes kubelet kubernetes-previous containerd runc cni-plugins kwok kubelet-standin)
+extra_names=()
+for entry in "${extra_components[@]}"; do extra_names+=("${entry%% *}"); done
+
+# build_extra NAME: builds the extra component NAME; fails (status 1) when no component file declares it.
+build_extra() {
+  local entry name version dir build_fn
+  for entry in "${extra_components[@]}"; do
+    read -r name version dir build_fn <<<"$entry"
+    if [[ "$name" == "$1" ]]; then component "$name" "$version" "$dir" "$build_fn"; return 0; fi
+  done
+  return 1
+}
+
 components=("$@")
-[[ ${#components[@]} -gt 0 ]] || components=(node pulumi etcd kubernetes kwok kubelet-standin)
+[[ ${#components[@]} -gt 0 ]] || components=("${builtin_components[@]}" "${extra_names[@]}")
 for c in "${components[@]}"; do
   case "$c" in
     node)   component node "$NODE_VERSION" "$NODE_DIR" build_node ;;
     pulumi) component pulumi "$PULUMI_VERSION" "$PULUMI_DIR" build_pulumi ;;
     etcd)   component etcd "$ETCD_VERSION" "$ETCD_DIR" build_etcd ;;
     kubernetes) component kubernetes "$KUBERNETES_VERSION" "$KUBERNETES_DIR" build_kubernetes ;;
+    kubelet) component kubelet "$KUBERNETES_VERSION" "$KUBELET_DIR" build_kubelet ;;
+    kubernetes-previous) component kubernetes-previous "$KUBERNETES_PREVIOUS_VERSION" "$KUBERNETES_PREVIOUS_DIR" build_kubernetes_previous ;;
+    containerd) component containerd "$CONTAINERD_VERSION" "$CONTAINERD_DIR" build_containerd ;;
+    runc)   component runc "$RUNC_VERSION" "$RUNC_DIR" build_runc ;;
+    cni-plugins) component cni-plugins "$CNI_PLUGINS_VERSION" "$CNI_PLUGINS_DIR" build_cni_plugins ;;
     kwok)   component kwok "$KWOK_VERSION" "$KWOK_DIR" build_kwok ;;
     kubelet-standin) component kubelet-standin "${KUBELET_STANDIN_DIR##*-}" "$KUBELET_STANDIN_DIR" build_kubelet_standin ;;
-    *) fail "unknown component '$c' (known: node pulumi etcd kubernetes kwok kubelet-standin)" ;;
+    *) build_extra "$c" || fail "unknown component '$c' (known: ${builtin_components[*]} ${extra_names[*]})" ;;
   esac
 done

@@ -11,6 +11,12 @@ PULUMI_DIR="$KW_TOOLCHAIN/pulumi-$PULUMI_VERSION"
 KUBERNETES_DIR="$KW_TOOLCHAIN/kubernetes-$KUBERNETES_VERSION"
 ETCD_DIR="$KW_TOOLCHAIN/etcd-$ETCD_VERSION"
 KWOK_DIR="$KW_TOOLCHAIN/kwok-$KWOK_VERSION"
+# The real kubelet is built from the same wrapper module as the other Kubernetes binaries (one Go build cache).
+KUBELET_DIR="$KW_TOOLCHAIN/kubelet-$KUBERNETES_VERSION"
+KUBERNETES_PREVIOUS_DIR="$KW_TOOLCHAIN/kubernetes-node-$KUBERNETES_PREVIOUS_VERSION"
+CONTAINERD_DIR="$KW_TOOLCHAIN/containerd-$CONTAINERD_VERSION"
+RUNC_DIR="$KW_TOOLCHAIN/runc-$RUNC_VERSION"
+CNI_PLUGINS_DIR="$KW_TOOLCHAIN/cni-plugins-$CNI_PLUGINS_VERSION"
 # The stand-in's source lives in this repository, so its cache key is a digest of that source:
 # editing it builds a new binary, going back to an old revision reuses the old one.
 KUBELET_STANDIN_DIR="$KW_TOOLCHAIN/kubelet-standin-$KUBERNETES_VERSION-$(

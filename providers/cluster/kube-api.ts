@@ -1,7 +1,9 @@
 // The one module that imports @kubernetes/client-node. It maps API objects onto the narrow domain
 // types below, so nothing else depends on the generated client's types.
 import * as k8s from "@kubernetes/client-node";
+import type { LabelSelector } from "../drain/label-selector";
 import type { PdbStatus } from "../drain/progress";
+import type { PendingPodView } from "../drain/replacements";
 import type { ClusterNode, Container, DrainPod, ObjectRef, PodPhase, Toleration } from "../drain/types";
 import type { Taint, TaintEffect } from "../worker-node/inputs";
 
@@ -80,6 +82,14 @@ export interface ClusterApi {
   waitForPdbToAllow(namespace: string, name: string, maxWaitMs: number): Promise<void>;
   /** Ready and desired replicas of a ReplicaSet or StatefulSet; undefined for other kinds or when gone. */
   ownerReadiness(namespace: string, kind: string, name: string): Promise<{ ready: number; desired: number } | undefined>;
+  /** PodDisruptionBudgets of a namespace with their selectors (to name those covering one pod). */
+  listPdbs(namespace: string): Promise<{ readonly name: string; readonly selector: LabelSelector | undefined }[]>;
+  /** Pods of the namespace in phase Pending, with their PodScheduled condition. */
+  listPendingPods(namespace: string): Promise<PendingPodView[]>;
+  /** `name (volume <pv>)` of every VolumeAttachment whose spec.nodeName is the node. */
+  volumeAttachmentsOn(node: string): Promise<string[]>;
+  /** A SelfSubjectAccessReview: may the kubeconfig's identity do this? */
+  canI(access: { verb: string; group: string; resource: string; subresource?: string; namespace?: string }): Promise<boolean>;
   /** Coordination Leases, for the drain budget. */
   readLease(namespace: string, name: string): Promise<LeaseView | undefined>;
   /** Creates the Lease, or replaces it at the given resourceVersion; false when someone else won the race (409). */
@@ -93,7 +103,14 @@ export type EvictionOutcome =
   | { readonly kind: "gone" }
   /** 429: a PodDisruptionBudget refused; `pdb` is its name when the API said which. */
   | { readonly kind: "pdb"; readonly pdb: string | undefined; readonly message: string }
-  | { readonly kind: "error"; readonly status: number | undefined; readonly message: string };
+  | {
+      readonly kind: "error";
+      readonly status: number | undefined;
+      /** Status.reason and Status.details.causes[].reason (e.g. NamespaceTerminating). */
+      readonly reason?: string;
+      readonly causes?: readonly string[];
+      readonly message: string;
+    };
 
 export interface LeaseView {
   readonly namespace: string;
@@ -131,6 +148,18 @@ function describe(error: unknown): string {
     return `HTTP ${error.code}: ${message}`;
   }
   return (error as Error)?.message ?? String(error);
+}
+
+/** The Kubernetes Status object an ApiException carries, when it is one. */
+function statusBody(error: unknown): { reason?: string; message?: string; details?: { causes?: { reason?: string }[] } } | undefined {
+  if (!(error instanceof k8s.ApiException)) return undefined;
+  const raw: unknown = error.body;
+  try {
+    const parsed = (typeof raw === "string" ? JSON.parse(raw) : raw) as { kind?: string };
+    return parsed && typeof parsed === "object" ? (parsed as ReturnType<typeof statusBody>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function toTaint(t: k8s.V1Taint): Taint {
@@ -182,7 +211,9 @@ export function toDrainPod(pod: k8s.V1Pod): DrainPod {
     ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}),
     ...(pod.metadata?.deletionTimestamp ? { deletionTimestamp: new Date(pod.metadata.deletionTimestamp) } : {}),
     annotations: pod.metadata?.annotations ?? {},
-    ownerReferences: (pod.metadata?.ownerReferences ?? []).map((o) => ({ kind: o.kind, name: o.name, ...(o.controller ? { controller: true } : {}) })),
+    labels: pod.metadata?.labels ?? {},
+    ownerReferences: (pod.metadata?.ownerReferences ?? []).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, ...(o.controller ? { controller: true } : {}) })),
+    ...(spec?.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
     volumes: (spec?.volumes ?? []).map((v) => ({ name: v.name, emptyDir: v.emptyDir !== undefined })),
     phase: (pod.status?.phase ?? "Unknown") as PodPhase,
     containers: (spec?.containers ?? []).map(toContainer),
@@ -207,6 +238,8 @@ class Cluster implements ClusterApi {
   private readonly coordination: k8s.CoordinationV1Api;
   private readonly watcher: k8s.Watch;
   private readonly version: k8s.VersionApi;
+  private readonly storage: k8s.StorageV1Api;
+  private readonly authorization: k8s.AuthorizationV1Api;
 
   constructor(
     config: k8s.KubeConfig,
@@ -219,6 +252,46 @@ class Cluster implements ClusterApi {
     this.coordination = config.makeApiClient(k8s.CoordinationV1Api);
     this.watcher = new k8s.Watch(config);
     this.version = config.makeApiClient(k8s.VersionApi);
+    this.storage = config.makeApiClient(k8s.StorageV1Api);
+    this.authorization = config.makeApiClient(k8s.AuthorizationV1Api);
+  }
+
+  async listPdbs(namespace: string): Promise<{ name: string; selector: LabelSelector | undefined }[]> {
+    const list = await this.call(`listing PodDisruptionBudgets of namespace ${namespace}`, () => this.policy.listNamespacedPodDisruptionBudget({ namespace }));
+    return list.items.map((pdb) => ({ name: pdb.metadata?.name ?? "", selector: pdb.spec?.selector as LabelSelector | undefined }));
+  }
+
+  async listPendingPods(namespace: string): Promise<PendingPodView[]> {
+    const list = await this.call(`listing Pending pods of namespace ${namespace}`, () =>
+      this.core.listNamespacedPod({ namespace, fieldSelector: "status.phase=Pending" }),
+    );
+    return list.items.map((pod) => {
+      const scheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
+      return {
+        namespace,
+        name: pod.metadata?.name ?? "",
+        ownerReferences: (pod.metadata?.ownerReferences ?? []).map((o) => ({ kind: o.kind, name: o.name, ...(o.controller ? { controller: true } : {}) })),
+        ...(scheduled
+          ? { scheduled: { status: scheduled.status, ...(scheduled.reason ? { reason: scheduled.reason } : {}), ...(scheduled.message ? { message: scheduled.message } : {}) } }
+          : {}),
+      };
+    });
+  }
+
+  async volumeAttachmentsOn(node: string): Promise<string[]> {
+    const list = await this.call("listing VolumeAttachments", () => this.storage.listVolumeAttachment({}));
+    return list.items
+      .filter((attachment) => attachment.spec?.nodeName === node)
+      .map((attachment) => `${attachment.metadata?.name ?? ""} (volume ${attachment.spec?.source?.persistentVolumeName ?? "inline"})`);
+  }
+
+  async canI(access: { verb: string; group: string; resource: string; subresource?: string; namespace?: string }): Promise<boolean> {
+    const review = await this.call(`asking whether it may ${access.verb} ${access.resource}`, () =>
+      this.authorization.createSelfSubjectAccessReview({
+        body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { ...access } } },
+      }),
+    );
+    return review.status?.allowed === true;
   }
 
   async listPodsOnNode(name: string): Promise<DrainPod[]> {
@@ -252,6 +325,7 @@ class Cluster implements ClusterApi {
         return {
           name: view.name,
           unschedulable: view.unschedulable,
+          annotations: view.annotations,
           ready: view.ready,
           labels: view.labels,
           taints: view.taints,
@@ -261,7 +335,7 @@ class Cluster implements ClusterApi {
       });
   }
 
-  private async removePod(pod: ObjectRef, action: () => Promise<unknown>): Promise<EvictionOutcome> {
+  private async removePod(action: () => Promise<unknown>): Promise<EvictionOutcome> {
     try {
       await action();
       return { kind: "evicted" };
@@ -273,12 +347,19 @@ class Cluster implements ClusterApi {
         const pdb = /disruption budget ([a-z0-9]([-a-z0-9.]*[a-z0-9])?)/i.exec(body)?.[1];
         return { kind: "pdb", pdb, message: describe(error) };
       }
-      return { kind: "error", status, message: `${pod.namespace}/${pod.name}: ${describe(error)}` };
+      const body = statusBody(error);
+      return {
+        kind: "error",
+        status,
+        ...(body?.reason ? { reason: body.reason } : {}),
+        causes: (body?.details?.causes ?? []).flatMap((c) => (c.reason ? [c.reason] : [])),
+        message: body?.message ?? describe(error),
+      };
     }
   }
 
   evictPod(pod: ObjectRef, gracePeriodSeconds: number | undefined): Promise<EvictionOutcome> {
-    return this.removePod(pod, () =>
+    return this.removePod(() =>
       this.core.createNamespacedPodEviction({
         name: pod.name,
         namespace: pod.namespace,
@@ -293,7 +374,7 @@ class Cluster implements ClusterApi {
   }
 
   deletePod(pod: ObjectRef, gracePeriodSeconds: number | undefined): Promise<EvictionOutcome> {
-    return this.removePod(pod, () =>
+    return this.removePod(() =>
       this.core.deleteNamespacedPod({ name: pod.name, namespace: pod.namespace, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) }),
     );
   }

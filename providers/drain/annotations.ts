@@ -3,6 +3,10 @@
 
 export const drainPhaseAnnotation = "kubeadm-workers.io/drain-phase";
 export const drainBlockersAnnotation = "kubeadm-workers.io/drain-blockers";
+/** The owners of the evicted pods and their readiness before the drain (replacements.ts), so a resumed drain waits for the same set. */
+export const drainOwnersAnnotation = "kubeadm-workers.io/drain-owners";
+/** "true" when the node was already cordoned (by someone else) when our drain began: then it is theirs to uncordon. */
+export const cordonedBeforeDrainAnnotation = "kubeadm-workers.io/cordoned-before-drain";
 
 /**
  * Far below the API's 256 KiB limit for all annotations of an object together: the Node carries
@@ -11,10 +15,13 @@ export const drainBlockersAnnotation = "kubeadm-workers.io/drain-blockers";
 export const maxBlockersBytes = 4096;
 
 export type DrainPhase =
+  /** A scale-in started and waits for a drain slot; the node is NOT cordoned yet, but it is leaving. */
+  | "waiting-for-slot"
   | "cordoned"
   | "blocked"
   | "evicting"
   | "waiting-for-replacements"
+  | "detaching-volumes"
   | "timed-out"
   | "deleting-node";
 
@@ -49,3 +56,11 @@ export function drainAnnotations(phase: DrainPhase, blockers: readonly string[])
     [drainBlockersAnnotation]: blockers.length > 0 ? joinBlockers(blockers) : null,
   };
 }
+
+/** A merge patch that removes every trace of a drain from the Node. */
+export const drainStateCleared: Readonly<Record<string, null>> = Object.freeze({
+  [drainPhaseAnnotation]: null,
+  [drainBlockersAnnotation]: null,
+  [drainOwnersAnnotation]: null,
+  [cordonedBeforeDrainAnnotation]: null,
+});

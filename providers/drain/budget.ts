@@ -1,10 +1,16 @@
 import type { ClusterApi, LeaseView } from "../cluster/kube-api";
+import { expiredAsObserved, observeLease, type LeaseObservation } from "./lease-observation";
 
 /** Where the drain slots live: one Lease per slot, kubeadm-workers-drain-<n>. */
 export const budgetNamespace = "kube-system";
-/** A holder that stops renewing (a killed `pulumi up`) loses its slot after this long. */
+/** A holder that stops renewing (a killed `pulumi up`) loses its slot this long after we last saw it renew. */
 export const slotLeaseSeconds = 30;
 const renewEverySeconds = 10;
+/**
+ * A holder that could not renew for this long (on its own clock) gives up: others may take the slot
+ * 30 s after they last saw a renewal, so going on would let two drains run on one slot.
+ */
+const renewDeadlineSeconds = 20;
 
 export interface BudgetClock {
   now(): Date;
@@ -12,19 +18,52 @@ export interface BudgetClock {
   log(line: string): void;
 }
 
+export class DrainSlotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DrainSlotError";
+  }
+}
+
+/** A drain slot held by this process. */
+export interface DrainSlot {
+  readonly name: string;
+  /** Why the slot is no longer ours (taken by another holder, or not renewed in time); undefined while held. */
+  lost(): string | undefined;
+  /** One renewal now (the timer calls it every 10 s); marks the slot lost when it is not ours any more. */
+  renew(): Promise<void>;
+  /** A renewal when 10 s of our clock passed since the last attempt: the drain calls it at every pause. */
+  renewIfDue(): Promise<void>;
+  /** Gives the slot back (deletes the Lease when it is still ours). */
+  release(): Promise<void>;
+}
+
 function slotName(index: number): string {
   return `kubeadm-workers-drain-${index}`;
 }
 
-export function isExpired(lease: LeaseView, now: Date): boolean {
-  return lease.renewTime.getTime() + lease.durationSeconds * 1000 <= now.getTime();
+/**
+ * The permissions the budget needs, checked before anything is cordoned: a drain that could take a
+ * slot but not renew or release it would hold the whole cluster's budget.
+ */
+export async function checkBudgetPermissions(cluster: ClusterApi): Promise<void> {
+  const verbs = ["get", "create", "update", "delete"] as const;
+  const answers = await Promise.all(verbs.map((verb) => cluster.canI({ verb, group: "coordination.k8s.io", resource: "leases", namespace: budgetNamespace })));
+  const missing = verbs.filter((_, index) => !answers[index]);
+  if (missing.length > 0) {
+    throw new DrainSlotError(
+      `the kubeconfig's identity may not ${missing.join(", ")} Leases (coordination.k8s.io) in namespace ${budgetNamespace}, ` +
+        "which the drain budget (drain.maxConcurrentDrains) needs; nothing was cordoned. Grant those verbs or use a kubeconfig that has them.",
+    );
+  }
 }
 
 /**
  * Takes one of `slots` drain slots of the cluster (a Lease semaphore), so however many nodes are
  * removed at once, and by however many `pulumi up`s, at most `slots` drain together. The holder is
- * the node's name: a re-run for the same node gets its own slot back at once. Resolves with the
- * function that gives the slot back.
+ * the node's name: a re-run for the same node gets its own slot back at once. Another holder's slot
+ * is taken only when we have seen its Lease unchanged for a whole lease duration on our own clock
+ * (lease-observation.ts). Gives up at `deadline`.
  */
 export async function acquireDrainSlot(
   cluster: ClusterApi,
@@ -32,7 +71,8 @@ export async function acquireDrainSlot(
   slots: number,
   deadline: Date,
   clock: BudgetClock,
-): Promise<() => Promise<void>> {
+): Promise<DrainSlot> {
+  const observations = new Map<string, LeaseObservation>();
   let lastReport = 0;
   for (;;) {
     const holders: string[] = [];
@@ -41,42 +81,78 @@ export async function acquireDrainSlot(
       const lease = await cluster.readLease(budgetNamespace, name);
       const now = clock.now();
       const mine: LeaseView = { namespace: budgetNamespace, name, holder, durationSeconds: slotLeaseSeconds, renewTime: now };
-      const taken = !lease
-        ? await cluster.writeLease(mine)
-        : lease.holder === holder || isExpired(lease, now)
-          ? await cluster.writeLease(mine, lease.resourceVersion)
-          : (holders.push(lease.holder), false);
-      if (taken) return holdSlot(cluster, name, holder, clock);
+      let free = !lease || lease.holder === holder || lease.holder === "";
+      if (lease && !free) {
+        const observation = observeLease(observations.get(name), lease, now.getTime());
+        observations.set(name, observation);
+        free = expiredAsObserved(observation, now.getTime());
+        if (free) clock.log(`drain slot ${name}: ${lease.holder} has not renewed it for ${slotLeaseSeconds}s, taking it over`);
+        else holders.push(lease.holder);
+      }
+      if (free && (await cluster.writeLease(mine, lease?.resourceVersion))) return holdSlot(cluster, name, holder, clock);
     }
     const now = clock.now();
     if (now >= deadline) {
-      throw new Error(
-        `no drain slot became free in time: ${holders.length}/${slots} held by ${holders.join(", ")}. ` +
-          "Wait for those drains to finish, or raise drain.maxConcurrentDrains to allow more nodes draining at once.",
+      throw new DrainSlotError(
+        `no drain slot became free in time: ${holders.length}/${slots} held by ${holders.join(", ") || "others"}. ` +
+          "The node was not cordoned. Wait for those drains to finish, raise drain.timeoutSeconds (it covers the wait for a slot and the drain), " +
+          "or raise drain.maxConcurrentDrains to allow more nodes draining at once.",
       );
     }
     if (now.getTime() - lastReport >= 15_000) {
       clock.log(`waiting for a drain slot (${holders.length}/${slots} held by ${holders.join(", ")})`);
       lastReport = now.getTime();
     }
-    await clock.sleep(2000);
+    await clock.sleep(Math.min(2000, Math.max(deadline.getTime() - now.getTime(), 0)));
   }
 }
 
-function holdSlot(cluster: ClusterApi, name: string, holder: string, clock: BudgetClock): () => Promise<void> {
-  let renewing = Promise.resolve();
-  const timer = setInterval(() => {
-    renewing = (async () => {
+/** A slot we hold: renewed every 10 s; lost when someone else holds it or we could not renew in time. */
+export function holdSlot(cluster: ClusterApi, name: string, holder: string, clock: BudgetClock): DrainSlot {
+  let lostBecause: string | undefined;
+  let lastRenewedMs = clock.now().getTime();
+  let lastAttemptMs = lastRenewedMs;
+  let renewing: Promise<void> = Promise.resolve();
+  let released = false;
+
+  const renewOnce = async (): Promise<void> => {
+    if (lostBecause || released) return;
+    lastAttemptMs = clock.now().getTime();
+    try {
       const lease = await cluster.readLease(budgetNamespace, name);
-      if (lease?.holder !== holder) return;
-      await cluster.writeLease({ ...lease, renewTime: clock.now(), durationSeconds: slotLeaseSeconds }, lease.resourceVersion);
-    })().catch((error: Error) => clock.log(`warning: could not renew drain slot ${name}: ${error.message}`));
+      if (!lease || lease.holder !== holder) {
+        lostBecause = lease ? `drain slot ${name} is now held by ${lease.holder || "nobody"}` : `drain slot ${name} was deleted by someone else`;
+        return;
+      }
+      const now = clock.now();
+      if (await cluster.writeLease({ ...lease, renewTime: now, durationSeconds: slotLeaseSeconds }, lease.resourceVersion)) {
+        lastRenewedMs = now.getTime();
+        return;
+      }
+    } catch (error) {
+      clock.log(`warning: could not renew drain slot ${name}: ${(error as Error).message}`);
+    }
+    if (clock.now().getTime() - lastRenewedMs > renewDeadlineSeconds * 1000) {
+      lostBecause = `drain slot ${name} could not be renewed for ${renewDeadlineSeconds}s (another drain may take it after ${slotLeaseSeconds}s)`;
+    }
+  };
+
+  const timer = setInterval(() => {
+    renewing = renewing.then(renewOnce);
   }, renewEverySeconds * 1000);
   timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await renewing;
-    const lease = await cluster.readLease(budgetNamespace, name);
-    if (lease?.holder === holder) await cluster.deleteLease(budgetNamespace, name);
+
+  return {
+    name,
+    lost: () => lostBecause ?? (released ? undefined : clock.now().getTime() - lastRenewedMs > renewDeadlineSeconds * 1000 ? `drain slot ${name} not renewed for ${renewDeadlineSeconds}s` : undefined),
+    renew: () => (renewing = renewing.then(renewOnce)),
+    renewIfDue: () => (clock.now().getTime() - lastAttemptMs >= renewEverySeconds * 1000 ? (renewing = renewing.then(renewOnce)) : renewing),
+    async release() {
+      clearInterval(timer);
+      await renewing;
+      released = true;
+      const lease = await cluster.readLease(budgetNamespace, name);
+      if (lease?.holder === holder) await cluster.deleteLease(budgetNamespace, name);
+    },
   };
 }

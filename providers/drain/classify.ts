@@ -6,8 +6,9 @@
 //   - DaemonSet pods are always left in place (see DrainOptions.ignoreDaemonSets).
 import { describeBlockers, describeOverrides } from "./blockers";
 import type { BlockReason, PodDecision, SkipReason } from "./decisions";
+import { deletedLongAgo } from "./eviction-order";
 import type { DrainOptions } from "./options";
-import { isFinished, type DrainPod } from "./types";
+import { isDaemonSetOwner, isFinished, type DrainPod } from "./types";
 
 /** What the drain needs to know about the cluster besides the node's pods. */
 export interface DrainContext {
@@ -46,14 +47,10 @@ function controllerOf(pod: DrainPod) {
 }
 
 function skipReasonOf(pod: DrainPod, context: DrainContext, options: DrainOptions): SkipReason | undefined {
-  if (pod.deletionTimestamp && options.skipWaitForDeleteTimeoutSeconds > 0) {
-    // kubectl compares whole seconds, strictly greater.
-    const deletedForSeconds = Math.floor((context.now.getTime() - pod.deletionTimestamp.getTime()) / 1000);
-    if (deletedForSeconds > options.skipWaitForDeleteTimeoutSeconds) return "deleted-long-ago";
-  }
+  if (deletedLongAgo(pod, context.now, options.skipWaitForDeleteTimeoutSeconds)) return "deleted-long-ago";
   const controller = controllerOf(pod);
   if (
-    controller?.kind === "DaemonSet" &&
+    isDaemonSetOwner(controller) &&
     !isFinished(pod) &&
     context.existingDaemonSets.has(`${pod.namespace}/${controller.name}`)
   ) {
@@ -75,7 +72,7 @@ function blockersOf(pod: DrainPod, context: DrainContext): BlockReason[] {
   if (isFinished(pod)) return [];
   const controller = controllerOf(pod);
   const blockers: BlockReason[] = [];
-  if (controller?.kind === "DaemonSet" && !context.existingDaemonSets.has(`${pod.namespace}/${controller.name}`)) {
+  if (isDaemonSetOwner(controller) && !context.existingDaemonSets.has(`${pod.namespace}/${controller.name}`)) {
     blockers.push("orphaned-daemonset-pod");
   }
   if (pod.volumes?.some((volume) => volume.emptyDir)) blockers.push("local-storage");

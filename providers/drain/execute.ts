@@ -1,11 +1,33 @@
 import type { ClusterApi, EvictionOutcome } from "../cluster/kube-api";
-import { drainAnnotations, type DrainPhase } from "./annotations";
+import { drainAnnotations, drainOwnersAnnotation, type DrainPhase } from "./annotations";
 import { describeBlockedPods } from "./blockers";
 import { checkCapacity } from "./capacity";
 import { planDrain } from "./classify";
+import { judgeEvictionFailure } from "./eviction-errors";
+import { deletedLongAgo, evictionWaves } from "./eviction-order";
+import { selects } from "./label-selector";
 import type { DrainOptions } from "./options";
-import { formatDrainProgress, formatDrainTimeout, type PendingPod, type StillBlocking, type UnreadyOwner } from "./progress";
-import { isFinished, refOf, type DrainPod, type ObjectRef } from "./types";
+import {
+  formatDrainProgress,
+  formatDrainTimeout,
+  formatReplacementProgress,
+  type PendingPod,
+  type StillBlocking,
+  type UnreadyOwner,
+} from "./progress";
+import {
+  formatOwnersAnnotation,
+  isStillShort,
+  mergeBaselines,
+  ownersOf,
+  parseOwnersAnnotation,
+  readyTarget,
+  unschedulableOf,
+  type OwnerBaseline,
+  type PendingPodView,
+} from "./replacements";
+import { roomCandidates } from "./scale-in";
+import { isDaemonSetOwner, isFinished, refOf, type DrainPod, type ObjectRef } from "./types";
 import { nodeLog } from "../node-log";
 
 export interface DrainEffects {
@@ -37,34 +59,41 @@ async function setPhase(cluster: ClusterApi, node: string, phase: DrainPhase, bl
   await cluster.patchNode(node, { annotations: drainAnnotations(phase, blockers) });
 }
 
-function retryable(outcome: Extract<EvictionOutcome, { kind: "error" }>): boolean {
-  // Network trouble and server errors pass; a refusal (403 in a terminating namespace is the one kubectl retries) may too.
-  return outcome.status === undefined || outcome.status >= 500 || outcome.status === 403;
+/** Names the PDBs that select the pod, for the Eviction API's 500 on a pod covered by several. */
+async function pdbsCovering(cluster: ClusterApi, pod: DrainPod): Promise<string[]> {
+  const pdbs = await cluster.listPdbs(pod.namespace).catch(() => []);
+  return pdbs.filter((pdb) => selects(pdb.selector, pod.labels ?? {})).map((pdb) => `${pod.namespace}/${pdb.name}`).sort();
+}
+
+/** Readiness of each owner now: the baseline for owners not recorded by an earlier attempt. */
+async function readinessBaselines(cluster: ClusterApi, pods: readonly DrainPod[]): Promise<OwnerBaseline[]> {
+  const baselines: OwnerBaseline[] = [];
+  for (const owner of ownersOf(pods)) {
+    const readiness = await cluster.ownerReadiness(owner.namespace, owner.kind, owner.name);
+    if (readiness) baselines.push({ ...owner, readyBefore: readiness.ready });
+  }
+  return baselines;
 }
 
 /**
  * Drains a cordoned node: plan (refusing, before any eviction, on blockers or lack of capacity),
- * evict everything at once through the Eviction API, retry PDB refusals as soon as the PDB allows
- * (watched, not slept on), wait until the pods are gone (UID-aware) and their owners are Ready
- * again elsewhere. Phase and blockers are written on the Node as it goes.
+ * record the owners' readiness, evict in waves (the cluster's critical pods last) through the
+ * Eviction API, retry PDB refusals as soon as the PDB allows (watched, not slept on), wait until the
+ * pods are gone (UID-aware) and their owners are back to their readiness from before the drain.
+ * Phase and blockers are written on the Node as it goes. `deadline` (default: timeoutSeconds from
+ * now) lets a caller count the wait for a drain slot into the same timeout.
  */
-export async function drainNode(
-  cluster: ClusterApi,
-  node: string,
-  options: DrainOptions,
-  effects: DrainEffects,
-  departingNodes: ReadonlySet<string> = new Set(),
-): Promise<void> {
+export async function drainNode(cluster: ClusterApi, node: string, options: DrainOptions, effects: DrainEffects, deadline?: Date): Promise<void> {
   const log = nodeLog(effects, node);
-  const deadline = effects.now().getTime() + options.timeoutSeconds * 1000;
-  const remaining = (): number => deadline - effects.now().getTime();
+  const deadlineMs = deadline?.getTime() ?? effects.now().getTime() + options.timeoutSeconds * 1000;
+  const remaining = (): number => deadlineMs - effects.now().getTime();
 
-  const [pods, terminatingNamespaces] = await Promise.all([cluster.listPodsOnNode(node), cluster.terminatingNamespaces()]);
+  const [pods, terminatingNamespaces, nodeView] = await Promise.all([cluster.listPodsOnNode(node), cluster.terminatingNamespaces(), cluster.getNode(node)]);
   // Every DaemonSet pod of the node names its DaemonSet; each one is read once.
   const daemonSets = new Map<string, ObjectRef>();
   for (const pod of pods) {
-    const owner = pod.ownerReferences?.find((o) => o.controller && o.kind === "DaemonSet");
-    if (owner) daemonSets.set(`${pod.namespace}/${owner.name}`, { namespace: pod.namespace, name: owner.name });
+    const owner = pod.ownerReferences?.find((o) => o.controller);
+    if (isDaemonSetOwner(owner)) daemonSets.set(`${pod.namespace}/${owner.name}`, { namespace: pod.namespace, name: owner.name });
   }
   const existingDaemonSets = new Set<string>();
   for (const [key, ref] of daemonSets) {
@@ -79,20 +108,30 @@ export async function drainNode(
 
   const movers = plan.toEvict.filter((p) => !isFinished(p));
   if (options.checkCapacity && movers.length > 0) {
-    const remainingNodes = await cluster.listNodesWithPods(new Set([node, ...departingNodes]));
+    // Nodes that are leaving too (our drain phase, even while waiting for a slot) are no room.
+    const remainingNodes = roomCandidates(await cluster.listNodesWithPods(new Set([node])), node);
     const capacity = checkCapacity(movers, remainingNodes);
     if (!capacity.fits) {
       await setPhase(cluster, node, "blocked", capacity.unplaced.map((u) => refOf(u.pod)));
       throw new DrainError(
-        `cannot drain node ${node}: its pods would not fit on the nodes that remain, so nothing was evicted:\n${capacity.message}\n` +
+        `cannot drain node ${node}: its pods would not fit on the nodes that remain, so nothing was evicted (nodes waiting for their own drain are not counted as room):\n${capacity.message}\n` +
           "Add capacity first, or set drain.checkCapacity: false if you know better than this estimate.",
       );
     }
   }
 
-  await setPhase(cluster, node, "evicting", []);
+  // The owners' readiness before the first eviction; an earlier attempt's record wins, so a resumed
+  // drain waits for the same set with the same targets.
+  const baselines = options.waitForReplacements
+    ? mergeBaselines(parseOwnersAnnotation(nodeView?.annotations[drainOwnersAnnotation]), await readinessBaselines(cluster, movers))
+    : [];
+  await cluster.patchNode(node, {
+    annotations: { ...drainAnnotations("evicting", []), ...(baselines.length > 0 ? { [drainOwnersAnnotation]: formatOwnersAnnotation(baselines) } : {}) },
+  });
+
   const states: PodState[] = plan.toEvict.map((pod) => ({ pod, done: false }));
   const pdbWaits = new Map<string, Promise<void>>();
+  let fatal: string | undefined;
   let lastProgress = "";
   let lastProgressAt = 0;
   const reportProgress = (force = false): void => {
@@ -122,19 +161,20 @@ export async function drainNode(
     return wait;
   };
 
+  const markDone = (state: PodState): void => {
+    state.done = true;
+    delete state.pdb;
+    delete state.blockedBy;
+    reportProgress();
+  };
+
   const evictOne = async (state: PodState): Promise<void> => {
     let delay = 500;
-    while (remaining() > 0) {
-      const outcome = options.disableEviction
+    while (remaining() > 0 && !fatal) {
+      const outcome: EvictionOutcome = options.disableEviction
         ? await cluster.deletePod(state.pod, options.gracePeriodSeconds)
         : await cluster.evictPod(state.pod, options.gracePeriodSeconds);
-      if (outcome.kind === "evicted" || outcome.kind === "gone") {
-        state.done = true;
-        delete state.pdb;
-        delete state.blockedBy;
-        reportProgress();
-        return;
-      }
+      if (outcome.kind === "evicted" || outcome.kind === "gone") return markDone(state);
       if (outcome.kind === "pdb") {
         state.pdb = outcome.pdb ? { namespace: state.pod.namespace, name: outcome.pdb } : undefined;
         state.blockedBy = { kind: "error", message: outcome.message };
@@ -145,8 +185,16 @@ export async function drainNode(
         if (state.pdb) await Promise.all([waitForPdb(state.pdb, wait), effects.sleep(Math.min(minRetryDelayMs, wait))]);
         else await effects.sleep(Math.min(delay, wait));
       } else {
-        state.blockedBy = { kind: "error", message: outcome.message };
-        if (!retryable(outcome)) return;
+        const verdict = judgeEvictionFailure(outcome, state.pod);
+        if (verdict.action === "wait-for-deletion") return markDone(state);
+        if (verdict.action === "fail") {
+          const covering = verdict.multiplePdbs ? await pdbsCovering(cluster, state.pod) : [];
+          const message = covering.length > 0 ? `${verdict.message} The PDBs selecting it: ${covering.join(", ")}.` : verdict.message;
+          state.blockedBy = { kind: "error", message };
+          fatal ??= message;
+          return;
+        }
+        state.blockedBy = { kind: "error", message: verdict.why };
         await effects.sleep(Math.min(delay, Math.max(remaining(), 0)));
       }
       delay = Math.min(delay * 2, maxRetryDelayMs);
@@ -162,50 +210,78 @@ export async function drainNode(
     throw new DrainError(message);
   };
 
+  // Pods leaving anyway (terminating, namespace going) are awaited with the first wave.
+  const alreadyLeaving = plan.toAwait.filter((p) => !plan.toEvict.includes(p));
+  const waves = evictionWaves(plan.toEvict);
+  if (waves.length === 0) waves.push([]);
   reportProgress(true);
-  await Promise.all(states.map(evictOne));
-  reportProgress(true);
-  const notEvicted = states.filter((s) => !s.done);
-  if (notEvicted.length > 0) {
-    const pending: PendingPod[] = [];
-    for (const s of notEvicted) {
-      const pdb = s.pdb ? await cluster.readPdb(s.pdb.namespace, s.pdb.name) : undefined;
-      pending.push({ pod: s.pod, blockedBy: pdb ? { kind: "pdb", pdb } : (s.blockedBy ?? { kind: "error", message: "not evicted" }) });
+  for (const [index, wave] of waves.entries()) {
+    if (index > 0) log(`evicting ${wave.length} critical pod(s) last (${wave.map(refOf).join(", ")})`);
+    const waveStates = states.filter((s) => wave.includes(s.pod));
+    await Promise.all(waveStates.map(evictOne));
+    reportProgress(true);
+    const notEvicted = waveStates.filter((s) => !s.done);
+    if (fatal || notEvicted.length > 0) {
+      if (fatal) {
+        await setPhase(cluster, node, "blocked", [fatal]).catch(() => undefined);
+        throw new DrainError(`drain of ${node} stopped: ${fatal}\nThe node stays cordoned; pods already evicted are not brought back.`);
+      }
+      const pending: PendingPod[] = [];
+      for (const s of notEvicted) {
+        const pdb = s.pdb ? await cluster.readPdb(s.pdb.namespace, s.pdb.name) : undefined;
+        pending.push({ pod: s.pod, blockedBy: pdb ? { kind: "pdb", pdb } : (s.blockedBy ?? { kind: "error", message: "not evicted" }) });
+      }
+      await fail(pending);
     }
-    if (remaining() > 0) {
-      // Stopped early on an error that retrying cannot fix.
-      throw new DrainError(`drain of ${node} stopped: ${pending.map((p) => `${refOf(p.pod)}: ${p.blockedBy.kind === "error" ? p.blockedBy.message : "blocked"}`).join("; ")}\nThe node stays cordoned.`);
-    }
-    await fail(pending);
-  }
-
-  // Gone means not on this node any more, or replaced by a pod of the same name with another UID.
-  const awaited = plan.toAwait.filter((p) => p.uid);
-  for (;;) {
-    const present = new Set((await cluster.listPodsOnNode(node)).map((p) => p.uid));
-    const left = awaited.filter((p) => present.has(p.uid as string));
-    if (left.length === 0) break;
-    if (remaining() <= 0) await fail(left.map((pod) => ({ pod, blockedBy: { kind: "terminating" } })));
-    await effects.sleep(1000);
+    await waitUntilGone([...wave, ...(index === 0 ? alreadyLeaving : [])]);
   }
   log(`all ${states.length} evicted pods are gone`);
 
-  if (!options.waitForReplacements) return;
-  await setPhase(cluster, node, "waiting-for-replacements", []);
-  const owners = new Map<string, { namespace: string; name: string; kind: string }>();
-  for (const pod of movers) {
-    const owner = pod.ownerReferences?.find((o) => o.controller && (o.kind === "ReplicaSet" || o.kind === "StatefulSet"));
-    if (owner) owners.set(`${owner.kind}/${pod.namespace}/${owner.name}`, { namespace: pod.namespace, name: owner.name, kind: owner.kind });
+  /** Gone: not on this node any more, replaced by a pod of the same name with another UID, or stuck in deletion past skipWaitForDeleteTimeoutSeconds (kubectl's waitForDelete). */
+  async function waitUntilGone(awaitedPods: readonly DrainPod[]): Promise<void> {
+    const awaited = awaitedPods.filter((p) => p.uid);
+    for (;;) {
+      const now = effects.now();
+      const present = new Map((await cluster.listPodsOnNode(node)).map((p) => [p.uid, p]));
+      const left = awaited.filter((p) => {
+        const current = present.get(p.uid);
+        return current !== undefined && !deletedLongAgo(current, now, options.skipWaitForDeleteTimeoutSeconds);
+      });
+      if (left.length === 0) return;
+      if (remaining() <= 0) await fail(left.map((pod) => ({ pod, blockedBy: { kind: "terminating" } })));
+      await effects.sleep(1000);
+    }
   }
+
+  if (!options.waitForReplacements || baselines.length === 0) return;
+  await setPhase(cluster, node, "waiting-for-replacements", []);
+  let lastReport = 0;
   for (;;) {
     const unready: UnreadyOwner[] = [];
-    for (const owner of owners.values()) {
-      const readiness = await cluster.ownerReadiness(owner.namespace, owner.kind, owner.name);
-      if (readiness && readiness.ready < readiness.desired) unready.push({ ...owner, readyReplicas: readiness.ready, desiredReplicas: readiness.desired });
+    for (const baseline of baselines) {
+      const readiness = await cluster.ownerReadiness(baseline.namespace, baseline.kind, baseline.name);
+      const target = readyTarget(baseline, readiness);
+      if (readiness && target !== undefined && isStillShort(baseline, readiness)) {
+        unready.push({ kind: baseline.kind, namespace: baseline.namespace, name: baseline.name, readyReplicas: readiness.ready, desiredReplicas: target });
+      }
     }
     if (unready.length === 0) break;
-    if (remaining() <= 0) await fail([], unready);
+    // Say why a replacement waits, when the scheduler has said it cannot place it.
+    const pendingByNamespace = new Map<string, PendingPodView[]>();
+    for (const namespace of new Set(unready.map((o) => o.namespace))) {
+      pendingByNamespace.set(namespace, await cluster.listPendingPods(namespace).catch(() => []));
+    }
+    const explained = unready.map((o) => {
+      const unschedulable = unschedulableOf(o, pendingByNamespace.get(o.namespace) ?? []);
+      return unschedulable.length > 0 ? { ...o, unschedulable } : o;
+    });
+    if (remaining() <= 0) await fail([], explained);
+    const now = effects.now().getTime();
+    if (now - lastReport >= progressEveryMs) {
+      effects.log(formatReplacementProgress(node, explained));
+      lastReport = now;
+    }
     await effects.sleep(1000);
   }
-  if (owners.size > 0) log(`replacements Ready elsewhere for ${owners.size} workload(s)`);
+  log(`replacements Ready elsewhere for ${baselines.length} workload(s)`);
 }

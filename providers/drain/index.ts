@@ -16,14 +16,27 @@ export { checkCapacity } from "./capacity";
 export type { CapacityResult } from "./capacity";
 export { describeRequests } from "./capacity-report";
 export type { UnplacedPod } from "./capacity-report";
-export { formatDrainProgress, formatDrainTimeout, describeBlocking, describePendingPods } from "./progress";
+export { formatDrainProgress, formatDrainTimeout, formatReplacementProgress, formatVolumeDetachTimeout, describeBlocking, describePendingPods } from "./progress";
 export type { DrainProgress, DrainTimeout, PdbStatus, PendingPod, StillBlocking, UnreadyOwner } from "./progress";
 export {
   drainAnnotations,
   joinBlockers,
   drainPhaseAnnotation,
   drainBlockersAnnotation,
+  drainOwnersAnnotation,
+  cordonedBeforeDrainAnnotation,
+  drainStateCleared,
   maxBlockersBytes,
 } from "./annotations";
+export { judgeEvictionFailure } from "./eviction-errors";
+export type { EvictionFailure, EvictionVerdict } from "./eviction-errors";
+export { evictionWaves, isCritical, deletedLongAgo } from "./eviction-order";
+export { selects } from "./label-selector";
+export type { LabelSelector } from "./label-selector";
+export { observeLease, expiredAsObserved } from "./lease-observation";
+export type { LeaseObservation } from "./lease-observation";
+export { isLeaving, roomCandidates, cordonPatch, abandonedScaleInPatch, scaleInSteps } from "./scale-in";
+export { ownersOf, mergeBaselines, isStillShort, readyTarget, unschedulableReason, formatOwnersAnnotation, parseOwnersAnnotation } from "./replacements";
+export type { OwnerBaseline, PendingPodView } from "./replacements";
 export type { DrainPhase } from "./annotations";
 export { formatSeconds } from "./duration";

@@ -37,7 +37,9 @@ export interface DrainOptions {
    */
   readonly gracePeriodSeconds: number | undefined;
   /**
-   * Time for the whole drain of one node (evict, wait for pods gone and replacements Ready). Unlike
+   * Time for the whole drain of one node: ONE deadline from the moment the scale-in starts waiting
+   * for a drain slot, through cordon, evictions, pods gone and replacements Ready (the slot wait is
+   * part of it, so a queue of nodes behind maxConcurrentDrains: 1 needs room for theirs). Unlike
    * kubectl there is no "0 = forever": an endless wait inside `pulumi up` is the failure mode users
    * report most (kubectl#172, cluster-api#2331).
    * @default 600
@@ -62,6 +64,13 @@ export interface DrainOptions {
    */
   readonly checkCapacity: boolean;
   /**
+   * After the pods are gone, how long to wait until no VolumeAttachment names the node before the
+   * Node is deleted (Cluster API's and kubespray's order): a Node deleted with volumes attached can
+   * leave them attached to a machine that no longer exists.
+   * @default 300
+   */
+  readonly volumeDetachTimeoutSeconds: number;
+  /**
    * How many nodes of the cluster may drain at the same time (the Lease semaphore's size).
    * @default 1
    */
@@ -78,6 +87,7 @@ export const defaultDrainOptions: DrainOptions = Object.freeze({
   skipWaitForDeleteTimeoutSeconds: 0,
   waitForReplacements: true,
   checkCapacity: true,
+  volumeDetachTimeoutSeconds: 300,
   maxConcurrentDrains: 1,
 });
 
@@ -114,6 +124,7 @@ const rules: Record<keyof DrainOptions, Rule> = {
   skipWaitForDeleteTimeoutSeconds: integerAtLeast(0, "an integer >= 0 (0 waits for every pod)"),
   waitForReplacements: boolean,
   checkCapacity: boolean,
+  volumeDetachTimeoutSeconds: integerAtLeast(1, "a positive integer"),
   maxConcurrentDrains: integerAtLeast(1, "a positive integer"),
 };
 

@@ -47,7 +47,10 @@ export interface PendingPod {
 export interface UnreadyOwner extends ObjectRef {
   readonly kind: string;
   readonly readyReplicas: number;
+  /** The Ready replicas it must have again: what it had before the drain, at most what it now wants. */
   readonly desiredReplicas: number;
+  /** Its Pending pods the scheduler cannot place, and why (replacements.ts). */
+  readonly unschedulable?: readonly string[];
 }
 
 export interface DrainTimeout {
@@ -122,7 +125,7 @@ function findingsOf({ notEvicted, notGone, owners }: Blockage): string[] {
     findings.push(`${podCount(notGone.length)} evicted but not gone: ${listRefs(notGone.map((entry) => entry.pod))}`);
   }
   if (owners.length > 0) {
-    const listed = owners.map((o) => `${o.kind} ${refOf(o)} (${o.readyReplicas} of ${o.desiredReplicas} ready)`);
+    const listed = owners.map((o) => `${o.kind} ${refOf(o)} (${o.readyReplicas} of ${o.desiredReplicas} ready${o.unschedulable?.length ? `; ${o.unschedulable.join("; ")}` : ""})`);
     const count = owners.length === 1 ? "1 workload" : `${owners.length} workloads`;
     findings.push(`${count} not Ready again: ${listed.join(", ")}`);
   }
@@ -136,6 +139,9 @@ function fixesOf({ notGone, owners, pdbs }: Blockage, timeoutSeconds: number): s
     fixes.push(`make the pods guarded by PDB ${pdbs.join(", PDB ")} healthy, or relax the PDB, so it allows a disruption`);
   }
   if (notGone.length > 0) fixes.push("check the finalizers of the pods still terminating and the kubelet of the node");
+  if (owners.some((o) => o.unschedulable?.length)) {
+    fixes.push("make room for the replacements that cannot be scheduled (add a node, or relax the constraint named above) before removing this node");
+  }
   if (owners.length > 0) fixes.push("find out why the replacement pods are not Ready (kubectl describe pod)");
   fixes.push(`raise drain.timeoutSeconds (now ${timeoutSeconds})`);
   if (pdbs.length > 0) {
@@ -155,5 +161,31 @@ export function formatDrainTimeout(timeout: DrainTimeout): string {
     `drain of ${timeout.node} timed out after ${formatSeconds(timeout.timeoutSeconds)}: ${findings}`,
     "the node stays cordoned and the WorkerNode stays in the stack; the next `pulumi up` resumes the drain. " +
       `To finish it: ${fixesOf(blockage, timeout.timeoutSeconds).join("; ")}`,
+  ].join("\n");
+}
+
+/** `web-2: waiting for replacements: ReplicaSet web/api-7f9 1 of 2 ready (pod web/api-7f9-x cannot be scheduled: ...)` */
+export function formatReplacementProgress(node: string, unready: readonly UnreadyOwner[]): string {
+  const listed = [...unready]
+    .sort((a, b) => compareText(a.kind, b.kind) || byRef(a, b))
+    .map((o) => `${o.kind} ${refOf(o)} ${o.readyReplicas} of ${o.desiredReplicas} ready${o.unschedulable?.length ? ` (${o.unschedulable.join("; ")})` : ""}`);
+  return `${node}: waiting for replacements: ${listed.join(", ")}`;
+}
+
+export interface VolumeDetachTimeout {
+  readonly node: string;
+  readonly timeoutSeconds: number;
+  /** `name (volume pv-x)` of every VolumeAttachment still naming the node. */
+  readonly attachments: readonly string[];
+}
+
+/** The error when volumes stay attached to the node: which, and what to do. */
+export function formatVolumeDetachTimeout(timeout: VolumeDetachTimeout): string {
+  return [
+    `volumes of ${timeout.node} not detached after ${formatSeconds(timeout.timeoutSeconds)}: ` +
+      `${timeout.attachments.length === 1 ? "1 VolumeAttachment" : `${timeout.attachments.length} VolumeAttachments`} still name the node: ${[...timeout.attachments].sort(compareText).join(", ")}`,
+    "the Node is kept (deleting it now could leave the volumes attached to a machine that no longer exists) and the WorkerNode stays in the stack; " +
+      "the next `pulumi up` resumes. To finish it: check the CSI driver's attacher (kubectl describe volumeattachment), " +
+      `or raise drain.volumeDetachTimeoutSeconds (now ${timeout.timeoutSeconds})`,
   ].join("\n");
 }

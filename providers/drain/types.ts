@@ -10,6 +10,8 @@ export interface ObjectRef {
 
 /** metadata.ownerReferences[]; only the controller reference matters to the drain. */
 export interface OwnerReference {
+  /** `apps/v1` for a DaemonSet of Kubernetes; another group's kind of the same name is not one. */
+  readonly apiVersion?: string;
   readonly kind: string;
   readonly name: string;
   /** True on the one reference that names the managing controller. */
@@ -85,8 +87,12 @@ export interface DrainPod extends ObjectRef, PodSchedulingSpec {
   /** metadata.deletionTimestamp: set once someone asked to delete the pod. */
   readonly deletionTimestamp?: Date;
   readonly annotations?: Readonly<Record<string, string>>;
+  /** metadata.labels: which PodDisruptionBudgets select the pod. */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly ownerReferences?: readonly OwnerReference[];
   readonly volumes?: readonly PodVolume[];
+  /** spec.priorityClassName: the cluster's own critical pods are evicted last. */
+  readonly priorityClassName?: string;
 }
 
 /** A node that stays in the cluster, with the pods already bound to it. */
@@ -94,6 +100,8 @@ export interface ClusterNode {
   readonly name: string;
   /** spec.unschedulable (cordoned). */
   readonly unschedulable?: boolean;
+  /** metadata.annotations: our drain phase marks a node that is leaving (see scale-in.ts). */
+  readonly annotations?: Readonly<Record<string, string>>;
   /** The Ready condition is True. */
   readonly ready: boolean;
   readonly labels?: Readonly<Record<string, string>>;
@@ -120,4 +128,13 @@ export function compareText(a: string, b: string): number {
 
 export function isFinished(pod: { readonly phase: PodPhase }): boolean {
   return pod.phase === "Succeeded" || pod.phase === "Failed";
+}
+
+/**
+ * An owner reference to a Kubernetes DaemonSet (group `apps`). Since kubectl 1.34 drain checks the
+ * group too: a custom resource that happens to be called `DaemonSet` (e.g. OpenKruise's
+ * `apps.kruise.io`) is a normal controller, so its pods are evicted like any other controlled pod.
+ */
+export function isDaemonSetOwner(owner: OwnerReference | undefined): owner is OwnerReference {
+  return owner?.kind === "DaemonSet" && (owner.apiVersion ?? "").split("/")[0] === "apps" && (owner.apiVersion ?? "").includes("/");
 }

@@ -74,3 +74,26 @@ export function matchHostKey(pinned: string, presented: HostKey): HostKeyMatch {
   const expected = isFingerprint(pinned) ? pinned.trim() : fingerprintOf(parseHostKey(pinned).blob);
   return expected === actual ? { ok: true, fingerprint: actual } : { ok: false, expected, actual };
 }
+
+/** The handshake signature algorithms (ssh2's names) a host key of each type signs with. */
+const signatureAlgorithmsByKeyType: Readonly<Record<string, readonly string[]>> = {
+  "ssh-ed25519": ["ssh-ed25519"],
+  "ecdsa-sha2-nistp256": ["ecdsa-sha2-nistp256"],
+  "ecdsa-sha2-nistp384": ["ecdsa-sha2-nistp384"],
+  "ecdsa-sha2-nistp521": ["ecdsa-sha2-nistp521"],
+  "ssh-rsa": ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+};
+
+/**
+ * The host key algorithms to offer in the handshake for a pinned key line: only those of its own
+ * type. A server holding several host keys presents the one the client prefers; offering only the
+ * pinned type makes it present the pinned key (an ECDSA pin would otherwise meet the host's
+ * Ed25519 key and be refused), and no server can steer the handshake to a type we did not pin.
+ * Undefined (the client's defaults) with no pin, a `SHA256:` pin (its type is not in it) or a type
+ * the client cannot verify (the pin then fails with both fingerprints named).
+ */
+export function hostKeyAlgorithms(pinned: string | undefined): string[] | undefined {
+  if (!pinned || isFingerprint(pinned)) return undefined;
+  const algorithms = signatureAlgorithmsByKeyType[parseHostKey(pinned).type];
+  return algorithms ? [...algorithms] : undefined;
+}

@@ -1,8 +1,9 @@
 // The one module that talks SSH (node-ssh over ssh2). Everything else sees RemoteShell.
 import { NodeSSH, type Config } from "node-ssh";
 import type { ConnectionInputs, SshEndpointInputs } from "../worker-node/inputs";
-import { matchHostKey } from "./host-key";
+import { hostKeyAlgorithms, matchHostKey } from "./host-key";
 import { redact } from "./redact";
+import { asRoot } from "./shell-quote";
 import { SshError } from "./ssh-error";
 import { Semaphore } from "./semaphore";
 
@@ -26,6 +27,8 @@ export interface RemoteShell {
   readonly address: string;
   /** The host key the server presented, as an OpenSSH public key line: what the next connection must match. */
   readonly hostKey: string;
+  /** The key the bastion presented, when the connection went through one: what the next one must match. */
+  readonly bastionHostKey?: string;
   /** Runs a command (as root: through `sudo -n` when the user is not root). Resolves whatever the exit code. */
   run(command: string, options?: RunOptions): Promise<CommandResult>;
   /** Runs a bash script sent over stdin, so nothing of it shows in `ps` on the host. */
@@ -59,6 +62,7 @@ interface DialOutcome {
 
 function connectConfig(endpoint: SshEndpointInputs, outcome: DialOutcome, sock?: Config["sock"]): Config {
   const perDial = (endpoint.perDialTimeout ?? defaultPerDialTimeoutSeconds) * 1000;
+  const serverHostKey = hostKeyAlgorithms(endpoint.hostKey);
   return {
     host: endpoint.host,
     port: endpoint.port ?? 22,
@@ -68,6 +72,7 @@ function connectConfig(endpoint: SshEndpointInputs, outcome: DialOutcome, sock?:
     ...(endpoint.password ? { password: endpoint.password } : {}),
     ...(endpoint.agentSocketPath ? { agent: endpoint.agentSocketPath } : {}),
     ...(sock ? { sock } : {}),
+    ...(serverHostKey ? { algorithms: { serverHostKey: serverHostKey as NonNullable<NonNullable<Config["algorithms"]>["serverHostKey"]> } } : {}),
     readyTimeout: perDial,
     keepaliveInterval: keepaliveIntervalMs,
     keepaliveCountMax,
@@ -129,22 +134,23 @@ async function dial(endpoint: SshEndpointInputs, via: string, sock?: Config["soc
 }
 
 class Session implements RemoteShell {
-  private readonly sudo: boolean;
+  private readonly user: string;
 
   constructor(
     readonly address: string,
     readonly hostKey: string,
+    readonly bastionHostKey: string | undefined,
     private readonly ssh: NodeSSH,
     private readonly bastion: NodeSSH | undefined,
     user: string,
     private readonly secrets: readonly string[],
     private readonly release: () => void,
   ) {
-    this.sudo = user !== "root";
+    this.user = user;
   }
 
   async run(command: string, options: RunOptions = {}): Promise<CommandResult> {
-    const wrapped = this.sudo ? `sudo -n -- sh -c ${JSON.stringify(command)}` : command;
+    const wrapped = asRoot(command, this.user);
     let timer: NodeJS.Timeout | undefined;
     let channel: { close(): void } | undefined;
     const timeoutSeconds = options.timeoutSeconds ?? 600;
@@ -201,7 +207,8 @@ export interface OpenOptions {
 
 /**
  * Logs in to a host, through its bastion when `proxy` is set. Each hop's host key is checked
- * against its pinned `hostKey`, or recorded (trust on first use) when none is pinned.
+ * against its pinned `hostKey`, or recorded (trust on first use) when none is pinned: the session
+ * carries both (`hostKey`, `bastionHostKey`) for pinConnection to store.
  */
 export async function openSession(connection: ConnectionInputs, options: OpenOptions = {}): Promise<RemoteShell> {
   const release = await sessionSlots.acquire();
@@ -212,8 +219,9 @@ export async function openSession(connection: ConnectionInputs, options: OpenOpt
     );
     let sock: Config["sock"] | undefined;
     let via = "";
+    let bastionHostKey: string | undefined;
     if (connection.proxy) {
-      bastion = (await dial(connection.proxy, "")).ssh;
+      ({ ssh: bastion, hostKey: bastionHostKey } = await dial(connection.proxy, ""));
       via = ` (through bastion ${addressOf(connection.proxy)})`;
       try {
         sock = await bastion.forwardOut("127.0.0.1", 0, connection.host, connection.port ?? 22);
@@ -222,7 +230,7 @@ export async function openSession(connection: ConnectionInputs, options: OpenOpt
       }
     }
     const { ssh, hostKey } = await dial(connection, via, sock);
-    return new Session(addressOf(connection), hostKey, ssh, bastion, connection.user ?? "root", secrets, release);
+    return new Session(addressOf(connection), hostKey, bastionHostKey, ssh, bastion, connection.user ?? "root", secrets, release);
   } catch (error) {
     bastion?.dispose();
     release();

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { types as commandTypes } from "@pulumi/command";
+import type { ConnectionArgs } from "./connection-args";
 import type { ContainerdInputs, DrainInputs, KubeadmInputs, PackagesInputs, Taint } from "./inputs";
 
 /**
@@ -7,7 +7,7 @@ import type { ContainerdInputs, DrainInputs, KubeadmInputs, PackagesInputs, Tain
  * users already have fit. `hostKey` pins the host key (an OpenSSH public key line or a `SHA256:`
  * fingerprint); without it the key is recorded on first use and every later connection must match.
  */
-export type ConnectionArgs = commandTypes.input.remote.ConnectionArgs;
+export type { ConnectionArgs, ProxyConnectionArgs } from "./connection-args";
 
 export interface ClusterArgs {
   /** Admin kubeconfig text (pass it as a secret). @default the usual loading: KUBECONFIG, ~/.kube/config */
@@ -23,7 +23,12 @@ export interface WorkerNodeArgs {
   readonly cluster?: ClusterArgs;
   /** Name of the Node. @default the host's hostname. Changing it replaces the node. */
   readonly nodeName?: pulumi.Input<string>;
-  /** kubelet/kubeadm version, e.g. "1.36.3". @default the control plane's version. Changing it replaces the node. */
+  /**
+   * kubelet/kubeadm version, e.g. "1.36.3" ("v1.36.3" is the same). @default the control plane's
+   * version at join; unset later keeps the version the node runs. Changing it upgrades the node in
+   * place (drained one slot at a time, kubeadm's worker procedure); a downgrade, a skip of a minor, a
+   * version newer than the control plane or more than 3 minors older, or older than 1.31 is refused at preview.
+   */
   readonly kubernetesVersion?: pulumi.Input<string>;
   /**
    * containerd settings, changed in place. @default for Kubernetes >= 1.36 containerd.io 2.x from

@@ -8,6 +8,7 @@ import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { hostLogsReport } from "../host/host-logs";
 import { kubeadmJoin, resetHost } from "../host/join";
 import { evaluatePreflight, existingNodeProblems, parseFacts, preflightScript, type HostFacts } from "../host/preflight";
+import { pinConnection } from "../host/pinned-connection";
 import { prepareHost } from "../host/prepare-host";
 import { HostStepError, outputTail } from "../host/run-steps";
 import { SshError } from "../host/ssh-error";
@@ -17,7 +18,7 @@ import { parseDurationSeconds } from "./duration";
 import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
 import { notReadyMessage } from "./not-ready";
-import { annotations, type WorkerNodeOutputs } from "./outputs";
+import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 
 /** The effects create needs, injected so the flow can be exercised against fakes and the lab alike. */
 export interface WorkerNodeEffects {
@@ -110,7 +111,7 @@ async function resetForRollback(shell: RemoteShell, connection: ConnectionInputs
     await resetHost(shell);
   } catch (error) {
     if (!(error instanceof SshError)) throw error;
-    const fresh = await effects.openSession({ ...connection, hostKey: shell.hostKey }, {});
+    const fresh = await effects.openSession(pinConnection(connection, shell), {});
     try {
       await resetHost(fresh);
     } finally {
@@ -144,8 +145,9 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
 
   let tokenCreated = false;
   let joinStarted = false;
-  let registeredByUs = false;
   let nodeName = inputs.nodeName ?? "";
+  let nodeExistedBefore = true;
+  let hostMachineId = "";
   try {
     const factsResult = await shell.runScript(preflightScript, { timeoutSeconds: 60 });
     if (factsResult.code !== 0) throw new WorkerNodeError(`host ${shell.address}: preflight could not gather facts:${outputTail(factsResult)}`);
@@ -162,6 +164,8 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
       ...(inputs.containerd?.package ? { containerdPackage: inputs.containerd.package } : {}),
     });
     const existing = await cluster.getNode(nodeName);
+    nodeExistedBefore = existing !== undefined;
+    hostMachineId = facts.machine_id ?? "";
     problems.push(
       ...existingNodeProblems(existing && { name: nodeName, labels: existing.labels, machineId: existing.machineId, thisHost: ourNode(existing, facts) }, facts),
     );
@@ -210,7 +214,6 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         if (!(error instanceof HostStepError)) throw error;
         throw new HostStepError(`${error.message}\n${await hostLogsReport(shell)}`, error.step);
       });
-      registeredByUs = true;
     }
 
     let node = await waitForReadyNode(cluster, nodeName, readyWait, shell, effects, log);
@@ -226,6 +229,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         ...(patch?.annotations ?? {}),
         ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainAnnotationsCleared : {}),
         [annotations.machineId]: facts.machine_id ?? "",
+        ...ownershipAnnotations(inputs),
       },
     });
     log(`Ready (kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion})`);
@@ -252,8 +256,9 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         containerd: { ...(inputs.containerd ?? {}) },
         packages: { ...(inputs.packages ?? {}) },
         // Later connections (update, delete) must meet the same host key.
-        connection: { ...inputs.connection, hostKey: shell.hostKey },
+        connection: pinConnection(inputs.connection, shell),
         cluster: { ...inputs.cluster },
+        ...(inputs.owner ? { owner: inputs.owner } : {}),
       },
     };
   } catch (error) {
@@ -265,7 +270,9 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
       } catch (resetError) {
         undone.push(`host NOT reset (${(resetError as Error).message}); run "kubeadm reset -f" on it`);
       }
-      if (registeredByUs || (await cluster.getNode(nodeName).catch(() => undefined))) {
+      // Only a Node this create registered: absent before the join, and reporting this host's machine-id.
+      const registered = nodeExistedBefore ? undefined : await cluster.getNode(nodeName).catch(() => undefined);
+      if (registered && hostMachineId && registered.machineId === hostMachineId) {
         await cluster.deleteNode(nodeName).then(
           () => undone.push(`Node ${nodeName} removed`),
           (e: Error) => undone.push(`Node ${nodeName} NOT removed (${e.message})`),

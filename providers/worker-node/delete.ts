@@ -1,48 +1,38 @@
-import type { ClusterApi } from "../cluster/kube-api";
 import { drainAnnotations } from "../drain/annotations";
-import { acquireDrainSlot } from "../drain/budget";
-import { drainNode } from "../drain/execute";
+import { drainWithSlot } from "../drain/drain-with-slot";
 import { resolveDrainOptions } from "../drain/options";
+import { waitForVolumesDetached } from "../drain/volumes";
 import { resetHost } from "../host/join";
 import { WorkerNodeError, type WorkerNodeEffects } from "./create";
-import { annotations, type WorkerNodeOutputs } from "./outputs";
+import type { WorkerNodeOutputs } from "./outputs";
+import { proveNodeIsOurs } from "./ownership";
 import { nodeLog } from "../node-log";
 
 /**
- * Scale in: cordon, take a drain slot, drain (never breaking a PodDisruptionBudget), remove the
- * Node, reset the host. A failure leaves the node cordoned and the resource in state, so the next
- * `pulumi up` resumes where it stopped.
+ * Scale in: prove the node is ours, take a drain slot, cordon, drain (never breaking a
+ * PodDisruptionBudget), wait for its volumes to detach, remove the Node, release the slot, reset
+ * the host. A failure leaves the node cordoned and the resource in state, so the next `pulumi up`
+ * resumes where it stopped; an ownership mismatch touches nothing at all.
  */
 export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerNodeEffects): Promise<void> {
   const log = nodeLog(effects, olds.nodeName);
   const resolved = resolveDrainOptions(olds.drain ?? {});
   if (!resolved.ok) throw new WorkerNodeError(`drain options in state are invalid: ${resolved.failures.join("; ")}`);
   const options = resolved.options;
-  const cluster: ClusterApi = effects.connectCluster(olds.cluster.kubeconfig);
-  const node = await cluster.getNode(olds.nodeName);
+  // The kubeconfig recorded at create; without one, the default loading (as create did), whose
+  // cluster must still prove to be the node's by its CA below.
+  const cluster = effects.connectCluster(olds.cluster?.kubeconfig);
+  if (!olds.cluster?.kubeconfig) log(`no kubeconfig recorded: using KUBECONFIG / ~/.kube/config (${cluster.server}), checked against the recorded cluster CA`);
+  const node = await proveNodeIsOurs(cluster, olds);
   if (!node) {
-    log("Node already gone from the cluster");
-  } else if (node.annotations[annotations.machineId] && olds.machineId && node.annotations[annotations.machineId] !== olds.machineId) {
-    // The name now belongs to another machine (re-joined by hand?): draining it would hit the wrong host.
-    log(`warning: Node ${olds.nodeName} now belongs to machine ${node.annotations[annotations.machineId]}, not ${olds.machineId}: left untouched`);
+    log(`Node already gone from the cluster (${cluster.server}, CA ${olds.caCertHash.slice(0, 19)}… as recorded)`);
   } else {
-    // Cordon before waiting for a slot: every departing node is then unschedulable, so no drain
-    // counts another departing node as room for its pods.
-    if (!node.unschedulable) {
-      await cluster.patchNode(olds.nodeName, { unschedulable: true, annotations: drainAnnotations("cordoned", []) });
-      log("cordoned");
-    }
-    const deadline = new Date(effects.now().getTime() + options.timeoutSeconds * 1000);
-    const release = await acquireDrainSlot(cluster, olds.nodeName, options.maxConcurrentDrains, deadline, { ...effects, log });
-    try {
-      log(`draining (slot taken, timeout ${options.timeoutSeconds}s)`);
-      await drainNode(cluster, olds.nodeName, options, effects);
+    await drainWithSlot(cluster, olds.nodeName, options, effects, async () => {
+      await waitForVolumesDetached(cluster, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
       await cluster.patchNode(olds.nodeName, { annotations: drainAnnotations("deleting-node", []) });
       await cluster.deleteNode(olds.nodeName);
       log("Node deleted");
-    } finally {
-      await release();
-    }
+    });
   }
   if (olds.reset === false) return;
   let shell;
@@ -54,6 +44,12 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
     return;
   }
   try {
+    // The pinned host key proves the host; its machine-id proves it was not rebuilt since it joined.
+    const machineId = (await shell.run("cat /etc/machine-id")).stdout.trim();
+    if (olds.machineId && machineId !== olds.machineId) {
+      log(`warning: host ${shell.address} not reset: its machine-id is ${machineId || "(none)"}, not ${olds.machineId} as when it joined (rebuilt?)`);
+      return;
+    }
     await resetHost(shell);
     log(`host ${shell.address} reset`);
   } finally {

@@ -100,4 +100,16 @@ export interface WorkerNodeInputs {
   readonly kubeadm?: KubeadmInputs;
   /** How the node is drained when it is removed or replaced. */
   readonly drain?: DrainInputs;
+  /** `<project>/<stack>/<resource>`, set by the resource class and written on the Node (never user input). */
+  readonly owner?: string;
+}
+
+/**
+ * The inputs that shape only the join, as they were given (unset stays unset). Recorded in the
+ * outputs so a later diff can tell "nodeName unset" from "nodeName set to the hostname".
+ */
+export interface JoinInputs {
+  readonly nodeName?: string;
+  readonly joinTimeout?: number | string;
+  readonly kubeadm?: KubeadmInputs;
 }

@@ -1,4 +1,5 @@
-import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, PackagesInputs, Taint } from "./inputs";
+import { hostAnnotation, ownerAnnotation } from "../review/departing";
+import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, JoinInputs, PackagesInputs, Taint, WorkerNodeInputs } from "./inputs";
 
 /**
  * What a WorkerNode records in state. `delete` and `update` receive these, not the inputs, so
@@ -27,6 +28,10 @@ export interface WorkerNodeOutputs {
   readonly packages: PackagesInputs;
   readonly connection: ConnectionInputs;
   readonly cluster: ClusterInputs;
+  /** Join-only inputs as given; absent in state written before it existed. */
+  readonly joinInputs?: JoinInputs;
+  /** `<project>/<stack>/<resource>` written on the Node (the scale-in report finds it there). */
+  readonly owner?: string;
 }
 
 /** Node annotations through which a later run (and a human) recognises a node as ours. */
@@ -35,3 +40,8 @@ export const annotations = {
   managedLabels: "kubeadm-workers.io/managed-labels",
   managedTaints: "kubeadm-workers.io/managed-taints",
 } as const;
+
+/** The annotations through which a preview finds this resource's Node (stacks/scale-in-review.ts). */
+export function ownershipAnnotations(inputs: Pick<WorkerNodeInputs, "owner" | "connection">): Record<string, string> {
+  return inputs.owner ? { [ownerAnnotation]: inputs.owner, [hostAnnotation]: inputs.connection.host } : {};
+}

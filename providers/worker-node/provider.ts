@@ -32,6 +32,7 @@ function implementation(): Implementation {
 /** One module-level instance: Pulumi caches serialization per provider object. */
 export const workerNodeProvider: pulumi.dynamic.ResourceProvider<WorkerNodeInputs, WorkerNodeOutputs> = {
   check: (olds, news) => implementation().check(olds, news),
+  diff: (id, olds, news) => implementation().diff(id, olds, news),
   create: (inputs) => implementation().create(inputs),
   update: (id, olds, news) => implementation().update(id, olds, news),
   delete: (id, olds) => implementation().remove(id, olds),

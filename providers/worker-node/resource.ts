@@ -2,9 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs, WorkerNodeArgs } from "./args";
 import type { Taint } from "./inputs";
 import { workerNodeProvider } from "./provider";
+import { ownerOf } from "../review/departing";
 
-/** Inputs whose change means another machine or another cluster: the node is replaced. */
-export const replacingProperties = ["connection.host", "nodeName", "kubernetesVersion", "cluster.apiServerEndpoint"];
+/**
+ * Inputs whose change means another machine or another cluster: the node is replaced. A
+ * kubernetesVersion change is not one of them: it upgrades the node in place (kubeadm's worker
+ * procedure, one drain slot at a time).
+ */
+export const replacingProperties = ["connection.host", "nodeName", "cluster.apiServerEndpoint"];
 
 /**
  * Credentials become secrets whatever the caller passed, so they are encrypted in state and shown
@@ -59,6 +64,9 @@ export class WorkerNode extends pulumi.dynamic.Resource {
         // only when its key is in the props.
         nodeName: args.nodeName,
         kubernetesVersion: args.kubernetesVersion,
+        // Written on the Node at join, so a preview finds this resource's Node from the cluster itself
+        // (the scale-in report) the first time its entry is gone.
+        owner: ownerOf(pulumi.getProject(), pulumi.getStack(), name),
         host: undefined,
         hostKey: undefined,
         hostKeyFingerprint: undefined,
@@ -70,9 +78,10 @@ export class WorkerNode extends pulumi.dynamic.Resource {
       },
       {
         ...opts,
-        // No custom diff: the engine diffs the inputs itself, so `preview --diff` shows each changed
-        // property, and replaceOnChanges applies. A replacement drains and removes the old node before
-        // joining the new one (the same host may be both).
+        // The provider's diff only ever says "no change" (inputs equivalent to what the node is) or
+        // leaves the diff to the engine, which then shows each changed property in `preview --diff`
+        // and applies replaceOnChanges. A replacement drains and removes the old node before joining
+        // the new one (the same host may be both).
         replaceOnChanges: [...(opts.replaceOnChanges ?? []), ...replacingProperties],
         deleteBeforeReplace: opts.deleteBeforeReplace ?? true,
         additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection", "cluster"],

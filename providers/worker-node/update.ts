@@ -1,52 +1,90 @@
 import { isDeepStrictEqual } from "node:util";
+import { aptSourceStep } from "../host/apt-source";
+import { droppedMirrorsStep } from "../host/converge-steps";
+import { fingerprintOf, parseHostKey } from "../host/host-key";
+import { withRecordedHostKeys } from "../host/pinned-connection";
 import { prepareHost } from "../host/prepare-host";
+import { nodeLog } from "../node-log";
 import { clusterRuntime } from "./cluster-runtime";
-import { WorkerNodeError, type WorkerNodeEffects } from "./create";
+import type { WorkerNodeEffects } from "./create";
+import { sameHostKey } from "./diff";
 import type { WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
-import type { WorkerNodeOutputs } from "./outputs";
-import { nodeLog } from "../node-log";
+import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
+import { uncordonIfAbandoned } from "../drain/abandoned";
+import { nodeGone, targetVersion, upgradeNode } from "./upgrade";
+
+/** The join-only inputs as given, for the next diff (see diff.ts). */
+export function joinInputsOf(inputs: WorkerNodeInputs): NonNullable<WorkerNodeOutputs["joinInputs"]> {
+  return {
+    ...(inputs.nodeName !== undefined ? { nodeName: inputs.nodeName } : {}),
+    ...(inputs.joinTimeout !== undefined ? { joinTimeout: inputs.joinTimeout } : {}),
+    ...(inputs.kubeadm !== undefined ? { kubeadm: inputs.kubeadm } : {}),
+  };
+}
 
 /**
- * In-place changes: labels and taints through the API; containerd or package source changes by
- * re-running the (idempotent) host steps, which touch only what differs. Identity changes never
- * get here: the resource class makes them replacements.
+ * In-place changes: a Kubernetes upgrade (kubeadm's rolling worker procedure, one drain slot at a
+ * time), containerd or package source changes by re-running the idempotent host steps, a re-pinned
+ * host key (verified on a connection, then recorded), labels and taints through the API. Identity
+ * changes never get here: the resource class makes them replacements.
  */
 export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ outs: WorkerNodeOutputs }> {
   const log = nodeLog(effects, olds.nodeName);
   const cluster = effects.connectCluster(news.cluster.kubeconfig);
-  // A host key given now is a deliberate re-pin; otherwise the one recorded at create must match.
-  const connection = { ...news.connection, hostKey: news.connection.hostKey ?? olds.hostKey };
+  const version = await targetVersion(olds, news, cluster);
+  const upgrading = version !== olds.kubernetesVersion;
+  // A host key given now is a deliberate re-pin, proved on a connection below; otherwise the one
+  // recorded at create (the bastion's too) must match.
+  const repinned = !sameHostKey(news.connection.hostKey, olds.hostKey);
+  const connection = withRecordedHostKeys(news.connection, { ...olds.connection, hostKey: olds.hostKey });
   const containerd = news.containerd ?? {};
   const packages = news.packages ?? {};
+  const hostChanged = !isDeepStrictEqual(containerd, olds.containerd ?? {}) || !isDeepStrictEqual(packages, olds.packages ?? {});
   let hostKey = olds.hostKey;
+  let kubeletVersion = olds.kubeletVersion;
 
-  if (!isDeepStrictEqual(containerd, olds.containerd ?? {}) || !isDeepStrictEqual(packages, olds.packages ?? {})) {
+  if (hostChanged || repinned || upgrading) {
     const shell = await effects.openSession(connection, {});
     try {
       hostKey = shell.hostKey;
-      await prepareHost(shell, { kubernetesVersion: olds.kubernetesVersion, containerd, packages, ...(await clusterRuntime(cluster)) }, log);
+      if (repinned) log(`host key re-pinned: ${fingerprintOf(parseHostKey(hostKey).blob)}`);
+      if (hostChanged) {
+        const dropped = Object.keys(olds.containerd?.registryMirrors ?? {}).filter((registry) => !(registry in (containerd.registryMirrors ?? {})));
+        // The node's packages stay at the version it runs: a new version is installed only by the
+        // upgrade below, on a drained node.
+        const converge = [
+          ...(isDeepStrictEqual(packages, olds.packages ?? {}) ? [] : [aptSourceStep(packages, olds.kubernetesVersion)]),
+          ...(dropped.length > 0 ? [droppedMirrorsStep(dropped)] : []),
+        ];
+        await prepareHost(shell, { kubernetesVersion: olds.kubernetesVersion, containerd, packages, ...(await clusterRuntime(cluster)) }, log, converge);
+      }
+      if (upgrading) kubeletVersion = (await upgradeNode(shell, cluster, olds, news, version, effects)).kubeletVersion;
     } finally {
       await shell.close();
     }
   }
 
   const node = await cluster.getNode(olds.nodeName);
-  if (!node) {
-    throw new WorkerNodeError(
-      `Node ${olds.nodeName} is no longer in the cluster (${cluster.server}): someone removed it. ` +
-        "Run `pulumi refresh` to drop it from state and `pulumi up` to join the host again.",
-    );
-  }
+  if (!node) throw nodeGone(olds, cluster);
   const patch = planNodeMetadata(node, news.labels ?? {}, news.taints ?? []);
   if (patch) {
     await cluster.patchNode(olds.nodeName, patch);
     log(`labels and taints updated`);
   }
+  const ownership = ownershipAnnotations(news);
+  if (Object.entries(ownership).some(([key, value]) => node.annotations[key] !== value)) {
+    await cluster.patchNode(olds.nodeName, { annotations: ownership });
+  }
+  // The entry is back after a scale-in that did not finish: the node is a worker again.
+  await uncordonIfAbandoned(cluster, olds.nodeName, log);
   return {
     outs: {
       ...olds,
       hostKey,
+      hostKeyFingerprint: hostKey === olds.hostKey ? olds.hostKeyFingerprint : fingerprintOf(parseHostKey(hostKey).blob),
+      kubernetesVersion: version,
+      kubeletVersion,
       labels: { ...(news.labels ?? {}) },
       taints: [...(news.taints ?? [])],
       reset: news.reset ?? true,
@@ -55,6 +93,8 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
       packages: { ...packages },
       connection: { ...connection, hostKey },
       cluster: { ...news.cluster },
+      joinInputs: joinInputsOf(news),
+      ...(news.owner ? { owner: news.owner } : {}),
     },
   };
 }

@@ -1,6 +1,8 @@
 import { isFingerprint, parseHostKey } from "../host/host-key";
 import { resolveDrainOptions } from "../drain/options";
 import { parseDurationSeconds } from "./duration";
+import { parseKubernetesVersion, versionFloorProblem } from "./version";
+import { textRuleFailures } from "./text-rules";
 
 /** A problem with one input property, in the shape Pulumi's `check` returns. */
 export interface CheckFailure {
@@ -57,6 +59,9 @@ const hostRule: Rule = (v) =>
 
 const hostKeyRule: Rule = (v) => {
   if (typeof v !== "string") return `must be a string, got ${typeof v}`;
+  // One key on one line: a newline would smuggle a second key into what the connection trusts.
+  const control = controlCharacterProblem(v.trim(), { why: "pin one key, on one line" });
+  if (control) return control;
   if (isFingerprint(v)) return undefined;
   try {
     parseHostKey(v);
@@ -236,6 +241,59 @@ function checkPackages(c: Checker, packages: Record<string, unknown> | undefined
   checkAptSource(c, packages, "packages", "packages");
 }
 
+/** C0 controls (newline included), DEL, C1 controls and the Unicode line and paragraph separators. */
+function isControlCharacter(code: number): boolean {
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+}
+
+/**
+ * Refuses a control character (a newline above all) in text that ends up in a file on the host:
+ * one newline in aptDistribution adds a line of our choosing to an apt source, one in a mirror URL
+ * a section to containerd's hosts.toml. `allowed` lists the characters the value may hold (the
+ * newlines of an armored key).
+ */
+export function controlCharacterProblem(value: string, { allowed = "", why = "it is written into a file on the host" } = {}): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (isControlCharacter(ch.charCodeAt(0)) && !allowed.includes(ch)) {
+      const code = `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+      return `must not contain newlines or control characters (found ${code} at position ${i}): ${why}`;
+    }
+  }
+  return undefined;
+}
+
+const singleLineText: Rule = (v) => (typeof v === "string" ? controlCharacterProblem(v) : undefined);
+
+/** Every free-text input that reaches a file on the host, checked for control characters. */
+function checkHostFileText(c: Checker, news: Record<string, unknown>): void {
+  const containerd = news.containerd as Record<string, unknown> | undefined;
+  if (containerd && (containerd as unknown) !== unknownValue) {
+    c.field(containerd.sandboxImage, "containerd.sandboxImage", singleLineText);
+    const mirrors = containerd.registryMirrors;
+    if (mirrors && mirrors !== unknownValue && typeof mirrors === "object" && !Array.isArray(mirrors)) {
+      for (const [registry, endpoints] of Object.entries(mirrors as Record<string, unknown>)) {
+        const path = `containerd.registryMirrors[${JSON.stringify(registry)}]`;
+        const keyProblem = controlCharacterProblem(registry);
+        if (keyProblem) c.fail(path, `registry ${keyProblem}`);
+        if (Array.isArray(endpoints)) endpoints.forEach((endpoint, i) => c.field(endpoint, `${path}[${i}]`, singleLineText));
+      }
+    }
+  }
+  const packages = news.packages as Record<string, unknown> | undefined;
+  if (packages && (packages as unknown) !== unknownValue) {
+    c.field(packages.aptRepository, "packages.aptRepository", singleLineText);
+    c.field(packages.aptDistribution, "packages.aptDistribution", singleLineText);
+    c.field(packages.aptKey, "packages.aptKey", (v) => (typeof v === "string" ? controlCharacterProblem(v, { allowed: "\n\r" }) : undefined));
+  }
+}
+
+const kubernetesVersionRule: Rule = (v) => {
+  const parsed = typeof v === "string" ? parseKubernetesVersion(v) : undefined;
+  if (!parsed || parsed.major !== 1) return `must be a Kubernetes release like "1.36.3" or "v1.36.3", got ${JSON.stringify(v)}`;
+  return versionFloorProblem(parsed);
+};
+
 /** Checks the inputs of a WorkerNode and lists every problem at once. No I/O: safe at preview. */
 export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFailure[] {
   const c = new Checker();
@@ -255,13 +313,12 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
     c.field(cluster.apiServerEndpoint, "cluster.apiServerEndpoint", endpointRule);
   }
   c.field(news.nodeName, "nodeName", (v) => nonEmptyString(v, "") ?? dnsSubdomainProblem(v as string));
-  c.field(news.kubernetesVersion, "kubernetesVersion", (v) =>
-    typeof v === "string" && /^v?1\.\d+\.\d+$/.test(v) ? undefined : `must be a Kubernetes release like "1.36.3" or "v1.36.3", got ${JSON.stringify(v)}`,
-  );
+  c.field(news.kubernetesVersion, "kubernetesVersion", kubernetesVersionRule);
   checkLabels(c, news.labels);
   checkTaints(c, news.taints);
   checkContainerd(c, news.containerd as Record<string, unknown> | undefined);
   checkPackages(c, news.packages as Record<string, unknown> | undefined);
+  checkHostFileText(c, news);
   c.field(news.joinTimeout, "joinTimeout", (v) => {
     const parsed = parseDurationSeconds(v);
     return typeof parsed === "string" ? parsed : undefined;
@@ -285,5 +342,5 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
       }
     }
   }
-  return c.failures;
+  return [...c.failures, ...textRuleFailures(news, c.failures)];
 }

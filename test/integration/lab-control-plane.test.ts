@@ -8,7 +8,8 @@ import { deployment, namespace, pdb } from "./support/workloads";
 
 jest.setTimeout(180_000);
 
-const server = "https://127.0.0.1:6443";
+// The one address the API server listens on (lab/control-plane/apiserver.sh).
+const server = "https://10.213.0.1:6443";
 const caFile = path.join(labDir, "control-plane", "pki", "ca.crt");
 
 beforeAll(requireLab);

@@ -61,10 +61,17 @@ describe("scale out on lab hosts", () => {
     const sampler = await openSession(inputsFor(2).connection);
     await sampler.run("rm -f /tmp/kw-ps.log; nohup sh -c 'while :; do ps -eo args; echo ---; sleep 0.05; done' >/tmp/kw-ps.log 2>&1 & echo $! >/tmp/kw-ps.pid");
     const lines: string[] = [];
-    const { outs } = await createWorkerNode(inputsFor(2), { ...effects, log: (l) => lines.push(l) });
-    await sampler.run("kill $(cat /tmp/kw-ps.pid)");
-    const samples = (await sampler.run("cat /tmp/kw-ps.log; rm -f /tmp/kw-ps.log /tmp/kw-ps.pid")).stdout;
-    await sampler.close();
+    let samples: string;
+    let created;
+    try {
+      created = await createWorkerNode(inputsFor(2), { ...effects, log: (l) => lines.push(l) });
+    } finally {
+      // the sampler loop ends whatever create did: a failed test leaves nothing running on the host
+      await sampler.run("kill $(cat /tmp/kw-ps.pid)");
+      samples = (await sampler.run("cat /tmp/kw-ps.log; rm -f /tmp/kw-ps.log /tmp/kw-ps.pid")).stdout;
+      await sampler.close();
+    }
+    const { outs } = created;
     // the join ran while sampled, and no command line ever held a bootstrap token
     expect(samples).toContain("kubeadm join --config /etc/kubernetes/kubeadm-workers-join.json");
     expect(samples).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);

@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fingerprintOf, parseHostKey } from "../../providers/host/host-key";
 import { openSession, SshError } from "../../providers/host/ssh-session";
-import { labHosts, labPrivateKey, requireLab } from "./support/lab";
+import { pinConnection } from "../../providers/host/pinned-connection";
+import { labHosts, labPrivateKey, labSsh, requireLab } from "./support/lab";
 
 jest.setTimeout(120_000);
 
@@ -90,6 +91,33 @@ describe("SSH sessions to lab hosts (real sshd)", () => {
     }
     const error = await openSession({ ...connectionTo(1), proxy: { ...bastion, hostKey: labHosts()[2].hostKey } }).catch((e: unknown) => e);
     expect((error as SshError).code).toBe("HOST_KEY_MISMATCH");
+  });
+
+  test.each([
+    { type: "ecdsa", keyType: "ecdsa-sha2-nistp256" },
+    { type: "rsa", keyType: "ssh-rsa" },
+  ])("a pinned $type key is met: the handshake offers only that key type, not the host's preferred Ed25519", async ({ type, keyType }) => {
+    // GIVEN the host's own key of that type (every lab host has Ed25519, ECDSA and RSA keys)
+    const pinned = (await labSsh(labHosts()[0].address, `cut -d' ' -f1,2 /etc/ssh/ssh_host_${type}_key.pub`)).stdout.trim();
+    expect(pinned.split(" ")[0]).toBe(keyType);
+    const shell = await openSession(connectionTo(0, { hostKey: pinned }));
+    try {
+      expect(shell.hostKey).toBe(pinned);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  test("records the bastion's key on first use, and the next connection through that address must present it", async () => {
+    const shell = await openSession({ ...connectionTo(1), proxy: connectionTo(0, { hostKey: undefined }) });
+    const pinned = pinConnection({ ...connectionTo(1), proxy: connectionTo(0, { hostKey: undefined }) }, shell);
+    await shell.close();
+    expect(fingerprintOf(parseHostKey(shell.bastionHostKey ?? "").blob)).toBe(fingerprintOf(parseHostKey(labHosts()[0].hostKey).blob));
+    expect(pinned.proxy?.hostKey).toBe(shell.bastionHostKey);
+    // the recorded key, now met at another bastion (as after a re-key or a man in the middle), is refused by name
+    const error = await openSession({ ...pinned, proxy: { ...pinned.proxy!, host: labHosts()[2].address } }).catch((e: unknown) => e);
+    expect((error as SshError).code).toBe("HOST_KEY_MISMATCH");
+    expect((error as Error).message).toContain(`host key of ${labHosts()[2].address}:22 does not match the pinned key: expected ${fingerprintOf(parseHostKey(labHosts()[0].hostKey).blob)}`);
   });
 
   test("what goes over stdin never shows in the host's process list", async () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { labDir, labHosts, type LabHost } from "../../integration/support/lab";
+import { labClusterConfig, labDir, labHosts, type LabHost } from "../../integration/support/lab";
 import type { PulumiProject } from "./pulumi-project";
 import { createStackProject } from "./stack-project";
 
@@ -13,18 +13,15 @@ export interface NodeEntry {
   taints?: { key: string; value?: string; effect: string }[];
 }
 
-/** The stack config a lab user writes: the lab's package repository, endpoint and kubeconfig. */
+/** The stack config a lab user writes: what the lab publishes in .lab/cluster.json, and its kubeconfig. */
 export async function createLabStack(stack: string, extra: Record<string, unknown> = {}): Promise<PulumiProject> {
   const project = await createStackProject(stack);
+  const lab = labClusterConfig();
   await setConfig(project, {
-    apiServerEndpoint: "10.213.0.1:6443",
-    packages: {
-      aptRepository: "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/",
-      aptDistribution: "/",
-      aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
-    },
-    // The lab machine's kernel runs cgroup v1, which kubeadm 1.36's SystemVerification refuses.
-    kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
+    apiServerEndpoint: lab.apiServerEndpoint,
+    packages: lab.packages,
+    containerd: lab.containerd,
+    kubeadm: lab.kubeadm,
     joinTimeout: "3m",
     nodes: [],
     ...extra,

@@ -19,7 +19,7 @@ export async function createKwokNode(
       labels: { "kubernetes.io/hostname": name, "kw-test": testLabel, type: "kwok" },
     },
     spec: { unschedulable: options.unschedulable ?? false },
-    status: { allocatable, capacity: allocatable },
+    status: { allocatable, capacity: allocatable, nodeInfo: { machineID: `${name}-machine` } },
   });
   await waitFor(`Node ${name} Ready`, async () => {
     const node = await kubectlJson<{ status?: { conditions?: { type: string; status: string }[] } }>(["get", "node", name]);
@@ -48,4 +48,17 @@ export async function podsByNode(namespace: string): Promise<Map<string, { name:
     byNode.set(node, [...(byNode.get(node) ?? []), { name: pod.metadata.name, phase: pod.status.phase, ready }]);
   }
   return byNode;
+}
+
+/**
+ * Makes a kwok Node look joined by us: our machine-id annotation equal to the machine-id the Node
+ * reports (status.nodeInfo.machineID). Resolves with that machine-id, for the recorded outputs.
+ */
+export async function markJoinedByUs(name: string): Promise<string> {
+  const machineId = await waitFor(`Node ${name} reporting a machine-id`, async () => {
+    const node = await kubectlJson<{ status?: { nodeInfo?: { machineID?: string } } }>(["get", "node", name]);
+    return node.status?.nodeInfo?.machineID || undefined;
+  });
+  await kubectl(["annotate", "node", name, "--overwrite", `kubeadm-workers.io/machine-id=${machineId}`]);
+  return machineId;
 }

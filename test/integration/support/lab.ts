@@ -22,6 +22,33 @@ export function requireLab(): void {
   }
 }
 
+/**
+ * What `npm run lab -- up` publishes in .lab/cluster.json (lab/registry/cluster-json.sh): the lab's
+ * endpoint and repositories in the shapes of the provider's inputs, and its images in the lab registry.
+ */
+export interface LabClusterConfig {
+  readonly apiServerEndpoint: string;
+  readonly packages: { aptRepository: string; aptDistribution: string; aptKey: string };
+  readonly containerd: {
+    aptRepository: string;
+    aptDistribution: string;
+    aptKey: string;
+    package: string;
+    registryMirrors: Record<string, string[]>;
+    sandboxImage: string;
+  };
+  readonly kubeadm: { ignorePreflightErrors: string[] };
+  /** host:port of the lab registry (plain HTTP, lab bridge only). */
+  readonly registry: string;
+  readonly images: { pause: string; testApp: string; cni: string };
+}
+
+export function labClusterConfig(): LabClusterConfig {
+  const file = path.join(labDir, "cluster.json");
+  if (!fs.existsSync(file)) throw new Error(`the lab is not up (${file} is missing): run "npm run lab -- up"`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as LabClusterConfig;
+}
+
 export function labHosts(): LabHost[] {
   return JSON.parse(fs.readFileSync(path.join(labDir, "hosts.json"), "utf8")) as LabHost[];
 }

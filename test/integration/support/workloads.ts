@@ -14,6 +14,8 @@ export interface DeploymentOptions {
   nodeSelector?: Record<string, string>;
   /** At most one replica more on any node than on another (a hard topology spread). */
   spread?: boolean;
+  /** e.g. system-cluster-critical. */
+  priorityClassName?: string;
 }
 
 export function deployment(namespace: string, name: string, testLabel: string, replicas: number, options: DeploymentOptions = {}) {
@@ -29,6 +31,7 @@ export function deployment(namespace: string, name: string, testLabel: string, r
         spec: {
           ...placement(testLabel),
           ...(options.nodeSelector ? { nodeSelector: options.nodeSelector } : {}),
+          ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
           ...(options.spread
             ? { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: name } } }] }
             : {}),

@@ -1,7 +1,10 @@
 // Small builders for drain test data: a healthy ReplicaSet pod and a Ready node, changed per case.
 import type { ClusterNode, DrainPod, OwnerReference } from "../../../providers/drain/types";
 
-export const controlledBy = (kind: string, name: string): OwnerReference[] => [{ kind, name, controller: true }];
+const apiVersionOf: Record<string, string> = { ReplicaSet: "apps/v1", StatefulSet: "apps/v1", DaemonSet: "apps/v1", Job: "batch/v1" };
+
+/** A controller reference as the API writes it; `apiVersion` defaults to the kind's Kubernetes group. */
+export const controlledBy = (kind: string, name: string, apiVersion = apiVersionOf[kind] ?? "v1"): OwnerReference[] => [{ apiVersion, kind, name, controller: true }];
 
 /** `ns/name` (or `name` in `default`), Running, owned by a ReplicaSet, no volumes. */
 export function pod(ref: string, changes: Partial<DrainPod> = {}): DrainPod {

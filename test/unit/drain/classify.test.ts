@@ -69,6 +69,16 @@ describe("classifyPod", () => {
       decision: { action: "skip", reason: "daemonset-pod", waitForDeletion: false },
     },
     {
+      description: "a pod of another group's DaemonSet kind is a normal controlled pod (kubectl >= 1.34)",
+      pod: pod("kube-system/kube-proxy-x", { ownerReferences: controlledBy("DaemonSet", "kube-proxy", "apps.kruise.io/v1alpha1") }),
+      decision: { action: "evict", reason: "evictable", overridden: [] },
+    },
+    {
+      description: "another group's DaemonSet kind is never an orphaned DaemonSet pod",
+      pod: pod("kube-system/agent-x", { ownerReferences: controlledBy("DaemonSet", "agent", "example.com/v1") }),
+      decision: { action: "evict", reason: "evictable", overridden: [] },
+    },
+    {
       description: "a pod whose DaemonSet is gone blocks",
       pod: pod("kube-system/agent-x", { ownerReferences: controlledBy("DaemonSet", "agent") }),
       decision: { action: "block", reasons: ["orphaned-daemonset-pod"] },

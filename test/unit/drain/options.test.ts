@@ -18,6 +18,7 @@ describe("resolveDrainOptions", () => {
         skipWaitForDeleteTimeoutSeconds: 0,
         waitForReplacements: true,
         checkCapacity: true,
+        volumeDetachTimeoutSeconds: 300,
         maxConcurrentDrains: 1,
       },
     });

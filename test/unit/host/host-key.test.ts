@@ -1,4 +1,4 @@
-import { fingerprintOf, isFingerprint, matchHostKey, parseHostKey } from "../../../providers/host/host-key";
+import { fingerprintOf, hostKeyAlgorithms, isFingerprint, matchHostKey, parseHostKey } from "../../../providers/host/host-key";
 
 // Public keys made with ssh-keygen; the fingerprints are what `ssh-keygen -lf` printed for them.
 const ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPPtMoHBY1M5qOYc0mHV6ArQNE6482s/Rijgc+Whk2nq root@vm";
@@ -64,5 +64,25 @@ describe("matchHostKey", () => {
     expect(isFingerprint(ed25519Fingerprint)).toBe(true);
     expect(isFingerprint(ed25519)).toBe(false);
     expect(isFingerprint("SHA256:short")).toBe(false);
+  });
+});
+
+describe("hostKeyAlgorithms", () => {
+  // A 1024-bit key from ssh-keygen: only its type matters here.
+  const rsa = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDZkb61H75OFhtZwXQj/yFRuArfzrRPxE6zGruvWhiyWPDM+49bN2CVyDV+tGfIm+GnTohwgALQPBztwW0cr/tKn9NRIPaRuP0cdOQXQsKHGR8z4tWvXCBPHe8C+1qPpJS1js0Y5dEMjhphtRRvOoO+d8R/bExkeJnS7tiBufKbLw==";
+
+  test.each([
+    { description: "an Ed25519 pin", pinned: ed25519, algorithms: ["ssh-ed25519"] },
+    { description: "an ECDSA pin", pinned: ecdsa, algorithms: ["ecdsa-sha2-nistp256"] },
+    { description: "an RSA pin (its SHA-2 signatures first)", pinned: rsa, algorithms: ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] },
+  ])("offers only the pinned type for $description", ({ pinned, algorithms }) => {
+    expect(hostKeyAlgorithms(pinned)).toEqual(algorithms);
+  });
+
+  test.each([
+    { description: "no pin (trust on first use)", pinned: undefined },
+    { description: "a fingerprint pin, whose type is unknown", pinned: ed25519Fingerprint },
+  ])("leaves the client's defaults for $description", ({ pinned }) => {
+    expect(hostKeyAlgorithms(pinned)).toBeUndefined();
   });
 });

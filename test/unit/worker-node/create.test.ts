@@ -190,6 +190,33 @@ describe("createWorkerNode", () => {
     expect(cluster.calls).toEqual([]);
   });
 
+  // Rollback removes only a Node this create registered (drain-safety, issue 8 item 3).
+  test("a join that fails after this host's kubelet registered its Node removes that Node", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => {
+      cluster.node = readyNode();
+      return { code: 1, stdout: "", stderr: "timed out waiting for the condition" };
+    });
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/undone: host reset \(kubeadm reset -f\); Node worker-1 removed$/);
+    expect(cluster.calls).toContain("delete node worker-1");
+  });
+
+  test("a join that fails while a Node of that name from another machine appeared leaves that Node alone", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => {
+      cluster.node = { ...readyNode(), machineId: "another-machine" };
+      return { code: 1, stdout: "", stderr: "a Node with name worker-1 and status Ready already exists" };
+    });
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/undone: host reset \(kubeadm reset -f\)$/);
+    expect(cluster.calls.some((c) => c.startsWith("delete node"))).toBe(false);
+  });
+
   test("the runtime follows the cluster: systemd cgroups from kubelet-config, the sandbox image the version's kubeadm names", async () => {
     const cluster = new FakeCluster();
     const shell = host(() => ((cluster.node = readyNode()), ok()));

@@ -32,7 +32,10 @@ test.each([
 });
 
 test("packages.aptDistribution refuses a newline too", () => {
-  expect(check(undefined, { aptDistribution: "/\ndeb http://evil/ ./" })).toEqual([{ property: "packages.aptDistribution", reason: expect.stringMatching(/letters, digits/) }]);
+  const failures = check(undefined, { aptDistribution: "/\ndeb http://evil/ ./" });
+  // The suite rule and the control-character rule for text written to a host both refuse it.
+  expect(failures).toEqual(expect.arrayContaining([{ property: "packages.aptDistribution", reason: expect.stringMatching(/letters, digits/) }]));
+  expect(failures.every((f) => f.property === "packages.aptDistribution")).toBe(true);
 });
 
 test("lists every containerd problem at once", () => {

@@ -1,0 +1,3 @@
+module kubeadm-workers/lab/images
+
+go 1.26.0

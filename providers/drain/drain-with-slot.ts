@@ -1,0 +1,66 @@
+import type { ClusterApi } from "../cluster/kube-api";
+import { drainAnnotations } from "./annotations";
+import { acquireDrainSlot, checkBudgetPermissions, type DrainSlot } from "./budget";
+import { DrainError, drainNode, type DrainEffects } from "./execute";
+import type { DrainOptions } from "./options";
+import { cordonPatch, isLeaving } from "./scale-in";
+import { nodeLog } from "../node-log";
+
+/**
+ * The effects the drain sees: every pause renews the slot when due and checks it is still ours (the
+ * 10 s timer covers `work`, which does not pause through these effects).
+ */
+function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainEffects {
+  const check = (): void => {
+    const lost = slot.lost();
+    if (lost) {
+      throw new DrainError(
+        `drain of ${node} stopped: ${lost}. Another drain may now be running, so going on could exceed drain.maxConcurrentDrains. ` +
+          "The node stays cordoned; the next `pulumi up` takes a slot again and resumes.",
+      );
+    }
+  };
+  return {
+    now: () => effects.now(),
+    log: (line) => effects.log(line),
+    sleep: async (ms) => {
+      await slot.renewIfDue();
+      check();
+      await effects.sleep(ms);
+      await slot.renewIfDue();
+      check();
+    },
+  };
+}
+
+/**
+ * Takes a drain slot, cordons, drains, runs `work` while still holding the slot, and releases the
+ * slot in finally. ONE deadline (drain.timeoutSeconds, from the call) covers the wait for the slot
+ * and the drain; `work` is not bounded by it. The node is cordoned only once the slot is ours, so
+ * at most maxConcurrentDrains nodes are ever cordoned by scale-ins and upgrades together. Before
+ * waiting, the node is marked leaving (drain phase `waiting-for-slot`, not cordoned) so the capacity
+ * checks of other drains do not count it as room (scale-in.ts). Missing Lease permissions are found
+ * before anything is written. On failure the node stays cordoned (and the caller's resource stays
+ * in state, so the next `up` resumes); a lost or stolen slot stops the drain at its next pause.
+ */
+export async function drainWithSlot<T>(cluster: ClusterApi, node: string, options: DrainOptions, effects: DrainEffects, work: () => Promise<T>): Promise<T> {
+  const log = nodeLog(effects, node);
+  const deadline = new Date(effects.now().getTime() + options.timeoutSeconds * 1000);
+  await checkBudgetPermissions(cluster);
+  const before = await cluster.getNode(node);
+  if (!before) throw new DrainError(`Node ${node} is not in the cluster (${cluster.server}); nothing to drain`);
+  if (!isLeaving(before)) await cluster.patchNode(node, { annotations: drainAnnotations("waiting-for-slot", []) });
+
+  const slot = await acquireDrainSlot(cluster, node, options.maxConcurrentDrains, deadline, { ...effects, log });
+  try {
+    const current = (await cluster.getNode(node)) ?? before;
+    await cluster.patchNode(node, cordonPatch(current));
+    log(`cordoned (drain slot ${slot.name} taken, ${Math.max(0, Math.round((deadline.getTime() - effects.now().getTime()) / 1000))}s of drain.timeoutSeconds left)`);
+    const guarded = guardedBy(slot, node, effects);
+    await drainNode(cluster, node, options, guarded, deadline);
+    await guarded.sleep(0);
+    return await work();
+  } finally {
+    await slot.release().catch((error: Error) => log(`warning: drain slot ${slot.name} not released (${error.message}); it frees itself within 30s`));
+  }
+}

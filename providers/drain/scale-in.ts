@@ -1,0 +1,65 @@
+// The order of a scale-in and what counts as room while several nodes leave in one `pulumi up`.
+//
+// Order (delete.ts, drain-with-slot.ts): prove the node is ours -> mark it leaving (drain phase
+// `waiting-for-slot`, NOT cordoned) -> take a drain slot -> cordon -> drain -> delete the Node ->
+// release the slot. Cordoning only with a slot in hand keeps at most maxConcurrentDrains nodes
+// unschedulable; cordoning while waiting (the old order) made every departing node unschedulable at
+// once, so every capacity check saw no room and the whole cluster was left cordoned.
+//
+// Room: a node that carries our drain phase is leaving (in this `up` or a resumed one) even while it
+// still waits for its slot and is schedulable. Counting it as room would let the first drain place
+// pods on a node the next drain empties again, and the last drain of the `up` would find the room
+// it was promised gone. So it is excluded from the capacity check, but not cordoned: pods the
+// scheduler puts there meanwhile are simply drained with it, under the same PDB rules.
+import type { NodePatch } from "../cluster/kube-api";
+import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation, drainStateCleared } from "./annotations";
+import type { ClusterNode } from "./types";
+
+type Annotated = { readonly annotations?: Readonly<Record<string, string>> };
+
+/** True when a drain of ours started on the node (any phase, including waiting for a slot). */
+export function isLeaving(node: Annotated): boolean {
+  return node.annotations?.[drainPhaseAnnotation] !== undefined;
+}
+
+/** The nodes that may take the evicted pods of `draining`: all but itself and those leaving. */
+export function roomCandidates(nodes: readonly ClusterNode[], draining: string): ClusterNode[] {
+  return nodes.filter((node) => node.name !== draining && !isLeaving(node));
+}
+
+export type ScaleInStep = "mark-leaving" | "take-slot" | "cordon" | "drain" | "work" | "release-slot";
+
+/** The steps of one scale-in, in order; `cordon` never comes before `take-slot`. */
+export const scaleInSteps: readonly ScaleInStep[] = Object.freeze(["mark-leaving", "take-slot", "cordon", "drain", "work", "release-slot"]);
+
+/**
+ * What the cordon step writes: the node unschedulable and in phase `cordoned`. A node someone else
+ * had cordoned keeps a note of it, so an abandoned scale-in gives it back cordoned. A fresh drain
+ * (not resumed) drops an owners list left by an earlier, finished one.
+ */
+export function cordonPatch(node: { readonly unschedulable: boolean } & Annotated): NodePatch {
+  const phase = node.annotations?.[drainPhaseAnnotation];
+  const resumed = phase !== undefined && phase !== "waiting-for-slot";
+  const cordonedByOthers = node.unschedulable && !resumed;
+  return {
+    unschedulable: true,
+    annotations: {
+      ...(resumed ? {} : drainStateCleared),
+      [drainPhaseAnnotation]: "cordoned",
+      ...(cordonedByOthers ? { [cordonedBeforeDrainAnnotation]: "true" } : {}),
+    },
+  };
+}
+
+/**
+ * The patch that ends an abandoned scale-in (the entry came back, or the slot wait timed out and
+ * the entry came back): our drain state removed and our cordon lifted; a cordon that was there
+ * before our drain stays. Undefined when no drain of ours is on the node.
+ */
+export function abandonedScaleInPatch(node: { readonly unschedulable: boolean } & Annotated): NodePatch | undefined {
+  const annotations = node.annotations ?? {};
+  const ours = annotations[drainPhaseAnnotation] !== undefined || annotations[cordonedBeforeDrainAnnotation] !== undefined;
+  if (!ours) return undefined;
+  const weCordoned = node.unschedulable && annotations[cordonedBeforeDrainAnnotation] !== "true";
+  return { ...(weCordoned ? { unschedulable: false } : {}), annotations: { ...drainStateCleared } };
+}

@@ -1,0 +1,101 @@
+// The provider's diff rule. Pure: the recorded outputs against the new inputs.
+//
+// Left to itself the engine compares old and new inputs, so `v1.36.3` → `1.36.3`, or setting
+// kubernetesVersion to the release an unset one resolved to at join, reads as a change. The rule
+// answers "no change" only when every new input provably describes what the node already is;
+// otherwise it leaves the diff to the engine, which then shows each changed property in
+// `preview --diff` and applies replaceOnChanges.
+import { isDeepStrictEqual } from "node:util";
+import { fingerprintOf, isFingerprint, parseHostKey } from "../host/host-key";
+import type { ConnectionInputs, SshEndpointInputs, WorkerNodeInputs } from "./inputs";
+import type { WorkerNodeOutputs } from "./outputs";
+import { normalizeVersion } from "./version";
+
+/** The key under which Pulumi passes the serialized provider to every method. */
+const providerKey = "__provider";
+
+/** A pinned host key (line or SHA256 fingerprint) that names the recorded key line. */
+export function sameHostKey(pinned: string | undefined, recorded: string | undefined): boolean {
+  if (pinned === undefined) return true; // unset: the key recorded on first use is enforced
+  if (recorded === undefined) return false;
+  try {
+    const recordedFingerprint = fingerprintOf(parseHostKey(recorded).blob);
+    const pinnedFingerprint = isFingerprint(pinned) ? pinned.trim() : fingerprintOf(parseHostKey(pinned).blob);
+    return pinnedFingerprint === recordedFingerprint;
+  } catch {
+    return false;
+  }
+}
+
+function sameEndpoint(news: SshEndpointInputs | undefined, recorded: SshEndpointInputs | undefined): boolean {
+  if (news === undefined || recorded === undefined) return news === recorded;
+  const { hostKey: newKey, port: newPort, user: newUser, ...newRest } = news;
+  const { hostKey: recordedKey, port: recordedPort, user: recordedUser, ...recordedRest } = recorded;
+  return (
+    (newPort ?? 22) === (recordedPort ?? 22) &&
+    (newUser ?? "root") === (recordedUser ?? "root") &&
+    sameHostKey(newKey, recordedKey) &&
+    isDeepStrictEqual(withoutAbsent(newRest), withoutAbsent(recordedRest))
+  );
+}
+
+function sameConnection(news: ConnectionInputs, recorded: ConnectionInputs): boolean {
+  const { proxy: newProxy, ...newEndpoint } = news;
+  const { proxy: recordedProxy, ...recordedEndpoint } = recorded;
+  return sameEndpoint(newEndpoint, recordedEndpoint) && sameEndpoint(newProxy, recordedProxy);
+}
+
+/** Drops keys whose value is undefined or null, which Pulumi does not distinguish from absent ones. */
+function withoutAbsent<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}
+
+function sameOrEmpty(news: unknown, recorded: unknown, empty: unknown): boolean {
+  return isDeepStrictEqual(news ?? empty, recorded ?? empty);
+}
+
+type Rule = (news: WorkerNodeInputs, olds: WorkerNodeOutputs) => boolean;
+
+/** For every input, when the new value describes what the recorded outputs say the node is. */
+const equivalent: Record<keyof WorkerNodeInputs, Rule> = {
+  connection: (n, o) => n.connection !== undefined && o.connection !== undefined && sameConnection(n.connection, o.connection),
+  cluster: (n, o) => {
+    const news = n.cluster ?? {};
+    const recorded = o.cluster ?? {};
+    return (
+      news.kubeconfig === recorded.kubeconfig &&
+      (news.apiServerEndpoint === recorded.apiServerEndpoint || (news.apiServerEndpoint !== undefined && news.apiServerEndpoint === o.apiServerEndpoint))
+    );
+  },
+  // Unset is the host's hostname: the same as before only if it was unset before too (the hostname
+  // cannot be read at preview), or if it now names the Node explicitly.
+  nodeName: (n, o) => (n.nodeName === undefined ? o.joinInputs !== undefined && o.joinInputs.nodeName === undefined : n.nodeName === o.nodeName),
+  // Unset keeps the release the node runs; set, only a different release is a change.
+  kubernetesVersion: (n, o) => n.kubernetesVersion === undefined || normalizeVersion(n.kubernetesVersion) === normalizeVersion(o.kubernetesVersion),
+  containerd: (n, o) => sameOrEmpty(n.containerd, o.containerd, {}),
+  packages: (n, o) => sameOrEmpty(n.packages, o.packages, {}),
+  labels: (n, o) => sameOrEmpty(n.labels, o.labels, {}),
+  taints: (n, o) => sameOrEmpty(n.taints, o.taints, []),
+  drain: (n, o) => sameOrEmpty(n.drain, o.drain, {}),
+  reset: (n, o) => (n.reset ?? true) === (o.reset ?? true),
+  joinTimeout: (n, o) => o.joinInputs !== undefined && n.joinTimeout === o.joinInputs.joinTimeout,
+  kubeadm: (n, o) => o.joinInputs !== undefined && sameOrEmpty(n.kubeadm, o.joinInputs.kubeadm, {}),
+  // Recorded since the scale-in report reads it from the Node; state from before has none.
+  owner: (n, o) => n.owner === o.owner,
+};
+
+/**
+ * True when applying `news` would change nothing on the node: every input equals, or is
+ * equivalent to, what the outputs record. Unknown inputs (the preview placeholder), inputs this
+ * rule does not know, and state recorded before `joinInputs` existed are never equivalent.
+ */
+export function isEquivalentToRecorded(olds: WorkerNodeOutputs, news: WorkerNodeInputs): boolean {
+  const recorded = olds as unknown as Record<string, unknown>;
+  const given = news as unknown as Record<string, unknown>;
+  if (given[providerKey] !== recorded[providerKey]) return false;
+  for (const [key, value] of Object.entries(given)) {
+    if (key === providerKey || value === undefined || value === null) continue;
+    if (!(key in equivalent)) return false;
+  }
+  return Object.values(equivalent).every((rule) => rule(news, olds));
+}

@@ -1,0 +1,53 @@
+// Before any drain, Node delete or host reset: prove that the cluster reached is the one the node
+// joined and that its Node is this machine. A kubeconfig that now points elsewhere (an ambient
+// KUBECONFIG, a restored backup, a re-keyed cluster) or a node name reused by another machine must
+// never make delete drain, remove or reset something that is not ours.
+import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
+import type { ClusterApi, NodeView } from "../cluster/kube-api";
+import { annotations } from "./outputs";
+
+export class OwnershipError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OwnershipError";
+  }
+}
+
+const howToProceed =
+  "Nothing was drained, deleted or reset. If the recorded cluster is right, point cluster.kubeconfig (or KUBECONFIG) at it and run again; " +
+  "if the node was rebuilt or joined elsewhere on purpose, clean it up by hand and drop the resource with `pulumi state delete <urn>`.";
+
+/**
+ * Resolves with the Node when it is ours, undefined when it is gone from the right cluster (then
+ * resetting the host is still safe: the CA proves the cluster, the pinned host key proves the host),
+ * and throws, naming both values, on any mismatch: the cluster's CA (kube-public/cluster-info)
+ * against the recorded caCertHash, the Node's status.nodeInfo.machineID and our machine-id
+ * annotation against the recorded machineId.
+ */
+export async function proveNodeIsOurs(
+  cluster: ClusterApi,
+  recorded: { nodeName: string; machineId: string; caCertHash: string },
+): Promise<NodeView | undefined> {
+  const { nodeName } = recorded;
+  if (!recorded.caCertHash) {
+    throw new OwnershipError(`refusing to touch node ${nodeName}: no caCertHash was recorded when it joined, so the cluster at ${cluster.server} cannot be proven to be its cluster. ${howToProceed}`);
+  }
+  const published = splitPemBundle(await cluster.clusterInfoCaPem()).map(caCertHash);
+  if (!published.includes(recorded.caCertHash)) {
+    throw new OwnershipError(
+      `refusing to touch node ${nodeName}: the cluster at ${cluster.server} publishes CA ${published.join(", ") || "(none)"} in kube-public/cluster-info, ` +
+        `but the node joined the cluster with CA ${recorded.caCertHash}: the kubeconfig in use reaches another cluster. ${howToProceed}`,
+    );
+  }
+  const node = await cluster.getNode(nodeName);
+  if (!node) return undefined;
+  const annotated = node.annotations[annotations.machineId] ?? "";
+  if (!recorded.machineId || node.machineId !== recorded.machineId || annotated !== recorded.machineId) {
+    throw new OwnershipError(
+      `refusing to touch node ${nodeName}: it joined as machine ${recorded.machineId || "(none recorded)"}, but Node ${nodeName} on ${cluster.server} ` +
+        `reports machine ${node.machineId || "(none)"} (status.nodeInfo.machineID) and carries ${annotations.machineId}=${annotated || "(none)"}: ` +
+        `the name now belongs to another machine. ${howToProceed}`,
+    );
+  }
+  return node;
+}

@@ -1,0 +1,44 @@
+// The scale-in report printed by `pulumi preview` (and so in the pull request's comment): read-only
+// API calls from the program, no SSH, and it never fails the preview — a cluster that cannot be
+// reached makes the report say so.
+import { readClusterSnapshot } from "../providers/cluster/review-reads";
+import { resolveDrainOptions } from "../providers/drain/options";
+import { findDepartures, type ConfiguredEntry } from "../providers/review/departing";
+import { formatScaleInReport, planScaleInReport } from "../providers/review/scale-in-report";
+
+export interface ScaleInReviewInput {
+  readonly kubeconfig: string | undefined;
+  readonly entries: readonly ConfiguredEntry[];
+  readonly project: string;
+  readonly stack: string;
+  readonly kubernetesVersion?: string;
+  readonly drain?: unknown;
+  readonly now: Date;
+  readonly timeoutMs?: number;
+}
+
+export async function scaleInReview(input: ScaleInReviewInput): Promise<string> {
+  let snapshot;
+  try {
+    snapshot = await readClusterSnapshot(input.kubeconfig, input.timeoutMs ?? 15_000);
+  } catch (error) {
+    return `Scale-in report: the cluster could not be read (${(error as Error).message}); nodes this change removes are not described. The preview itself is unaffected.`;
+  }
+  const departures = findDepartures(snapshot.nodes, input.entries, input);
+  if (departures.length === 0) return "";
+  const drain = resolveDrainOptions(input.drain ?? {});
+  if (!drain.ok) return `Scale-in report: not made, the drain config is invalid: ${drain.failures.join("; ")}`;
+  const leaving = new Set(departures.map((d) => d.node));
+  const report = planScaleInReport(
+    {
+      departing: departures.map((d) => ({ resource: d.resource, node: d.node, action: d.action, why: d.why, pods: snapshot.podsByNode.get(d.node) ?? [] })),
+      pdbs: snapshot.pdbs,
+      existingDaemonSets: snapshot.existingDaemonSets,
+      terminatingNamespaces: snapshot.terminatingNamespaces,
+      remainingNodes: snapshot.nodes.filter((node) => !leaving.has(node.name)),
+      now: input.now,
+    },
+    drain.options,
+  );
+  return `${formatScaleInReport(report)}\n(from ${snapshot.server}; drain options from the stack config)`;
+}

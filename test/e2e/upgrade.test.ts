@@ -1,0 +1,125 @@
+import { PdbObserver } from "../integration/support/pdb-observer";
+import { apply, kubectl, kubectlJson, labHosts, requireLab, waitFor } from "../integration/support/lab";
+import { deployment, namespace, pdb } from "../integration/support/workloads";
+import { CordonObserver } from "./support/cordon-observer";
+import type { PulumiProject } from "./support/pulumi-project";
+import { createLabStack, entryFor, type NodeEntry } from "./support/lab-stack";
+
+// A rolling in-place upgrade with the real CLI: three nodes joined at 1.36.2, kubernetesVersion
+// bumped to 1.36.3, one `pulumi up`. The lab's apt repository serves both patch releases.
+jest.setTimeout(900_000);
+
+const from = "1.36.2";
+const to = "1.36.3";
+const e2eLabel = { "kubeadm-workers-e2e": "upgrade" };
+const ns = "e2e-upgrade";
+const repository = "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/";
+
+interface PreviewStep {
+  op: string;
+  urn: string;
+  diffReasons?: string[];
+  replaceReasons?: string[];
+}
+
+interface NodeJson {
+  metadata: { uid: string };
+  spec: { unschedulable?: boolean };
+  status: { conditions: { type: string; status: string }[]; nodeInfo: { kubeletVersion: string } };
+}
+
+const nodeJson = (name: string) => kubectlJson<NodeJson>(["get", "node", name]);
+
+/** The lab must serve both releases; say how to get there rather than skip. */
+async function requireBothReleases(): Promise<void> {
+  const packages = await fetch(`${repository}Packages`).then((r) => (r.ok ? r.text() : ""), () => "");
+  for (const version of [from, to]) {
+    if (!new RegExp(`^Package: kubeadm\\n(?:.+\\n)*?Version: ${version.replace(/\./g, "\\.")}-`, "m").test(packages)) {
+      throw new Error(`the lab apt repository (${repository}) does not serve kubeadm ${version}: rebuild the toolchain and the lab with both releases (bash lab/toolchain/build.sh, then npm run lab -- up --hosts 3)`);
+    }
+  }
+}
+
+describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upgrade`, () => {
+  let project: PulumiProject;
+  let entries: NodeEntry[];
+  const uids = new Map<string, string>();
+
+  beforeAll(async () => {
+    requireLab();
+    if (labHosts().length < 3) throw new Error('the upgrade e2e needs 3 lab hosts: run "npm run lab -- up --hosts 3"');
+    await requireBothReleases();
+    entries = labHosts().slice(0, 3).map((h) => entryFor(h, { labels: e2eLabel }));
+    project = await createLabStack("upgrade", { kubernetesVersion: from, nodes: entries });
+    await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
+    for (const entry of entries) {
+      const node = await nodeJson(entry.name);
+      expect(node.status.nodeInfo.kubeletVersion).toBe(`v${from}`);
+      uids.set(entry.name, node.metadata.uid);
+    }
+    // Three replicas behind a PDB that allows one disruption: every drain must wait for the moved pod.
+    await apply(namespace(ns), deployment(ns, "web", "unused", 3, { nodeSelector: e2eLabel }), pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
+    await waitFor("web Ready", async () => {
+      const d = await kubectlJson<{ status: { readyReplicas?: number } }>(["get", "deployment", "web", "-n", ns]);
+      return d.status.readyReplicas === 3 ? true : undefined;
+    });
+  }, 900_000);
+
+  afterAll(async () => {
+    await kubectl(["delete", "namespace", ns, "--wait=false", "--ignore-not-found"]).catch(() => undefined);
+    if (!project) return;
+    await project.pulumi(["destroy", "--yes", "--skip-preview"], 600_000);
+    await project.pulumi(["stack", "rm", "--yes", "--force"]);
+    await project.remove();
+  }, 700_000);
+
+  test("the preview shows an update of kubernetesVersion on each node, never a replacement", async () => {
+    await project.pulumiOk(["config", "set", "kubernetesVersion", to]);
+
+    const digest = JSON.parse((await project.pulumiOk(["preview", "--json"])).stdout) as { steps: PreviewStep[] };
+    for (const entry of entries) {
+      const step = digest.steps.find((s) => s.urn.endsWith(`::${entry.name}`));
+      expect(step?.op).toBe("update");
+      expect(step?.diffReasons).toEqual(["kubernetesVersion"]);
+      expect(step?.replaceReasons ?? []).toEqual([]);
+    }
+    const text = (await project.pulumiOk(["preview", "--diff"])).stdout;
+    expect(text).toMatch(new RegExp(`~ kubernetesVersion\\s*: "${from.replace(/\./g, "\\.")}" => "${to.replace(/\./g, "\\.")}"`));
+    expect(text).toMatch(/~ 3 to update/);
+    expect(text).not.toMatch(/replace/);
+  });
+
+  test("pulumi up upgrades one node at a time: never two cordoned, no PDB broken, each Node kept, Ready at the new version, uncordoned", async () => {
+    const names = entries.map((e) => e.name);
+    const cordons = new CordonObserver(names);
+    const budgets = new PdbObserver(ns);
+
+    const up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000);
+
+    await cordons.stop();
+    await budgets.stop();
+    expect(up.stdout).toMatch(/~ 3 updated/);
+    expect(cordons.moments).toEqual([]);
+    expect(cordons.maxCordonedAtOnce).toBe(1);
+    expect([...cordons.everCordoned].sort()).toEqual([...names].sort());
+    expect(budgets.violations).toEqual([]);
+    for (const name of names) {
+      const node = await nodeJson(name);
+      expect(node.metadata.uid).toBe(uids.get(name)); // upgraded, not re-joined
+      expect(node.status.nodeInfo.kubeletVersion).toBe(`v${to}`);
+      expect(node.status.conditions.find((c) => c.type === "Ready")?.status).toBe("True");
+      expect(node.spec.unschedulable ?? false).toBe(false);
+      expect(up.stdout).toContain(`${name}: upgraded to v${to} and uncordoned`);
+    }
+  });
+
+  test.each([
+    ["unset", undefined],
+    ["written with a v", `v${to}`],
+  ])("kubernetesVersion %s afterwards is no change", async (_how, version) => {
+    if (version === undefined) await project.pulumiOk(["config", "rm", "kubernetesVersion"]);
+    else await project.pulumiOk(["config", "set", "kubernetesVersion", version]);
+    const { stdout } = await project.pulumiOk(["preview", "--expect-no-changes"]);
+    expect(stdout).toMatch(/4 unchanged/);
+  });
+});

@@ -1,0 +1,239 @@
+// A corpus of hostile stack input, shared by the unit run (validateWorkerNodeInputs on each case)
+// and the e2e run (`pulumi preview` of the stack program on the lab, grouped so each preview lists
+// many cases at once). Each case is one thing a user, a template or an attacker could write into
+// the stack config; each must be refused, naming its field, before anything is dialled.
+
+/** Node-entry fields of the stack program (stacks/index.ts). */
+export interface HostileEntry {
+  readonly host?: unknown;
+  readonly port?: unknown;
+  readonly user?: unknown;
+  readonly hostKey?: unknown;
+  readonly nodeName?: unknown;
+  readonly labels?: unknown;
+  readonly taints?: unknown;
+}
+
+export interface HostileCase {
+  /** Short and unique: the stack entry's name in the e2e run, so the problem line names the case. */
+  readonly id: string;
+  readonly description: string;
+  /** The start of the property the refusal must name, e.g. `packages.aptDistribution` or `labels["tier`. */
+  readonly field: string;
+  /** Fields of the case's own node entry. */
+  readonly entry?: HostileEntry;
+  /** Stack-level config (kubeadm-workers:<key>), deep-merged over the valid lab config. */
+  readonly config?: Readonly<Record<string, unknown>>;
+}
+
+/** Shell metacharacters, quotes, whitespace and control characters: each goes into every free-text field. */
+export const metacharacters: readonly string[] = [
+  ";", "&", "|", "<", ">", "(", ")", "$", "`", "\\", '"', "'", " ", "\t", "\n", "\r", "*", "?", "[", "]", "#", "~", "{", "}", "!", "\u0000", "\u001b", "$(id)", "`id`", "${IFS}",
+];
+
+const visible = (s: string): string => JSON.stringify(s);
+
+interface FreeTextField {
+  readonly name: string;
+  readonly field: (fragment: string) => string;
+  /** Characters the field legitimately holds (a URL's `?`, an apt line's single space): not hostile there. */
+  readonly allows: string;
+  readonly entry?: (fragment: string) => HostileEntry;
+  readonly config?: (fragment: string, index: number) => Record<string, unknown>;
+}
+
+const freeTextFields: readonly FreeTextField[] = [
+  { name: "host", field: () => "connection.host", allows: "", entry: (f) => ({ host: `lab${f}host` }) },
+  { name: "user", field: () => "connection.user", allows: "", entry: (f) => ({ user: `ops${f}user` }) },
+  { name: "node name", field: () => "nodeName", allows: "", entry: (f) => ({ nodeName: `web${f}1` }) },
+  { name: "label key", field: () => 'labels["tier', allows: "", entry: (f) => ({ labels: { [`tier${f}x`]: "web" } }) },
+  { name: "label value", field: () => 'labels["tier"]', allows: "", entry: (f) => ({ labels: { tier: `web${f}1` } }) },
+  { name: "taint key", field: () => "taints[0].key", allows: "", entry: (f) => ({ taints: [{ key: `dedicated${f}x`, effect: "NoSchedule" }] }) },
+  { name: "taint value", field: () => "taints[0].value", allows: "", entry: (f) => ({ taints: [{ key: "dedicated", value: `web${f}1`, effect: "NoSchedule" }] }) },
+  { name: "API endpoint", field: () => "cluster.apiServerEndpoint", allows: "", config: (f) => ({ apiServerEndpoint: `10.213.0.1${f}x:6443` }) },
+  { name: "Kubernetes version", field: () => "kubernetesVersion", allows: "", config: (f) => ({ kubernetesVersion: `1.36${f}.3` }) },
+  { name: "apt repository", field: () => "packages.aptRepository", allows: "?#[]!~", config: (f) => ({ packages: { aptRepository: `http://10.213.0.1:8080/kube${f}x/` } }) },
+  { name: "apt distribution", field: () => "packages.aptDistribution", allows: " ~", config: (f) => ({ packages: { aptDistribution: `stable${f}x` } }) },
+  { name: "sandbox image", field: () => "containerd.sandboxImage", allows: "", config: (f) => ({ containerd: { sandboxImage: `registry.k8s.io/pause${f}x:3.10` } }) },
+  {
+    name: "mirror registry",
+    field: (f) => `containerd.registryMirrors["mirror${f}x`,
+    allows: "",
+    config: (f) => ({ containerd: { registryMirrors: { [`mirror${f}x.example`]: ["https://m.example"] } } }),
+  },
+  {
+    name: "mirror URL",
+    field: (f) => `containerd.registryMirrors["r${metacharacters.indexOf(f)}.example"]`,
+    allows: "?#[]!~",
+    config: (f) => ({ containerd: { registryMirrors: { [`r${metacharacters.indexOf(f)}.example`]: [`https://m.example/v2${f}x`] } } }),
+  },
+  { name: "join timeout", field: () => "joinTimeout", allows: "", config: (f) => ({ joinTimeout: `1${f}0m` }) },
+  { name: "preflight check name", field: () => "kubeadm.ignorePreflightErrors", allows: "", config: (f) => ({ kubeadm: { ignorePreflightErrors: [`Swap${f}x`] } }) },
+];
+
+function generated(): HostileCase[] {
+  const cases: HostileCase[] = [];
+  freeTextFields.forEach((field, fieldIndex) => {
+    metacharacters.forEach((fragment, fragmentIndex) => {
+      if ([...fragment].every((c) => field.allows.includes(c))) return;
+      cases.push({
+        id: `m${fieldIndex}x${fragmentIndex}`,
+        description: `${visible(fragment)} in the ${field.name}`,
+        field: field.field(fragment),
+        ...(field.entry ? { entry: field.entry(fragment) } : {}),
+        ...(field.config ? { config: field.config(fragment, fragmentIndex) } : {}),
+      });
+    });
+  });
+  return cases;
+}
+
+const long = (n: number, c = "a"): string => c.repeat(n);
+
+/** Cases written by hand: traversal, sizes, types, unknown fields, address edge cases, Kubernetes rules. */
+const handWritten: readonly Omit<HostileCase, "id">[] = [
+  // path traversal
+  { description: "a mirror registry that climbs out of certs.d", field: 'containerd.registryMirrors[".."]', config: { containerd: { registryMirrors: { "..": ["https://m.example"] } } } },
+  { description: "a mirror registry that is the certs.d directory itself", field: 'containerd.registryMirrors["."]', config: { containerd: { registryMirrors: { ".": ["https://m.example"] } } } },
+  { description: "a mirror registry with a path", field: 'containerd.registryMirrors["docker.io/../../etc"]', config: { containerd: { registryMirrors: { "docker.io/../../etc": ["https://m.example"] } } } },
+  { description: "an apt distribution climbing out of the repository", field: "packages.aptDistribution", config: { packages: { aptDistribution: "../../../etc" } } },
+  { description: "a sandbox image with .. path parts", field: "containerd.sandboxImage", config: { containerd: { sandboxImage: "registry.k8s.io/../pause:3.10" } } },
+  { description: "a node name with a path", field: "nodeName", entry: { nodeName: "../../etc/kubernetes" } },
+  { description: "a user that is a path", field: "connection.user", entry: { user: "../root" } },
+  { description: "a file:// apt repository", field: "packages.aptRepository", config: { packages: { aptRepository: "file:///etc/apt" } } },
+  { description: "an apt key with an escape sequence", field: "packages.aptKey", config: { packages: { aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\u001b[2J\n-----END PGP PUBLIC KEY BLOCK-----\n" } } },
+  // oversized strings
+  { description: "a 254-character host", field: "connection.host", entry: { host: long(254) } },
+  { description: "a 33-character user", field: "connection.user", entry: { user: long(33) } },
+  { description: "a 254-character node name", field: "nodeName", entry: { nodeName: long(254) } },
+  { description: "a 64-character label name", field: `labels["${long(64)}"]`, entry: { labels: { [long(64)]: "x" } } },
+  { description: "a 254-character label prefix", field: `labels["${long(254)}/x"]`, entry: { labels: { [`${long(254)}/x`]: "x" } } },
+  { description: "a 64-character label value", field: 'labels["tier"]', entry: { labels: { tier: long(64) } } },
+  { description: "a 64-character taint value", field: "taints[0].value", entry: { taints: [{ key: "k", value: long(64), effect: "NoSchedule" }] } },
+  { description: "a 300-character apt distribution", field: "packages.aptDistribution", config: { packages: { aptDistribution: long(300) } } },
+  { description: "a 3000-character apt repository", field: "packages.aptRepository", config: { packages: { aptRepository: `http://10.213.0.1/${long(3000)}` } } },
+  { description: "a 300-character sandbox image", field: "containerd.sandboxImage", config: { containerd: { sandboxImage: `registry.k8s.io/${long(300)}` } } },
+  // wrong types
+  { description: "a port given as text", field: "connection.port", entry: { port: "22" } },
+  { description: "port 0", field: "connection.port", entry: { port: 0 } },
+  { description: "port 70000", field: "connection.port", entry: { port: 70000 } },
+  { description: "a fractional port", field: "connection.port", entry: { port: 22.5 } },
+  { description: "a node name that is a number", field: "nodeName", entry: { nodeName: 7 } },
+  { description: "labels given as a list", field: "labels", entry: { labels: ["tier=web"] } },
+  { description: "a label value that is a number", field: 'labels["replicas"]', entry: { labels: { replicas: 3 } } },
+  { description: "taints given as one object", field: "taints", entry: { taints: { key: "k", effect: "NoSchedule" } } },
+  { description: "a host key that is a number", field: "connection.hostKey", entry: { hostKey: 5 } },
+  { description: "a Kubernetes version that is a number", field: "kubernetesVersion", config: { kubernetesVersion: 1.36 } },
+  { description: "a join timeout that is an object", field: "joinTimeout", config: { joinTimeout: { minutes: 10 } } },
+  { description: "a drain timeout given as text", field: "drain.timeoutSeconds", config: { drain: { timeoutSeconds: "600" } } },
+  { description: "preflight checks given as one string", field: "kubeadm.ignorePreflightErrors", config: { kubeadm: { ignorePreflightErrors: "SystemVerification" } } },
+  { description: "mirrors given as one URL", field: 'containerd.registryMirrors["docker.io"]', config: { containerd: { registryMirrors: { "docker.io": "https://m.example" } } } },
+  { description: "a sandbox image that is a number", field: "containerd.sandboxImage", config: { containerd: { sandboxImage: 3.1 } } },
+  // unknown fields
+  { description: "a misspelt packages field", field: "packages.aptRepo", config: { packages: { aptRepo: "http://10.213.0.1:8080/" } } },
+  { description: "a misspelt containerd field", field: "containerd.sandboxImg", config: { containerd: { sandboxImg: "registry.k8s.io/pause:3.10" } } },
+  { description: "an unknown kubeadm field", field: "kubeadm.skipPhases", config: { kubeadm: { skipPhases: ["preflight"] } } },
+  { description: "an unknown drain field", field: "drain.timeout", config: { drain: { timeout: 600 } } },
+  { description: "an unknown taint field", field: "taints[0].operator", entry: { taints: [{ key: "k", effect: "NoSchedule", operator: "Exists" }] } },
+  // IPv6 and host name edge cases
+  { description: "an IPv4 address out of range", field: "connection.host", entry: { host: "10.213.0.256" } },
+  { description: "a host with a port", field: "connection.host", entry: { host: "10.213.0.11:22" } },
+  { description: "an IPv6 address in brackets", field: "connection.host", entry: { host: "[fd00::11]" } },
+  { description: "an IPv6 address that is not one", field: "connection.host", entry: { host: "fd00::zz" } },
+  { description: "a host name with an empty label", field: "connection.host", entry: { host: "lab..example" } },
+  { description: "a host starting with a dash (an ssh option)", field: "connection.host", entry: { host: "-oProxyCommand" } },
+  { description: "an empty host", field: "connection.host", entry: { host: "" } },
+  { description: "an API endpoint with a scheme", field: "cluster.apiServerEndpoint", config: { apiServerEndpoint: "https://10.213.0.1:6443" } },
+  { description: "an API endpoint without a port", field: "cluster.apiServerEndpoint", config: { apiServerEndpoint: "10.213.0.1" } },
+  { description: "an API endpoint on port 0", field: "cluster.apiServerEndpoint", config: { apiServerEndpoint: "10.213.0.1:0" } },
+  { description: "an IPv6 API endpoint without brackets", field: "cluster.apiServerEndpoint", config: { apiServerEndpoint: "fd00::1:6443" } },
+  { description: "apt repository credentials in the URL", field: "packages.aptRepository", config: { packages: { aptRepository: "http://user:secret@10.213.0.1:8080/" } } },
+  // Kubernetes label and taint rules
+  { description: "an uppercase node name", field: "nodeName", entry: { nodeName: "Web-1" } },
+  { description: "a node name starting with a dash", field: "nodeName", entry: { nodeName: "-web" } },
+  { description: "a node name ending with a dot", field: "nodeName", entry: { nodeName: "web." } },
+  { description: "a label key with an empty prefix", field: 'labels["/tier"]', entry: { labels: { "/tier": "web" } } },
+  { description: "a label key with two slashes", field: 'labels["a/b/c"]', entry: { labels: { "a/b/c": "web" } } },
+  { description: "a label prefix with uppercase", field: 'labels["Example.com/tier"]', entry: { labels: { "Example.com/tier": "web" } } },
+  { description: "a label value starting with a dash", field: 'labels["tier"]', entry: { labels: { tier: "-web" } } },
+  { description: "an empty label name", field: 'labels["example.com/"]', entry: { labels: { "example.com/": "web" } } },
+  { description: "an unknown taint effect", field: "taints[0].effect", entry: { taints: [{ key: "k", effect: "Sometimes" }] } },
+  { description: "a taint without an effect", field: "taints[0].effect", entry: { taints: [{ key: "k" }] } },
+  { description: "a taint without a key", field: "taints[0].key", entry: { taints: [{ effect: "NoSchedule" }] } },
+  { description: "the same taint twice", field: "taints[1]", entry: { taints: [{ key: "k", effect: "NoSchedule" }, { key: "k", value: "v", effect: "NoSchedule" }] } },
+  { description: "a Kubernetes version without a patch", field: "kubernetesVersion", config: { kubernetesVersion: "1.36" } },
+  { description: "a Kubernetes version 'latest'", field: "kubernetesVersion", config: { kubernetesVersion: "latest" } },
+  { description: "preflight checks 'all'", field: "kubeadm.ignorePreflightErrors", config: { kubeadm: { ignorePreflightErrors: ["all"] } } },
+  { description: "a host key of another format", field: "connection.hostKey", entry: { hostKey: "ssh-ed25519 garbage" } },
+  { description: "a truncated fingerprint", field: "connection.hostKey", entry: { hostKey: "SHA256:short" } },
+];
+
+/** Every case, generated and hand-written, each with a unique id. */
+export const hostileCases: readonly HostileCase[] = [...generated(), ...handWritten.map((c, i) => ({ id: `h${i}`, ...c }))];
+
+/** The valid stack config of the lab the cases are merged over (what test/e2e/support/lab-stack.ts sets). */
+export interface LabStackConfig {
+  readonly apiServerEndpoint: string;
+  readonly packages: { aptRepository: string; aptDistribution: string; aptKey: string };
+  readonly kubeadm: { ignorePreflightErrors: string[] };
+  readonly joinTimeout: string;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Objects merged key by key, anything else replaced: how a case's config lands on the lab's. */
+export function deepMerge(base: Record<string, unknown>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key], value) : value;
+  }
+  return out;
+}
+
+/** The leaves a config sets ("packages.aptDistribution", "containerd.registryMirrors.<registry>"): two cases clash when they share one. */
+function leaves(config: Readonly<Record<string, unknown>>, prefix = ""): string[] {
+  return Object.entries(config).flatMap(([key, value]) => (isPlainObject(value) ? leaves(value, `${prefix}${key}.`) : [`${prefix}${key}`]));
+}
+
+/**
+ * Groups the cases into as few previews as can hold them: every entry case fits in any group (each
+ * has its own node entry); config cases share a group only when they set different leaves.
+ */
+export function previewGroups(cases: readonly HostileCase[]): HostileCase[][] {
+  const groups: { cases: HostileCase[]; taken: Set<string> }[] = [];
+  for (const c of cases) {
+    const needs = c.config ? leaves(c.config) : [];
+    let group = groups.find((g) => needs.every((leaf) => !g.taken.has(leaf)));
+    if (!group) {
+      group = { cases: [], taken: new Set() };
+      groups.push(group);
+    }
+    group.cases.push(c);
+    needs.forEach((leaf) => group.taken.add(leaf));
+  }
+  return groups.map((g) => g.cases);
+}
+
+/**
+ * The WorkerNode inputs the stack program builds for a case (as stacks/index.ts maps an entry and
+ * the stack config), for the unit run of validateWorkerNodeInputs.
+ */
+export function inputsOf(c: HostileCase, lab: LabStackConfig, privateKey: string): Record<string, unknown> {
+  const config = deepMerge(lab as unknown as Record<string, unknown>, c.config ?? {});
+  const entry: HostileEntry = { host: "10.213.0.11", ...c.entry };
+  return {
+    connection: { host: entry.host, port: entry.port, user: entry.user, hostKey: entry.hostKey, privateKey },
+    cluster: { apiServerEndpoint: config.apiServerEndpoint },
+    nodeName: entry.nodeName,
+    kubernetesVersion: config.kubernetesVersion,
+    labels: entry.labels,
+    taints: entry.taints,
+    containerd: config.containerd,
+    packages: config.packages,
+    joinTimeout: config.joinTimeout,
+    drain: config.drain,
+    kubeadm: config.kubeadm,
+  };
+}

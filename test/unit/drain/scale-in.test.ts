@@ -1,0 +1,63 @@
+import { abandonedScaleInPatch, cordonPatch, roomCandidates, scaleInSteps } from "../../../providers/drain/scale-in";
+import { node } from "./builders";
+
+const phase = (value: string) => ({ "kubeadm-workers.io/drain-phase": value });
+
+describe("scale-in order", () => {
+  test("the node is cordoned only after the slot is taken, and the slot released last", () => {
+    expect(scaleInSteps.indexOf("take-slot")).toBeLessThan(scaleInSteps.indexOf("cordon"));
+    expect(scaleInSteps.indexOf("mark-leaving")).toBeLessThan(scaleInSteps.indexOf("take-slot"));
+    expect(scaleInSteps.at(-1)).toBe("release-slot");
+  });
+});
+
+describe("roomCandidates: what counts as room for the evicted pods", () => {
+  test.each([
+    { description: "the drained node itself never", nodes: [node("a"), node("b")], draining: "a", room: ["b"] },
+    { description: "a node waiting for its own drain slot (schedulable, leaving) is no room", nodes: [node("a"), node("b", { annotations: phase("waiting-for-slot") }), node("c")], draining: "a", room: ["c"] },
+    { description: "a node another drain cordoned is no room", nodes: [node("a"), node("b", { unschedulable: true, annotations: phase("evicting") }), node("c")], draining: "a", room: ["c"] },
+    { description: "a node cordoned by someone else stays a candidate (the capacity check skips it as cordoned)", nodes: [node("a"), node("b", { unschedulable: true })], draining: "a", room: ["b"] },
+    { description: "unrelated annotations do not matter", nodes: [node("a"), node("b", { annotations: { "example.com/x": "1" } })], draining: "a", room: ["b"] },
+  ])("$description", ({ nodes, draining, room }) => {
+    expect(roomCandidates(nodes, draining).map((n) => n.name)).toEqual(room);
+  });
+});
+
+describe("cordonPatch", () => {
+  test.each([
+    {
+      description: "a fresh drain of a schedulable node: cordon, phase, stale drain state dropped",
+      node: { unschedulable: false, annotations: phase("waiting-for-slot") },
+      patch: { unschedulable: true, annotations: { "kubeadm-workers.io/drain-phase": "cordoned", "kubeadm-workers.io/drain-blockers": null, "kubeadm-workers.io/drain-owners": null, "kubeadm-workers.io/cordoned-before-drain": null } },
+    },
+    {
+      description: "a node someone else cordoned: noted, so giving it back keeps their cordon",
+      node: { unschedulable: true, annotations: {} },
+      patch: { unschedulable: true, annotations: { "kubeadm-workers.io/drain-phase": "cordoned", "kubeadm-workers.io/drain-blockers": null, "kubeadm-workers.io/drain-owners": null, "kubeadm-workers.io/cordoned-before-drain": "true" } },
+    },
+    {
+      description: "a resumed drain (timed out before) keeps its recorded owners and notes",
+      node: { unschedulable: true, annotations: { ...phase("timed-out"), "kubeadm-workers.io/drain-owners": "[]" } },
+      patch: { unschedulable: true, annotations: { "kubeadm-workers.io/drain-phase": "cordoned" } },
+    },
+  ])("$description", ({ node: given, patch }) => {
+    expect(cordonPatch(given)).toEqual(patch);
+  });
+});
+
+describe("abandonedScaleInPatch: the entry came back", () => {
+  const cleared = { "kubeadm-workers.io/drain-phase": null, "kubeadm-workers.io/drain-blockers": null, "kubeadm-workers.io/drain-owners": null, "kubeadm-workers.io/cordoned-before-drain": null };
+  test.each([
+    { description: "no drain of ours: nothing", node: { unschedulable: false, annotations: {} }, patch: undefined },
+    { description: "cordoned by someone else, no drain of ours: left alone", node: { unschedulable: true, annotations: {} }, patch: undefined },
+    { description: "drain timed out with our cordon: uncordoned, state removed", node: { unschedulable: true, annotations: phase("timed-out") }, patch: { unschedulable: false, annotations: cleared } },
+    { description: "slot wait timed out (never cordoned): state removed", node: { unschedulable: false, annotations: phase("waiting-for-slot") }, patch: { annotations: cleared } },
+    {
+      description: "their cordon from before our drain stays",
+      node: { unschedulable: true, annotations: { ...phase("blocked"), "kubeadm-workers.io/cordoned-before-drain": "true" } },
+      patch: { annotations: cleared },
+    },
+  ])("$description", ({ node: given, patch }) => {
+    expect(abandonedScaleInPatch(given)).toEqual(patch);
+  });
+});

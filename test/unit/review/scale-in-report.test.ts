@@ -1,0 +1,102 @@
+import { defaultDrainOptions } from "../../../providers/drain/options";
+import { selects } from "../../../providers/review/label-selector";
+import { formatScaleInReport, planScaleInReport, type ReviewPdb, type ReviewPod, type ScaleInFacts } from "../../../providers/review/scale-in-report";
+import { workloadOf } from "../../../providers/review/workload";
+import { controlledBy, node, pod, podRequesting } from "../drain/builders";
+
+const web = (i: number): ReviewPod => ({
+  pod: podRequesting(`shop/web-7d9f-${i}`, { cpu: "500m" }, { ownerReferences: controlledBy("ReplicaSet", "web-7d9f") }),
+  labels: { app: "web", "pod-template-hash": "7d9f" },
+});
+const webPdb: ReviewPdb = { namespace: "shop", name: "web-pdb", selector: { matchLabels: { app: "web" } }, disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2 };
+
+const facts = (changes: Partial<ScaleInFacts> = {}): ScaleInFacts => ({
+  departing: [{ resource: "worker-2", node: "node-2", action: "delete", pods: [web(1), web(2)] }],
+  pdbs: [webPdb, { ...webPdb, name: "other", selector: { matchLabels: { app: "db" } } }],
+  existingDaemonSets: new Set(["kube-system/cni"]),
+  terminatingNamespaces: new Set(),
+  remainingNodes: [node("node-1"), node("node-3")],
+  now: new Date("2026-11-30T00:00:00Z"),
+  ...changes,
+});
+
+describe("label selectors (metav1.LabelSelector)", () => {
+  test.each([
+    [{}, { a: "1" }, true],
+    [{ matchLabels: { a: "1" } }, { a: "1", b: "2" }, true],
+    [{ matchLabels: { a: "1" } }, { a: "2" }, false],
+    [{ matchExpressions: [{ key: "a", operator: "In" as const, values: ["1", "2"] }] }, { a: "2" }, true],
+    [{ matchExpressions: [{ key: "a", operator: "NotIn" as const, values: ["1"] }] }, {}, true],
+    [{ matchExpressions: [{ key: "a", operator: "Exists" as const }] }, {}, false],
+    [{ matchExpressions: [{ key: "a", operator: "DoesNotExist" as const }] }, { b: "1" }, true],
+  ])("%j selects %j: %s", (selector, labels, expected) => {
+    expect(selects(selector, labels)).toBe(expected);
+  });
+});
+
+describe("workload of a pod", () => {
+  test("a ReplicaSet named after its pod-template-hash is a Deployment's", () => {
+    expect(workloadOf(web(1).pod, web(1).labels)).toEqual({ kind: "Deployment", namespace: "shop", name: "web" });
+  });
+  test("a ReplicaSet without the hash label stays a ReplicaSet", () => {
+    expect(workloadOf(web(1).pod, {})).toEqual({ kind: "ReplicaSet", namespace: "shop", name: "web-7d9f" });
+  });
+  test("a naked pod has none", () => {
+    expect(workloadOf(pod("naked", { ownerReferences: [] }), {})).toBeUndefined();
+  });
+});
+
+describe("scale-in report", () => {
+  test("names the pods by workload, the PDB with the disruptions it allows, and the capacity verdict", () => {
+    const text = formatScaleInReport(planScaleInReport(facts(), defaultDrainOptions));
+    expect(text).toContain("worker-2 (node node-2, removed): 2 pods to evict");
+    expect(text).toContain("Deployment shop/web: shop/web-7d9f-1, shop/web-7d9f-2");
+    expect(text).toContain("PDB shop/web-pdb: allows 1 disruption now (3 healthy, 2 required; covers 2 pods here)");
+    expect(text).not.toContain("shop/other");
+    expect(text).toContain("Capacity: the 2 evicted pods fit on the 2 nodes that remain (judged with every departing node out at once).");
+  });
+
+  test("a naked pod is a blocker with the option that overrides it", () => {
+    const naked: ReviewPod = { pod: pod("shop/debug", { ownerReferences: [] }), labels: {} };
+    const report = planScaleInReport(facts({ departing: [{ resource: "worker-2", node: "node-2", action: "delete", pods: [web(1), naked] }] }), defaultDrainOptions);
+    const text = formatScaleInReport(report);
+    expect(text).toContain("BLOCKED: cannot drain node node-2: 1 pod blocks it:");
+    expect(text).toContain("pods not managed by a controller, set drain.force: true to delete them for good: shop/debug");
+  });
+
+  test("a PDB that allows nothing says the drain will wait for it", () => {
+    const text = formatScaleInReport(planScaleInReport(facts({ pdbs: [{ ...webPdb, disruptionsAllowed: 0, currentHealthy: 2 }] }), defaultDrainOptions));
+    expect(text).toContain("PDB shop/web-pdb: allows no disruption now: the drain waits for it");
+  });
+
+  test("capacity is judged for every departing node together", () => {
+    const big = (ref: string): ReviewPod => ({ pod: podRequesting(ref, { cpu: "1500m" }), labels: {} });
+    const report = planScaleInReport(
+      facts({
+        departing: [
+          { resource: "a", node: "node-a", action: "delete", pods: [big("x/one")] },
+          { resource: "b", node: "node-b", action: "replace", pods: [big("x/two")] },
+        ],
+        remainingNodes: [node("node-1")],
+      }),
+      defaultDrainOptions,
+    );
+    expect(report.capacity.kind).toBe("short");
+    const text = formatScaleInReport(report);
+    expect(text).toContain("b (node node-b, replaced: drained, then joined anew)");
+    expect(text).toContain("NOT ENOUGH ROOM");
+  });
+
+  test("DaemonSet pods are left in place and capacity can be switched off", () => {
+    const ds: ReviewPod = { pod: pod("kube-system/cni-x", { ownerReferences: controlledBy("DaemonSet", "cni") }), labels: {} };
+    const report = planScaleInReport(facts({ departing: [{ resource: "w", node: "n", action: "delete", pods: [ds] }] }), { ...defaultDrainOptions, checkCapacity: false });
+    const text = formatScaleInReport(report);
+    expect(text).toContain("w (node n, removed): 0 pods to evict");
+    expect(text).toContain("left in place: 1 DaemonSet or mirror pod");
+    expect(text).toContain("Capacity: not checked");
+  });
+
+  test("no departing node, no report", () => {
+    expect(formatScaleInReport(planScaleInReport(facts({ departing: [] }), defaultDrainOptions))).toBe("");
+  });
+});

@@ -1,0 +1,91 @@
+import { checkWorkerNode, oneReadPerCluster } from "../../../providers/worker-node/check";
+import type { WorkerNodeInputs } from "../../../providers/worker-node/inputs";
+import { unknownValue } from "../../../providers/worker-node/validate";
+
+const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n";
+const node = (kubernetesVersion?: string, kubeconfig = "clusters: []"): WorkerNodeInputs =>
+  ({ connection: { host: "10.213.0.11", privateKey }, cluster: { kubeconfig }, ...(kubernetesVersion ? { kubernetesVersion } : {}) });
+
+/** A control plane at `version`, counting the reads. */
+function controlPlane(version: string | Error) {
+  const reads: (string | undefined)[] = [];
+  const read = (kubeconfig: string | undefined): Promise<string> => {
+    reads.push(kubeconfig);
+    return version instanceof Error ? Promise.reject(version) : Promise.resolve(version);
+  };
+  return { reads, read };
+}
+
+describe("checkWorkerNode: the version rules at preview", () => {
+  test("normalizes the version it passes on (v1.36.3 → 1.36.3)", async () => {
+    const { read } = controlPlane("v1.36.3");
+    const { inputs, failures } = await checkWorkerNode({}, node("v1.36.3"), read);
+    expect(failures).toEqual([]);
+    expect(inputs.kubernetesVersion).toBe("1.36.3");
+  });
+
+  test("a new node newer than the control plane is refused, naming both versions", async () => {
+    const { read } = controlPlane("v1.36.3");
+    const { failures } = await checkWorkerNode({}, node("1.37.0"), read);
+    expect(failures).toEqual([{ property: "kubernetesVersion", reason: expect.stringMatching(/1\.37\.0 is newer than the control plane \(kube-apiserver 1\.36\.3\)/) as string }]);
+  });
+
+  test("a version more than three minors behind the control plane is refused", async () => {
+    const { read } = controlPlane("v1.36.3");
+    const { failures } = await checkWorkerNode({}, node("1.32.0"), read);
+    expect(failures[0]?.reason).toMatch(/4 minors older than the control plane/);
+  });
+
+  test("a downgrade or a skipped minor against the previous inputs is refused without reading anything", async () => {
+    const { read, reads } = controlPlane("v1.38.0");
+    expect((await checkWorkerNode(node("1.36.3"), node("1.36.2"), read)).failures[0]?.reason).toMatch(/never downgraded in place/);
+    expect((await checkWorkerNode(node("1.35.1"), node("1.37.0"), read)).failures[0]?.reason).toMatch(/kubeadm upgrades one minor at a time/);
+    expect(reads).toEqual([]);
+  });
+
+  test("an unset, unchanged or not-yet-known version reads nothing", async () => {
+    const { read, reads } = controlPlane("v1.36.3");
+    await checkWorkerNode({}, node(undefined), read);
+    await checkWorkerNode(node("1.36.3"), node("v1.36.3"), read);
+    await checkWorkerNode({}, node(unknownValue), read);
+    await checkWorkerNode({}, node("1.36.3", unknownValue), read);
+    expect(reads).toEqual([]);
+  });
+
+  test("invalid input is reported without reading the control plane", async () => {
+    const { read, reads } = controlPlane("v1.36.3");
+    const { failures } = await checkWorkerNode({}, { ...node("1.30.0"), nodeName: "Bad" }, read);
+    expect(failures.map((f) => f.property)).toEqual(["nodeName", "kubernetesVersion"]);
+    expect(reads).toEqual([]);
+  });
+
+  test("an unreachable control plane fails the check with the reason, rather than skipping the skew rule", async () => {
+    const { read } = controlPlane(new Error("connect ECONNREFUSED 10.213.0.1:6443"));
+    const { failures } = await checkWorkerNode({}, node("1.36.3"), read);
+    expect(failures).toEqual([{ property: "kubernetesVersion", reason: expect.stringMatching(/could not be checked against the control plane's version.*ECONNREFUSED/) as string }]);
+  });
+
+  test("the kubeconfig given is the one read", async () => {
+    const { read, reads } = controlPlane("v1.36.3");
+    await checkWorkerNode({}, node("1.36.3", "clusters: [a]"), read);
+    expect(reads).toEqual(["clusters: [a]"]);
+  });
+});
+
+describe("oneReadPerCluster: a preview asks each cluster once, however many nodes", () => {
+  test("ten new nodes of one cluster and two of another: two reads", async () => {
+    const { read, reads } = controlPlane("v1.36.3");
+    const cached = oneReadPerCluster(read);
+    const checks = [...Array(10).fill("clusters: [a]"), "clusters: [b]", "clusters: [b]"].map((k: string) => checkWorkerNode({}, node("1.36.3", k), cached));
+    expect((await Promise.all(checks)).flatMap((c) => c.failures)).toEqual([]);
+    expect(reads).toEqual(["clusters: [a]", "clusters: [b]"]);
+  });
+
+  test("a failed read is retried by the next check", async () => {
+    let calls = 0;
+    const cached = oneReadPerCluster(() => (++calls === 1 ? Promise.reject(new Error("timeout")) : Promise.resolve("v1.36.3")));
+    expect((await checkWorkerNode({}, node("1.36.3"), cached)).failures).toHaveLength(1);
+    expect((await checkWorkerNode({}, node("1.36.3"), cached)).failures).toEqual([]);
+    expect(calls).toBe(2);
+  });
+});

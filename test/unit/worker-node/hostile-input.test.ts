@@ -1,0 +1,39 @@
+import { validateWorkerNodeInputs } from "../../../providers/worker-node/validate";
+import { hostileCases, inputsOf, previewGroups, type LabStackConfig } from "../../support/hostile-input";
+
+// The lab stack's valid config, as test/e2e/support/lab-stack.ts writes it (the key's text aside).
+const lab: LabStackConfig = {
+  apiServerEndpoint: "10.213.0.1:6443",
+  packages: {
+    aptRepository: "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/",
+    aptDistribution: "/",
+    aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGP...\n-----END PGP PUBLIC KEY BLOCK-----\n",
+  },
+  kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
+  joinTimeout: "3m",
+};
+const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n-----END OPENSSH PRIVATE KEY-----\n";
+
+describe("the hostile input corpus", () => {
+  test("holds at least 60 cases with unique ids", () => {
+    expect(hostileCases.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(hostileCases.map((c) => c.id)).size).toBe(hostileCases.length);
+  });
+
+  test("the lab config it is merged over is valid, so each refusal is the case's own", () => {
+    expect(validateWorkerNodeInputs(inputsOf({ id: "none", description: "no change", field: "" }, lab, privateKey))).toEqual([]);
+  });
+
+  test("preview groups hold every case once, and no two cases of a group set the same config field", () => {
+    const groups = previewGroups(hostileCases);
+    expect(groups.flat().map((c) => c.id).sort()).toEqual(hostileCases.map((c) => c.id).sort());
+    expect(groups.length).toBeLessThan(hostileCases.length);
+  });
+});
+
+describe("validateWorkerNodeInputs refuses every hostile case, naming its field", () => {
+  test.each(hostileCases.map((c) => [c.id, c.description, c] as const))("%s: %s", (_id, _description, c) => {
+    const failures = validateWorkerNodeInputs(inputsOf(c, lab, privateKey));
+    expect(failures.map((f) => f.property)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${c.field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`))]));
+  });
+});

@@ -1,0 +1,290 @@
+import { hostOsScript } from "../../../providers/host/containerd";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import type { ClusterApi, LeaseView, NodePatch, NodeView } from "../../../providers/cluster/kube-api";
+import type { CommandResult, RemoteShell, RunOptions } from "../../../providers/host/ssh-session";
+import type { WorkerNodeEffects } from "../../../providers/worker-node/create";
+import type { WorkerNodeInputs } from "../../../providers/worker-node/inputs";
+import type { WorkerNodeOutputs } from "../../../providers/worker-node/outputs";
+import { updateWorkerNode } from "../../../providers/worker-node/update";
+import { caPem, caPemHash } from "../fixtures/ca";
+
+const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPPtMoHBY1M5qOYc0mHV6ArQNE6482s/Rijgc+Whk2nq";
+const newHostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtVmz0CBcKSuJmVsmP6jMRDtzCxJjvXzbl3ExnWhP1X";
+const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n";
+const packages = { aptRepository: "http://10.213.0.1:8080/k8s/", aptDistribution: "/", aptKey: "KEY" };
+
+/** Every event in one list, cluster and host alike, so the tests can assert the order. */
+type Events = string[];
+
+/** A host on which each step's check fails until its apply has run. */
+class FakeShell implements RemoteShell {
+  readonly address = "10.213.0.11:22";
+  private readonly applied = new Set<string>();
+  closed = false;
+  constructor(
+    private readonly events: Events,
+    readonly hostKey = hostKeyOfHost,
+    private readonly onRestart: () => void = () => undefined,
+  ) {}
+  run(command: string, options: RunOptions = {}): Promise<CommandResult> {
+    return this.runScript(options.stdin ?? command);
+  }
+  runScript(script: string): Promise<CommandResult> {
+    if (script === hostOsScript) return Promise.resolve({ code: 0, stdout: "os_id=debian\nos_codename=bookworm\n", stderr: "" });
+    if (script.startsWith("kubeadm config images list")) return Promise.resolve({ code: 0, stdout: "registry.k8s.io/pause:3.10.1\n", stderr: "" });
+    if (script.startsWith("set -e\n")) {
+      const body = script.slice("set -e\n".length);
+      this.applied.add(body);
+      if (script.includes("systemctl restart kubelet")) {
+        this.events.push("host: restart kubelet");
+        this.onRestart();
+      } else this.events.push(`host: apply ${firstMeaningfulLine(body)}`);
+      return Promise.resolve({ code: 0, stdout: "", stderr: "" });
+    }
+    // a check: done once an apply ran after it was first asked
+    const done = this.applied.size > 0 && [...this.applied].some((a) => a.length > 0 && this.seen.has(script));
+    this.seen.add(script);
+    return Promise.resolve({ code: done ? 0 : 1, stdout: "", stderr: "" });
+  }
+  private readonly seen = new Set<string>();
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+}
+let hostKeyOfHost = hostKey;
+
+function firstMeaningfulLine(script: string): string {
+  const lines = script.split("\n").filter((l) => l && l !== "set -e");
+  if (script.includes("/etc/apt/keyrings")) return "apt source";
+  return lines.find((l) => /kubeadm upgrade node|apt-mark unhold|rm -f '\/etc\/containerd/.test(l)) ?? lines[0] ?? "";
+}
+
+class FakeCluster {
+  readonly server = "https://10.213.0.1:6443";
+  readonly caPem = caPem;
+  private readonly leases = new Map<string, LeaseView>();
+  constructor(
+    private readonly events: Events,
+    public node: NodeView,
+    private readonly serverGitVersion = "v1.36.3",
+    private readonly clusterCa = caPem,
+  ) {}
+  serverVersion = (): Promise<string> => Promise.resolve(this.serverGitVersion);
+  clusterInfoCaPem = (): Promise<string> => Promise.resolve(this.clusterCa);
+  getNode = (): Promise<NodeView | undefined> => Promise.resolve(this.node);
+  patchNode = (name: string, patch: NodePatch): Promise<NodeView> => {
+    if (patch.unschedulable !== undefined) this.events.push(`cluster: ${patch.unschedulable ? "cordon" : "uncordon"} ${name}`);
+    const annotations = { ...this.node.annotations } as Record<string, string>;
+    for (const [k, v] of Object.entries(patch.annotations ?? {})) {
+      if (v === null) delete annotations[k];
+      else annotations[k] = v;
+    }
+    this.node = { ...this.node, annotations, ...(patch.unschedulable !== undefined ? { unschedulable: patch.unschedulable } : {}) };
+    return Promise.resolve(this.node);
+  };
+  private drained = false;
+  listPodsOnNode = (): Promise<never[]> => {
+    if (!this.drained) this.events.push("cluster: drain (list pods)");
+    this.drained = true;
+    return Promise.resolve([]);
+  };
+  terminatingNamespaces = (): Promise<Set<string>> => Promise.resolve(new Set());
+  canI = (): Promise<boolean> => Promise.resolve(true);
+  volumeAttachmentsOn = (): Promise<string[]> => Promise.resolve([]);
+  configMapData = (_ns: string, name: string): Promise<Record<string, string> | undefined> =>
+    Promise.resolve(name === "kubelet-config" ? { kubelet: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n" } : undefined);
+  readLease = (_ns: string, name: string): Promise<LeaseView | undefined> => Promise.resolve(this.leases.get(name));
+  writeLease = (lease: LeaseView): Promise<boolean> => {
+    if (!this.leases.has(lease.name)) this.events.push(`cluster: slot ${lease.name} taken by ${lease.holder}`);
+    this.leases.set(lease.name, lease);
+    return Promise.resolve(true);
+  };
+  deleteLease = (_ns: string, name: string): Promise<void> => {
+    this.events.push(`cluster: slot ${name} released`);
+    this.leases.delete(name);
+    return Promise.resolve();
+  };
+}
+
+function nodeAt(kubeletVersion: string, extra: Partial<NodeView> = {}): NodeView {
+  return {
+    name: "lab-host-1", uid: "uid-1", labels: {}, annotations: { "kubeadm-workers.io/machine-id": "m-1" }, taints: [], unschedulable: false,
+    ready: true, readyDetail: "KubeletReady", kubeletVersion, containerRuntimeVersion: "containerd://1.7.24", machineId: "m-1", ...extra,
+  };
+}
+
+const olds = {
+  nodeName: "lab-host-1", host: "10.213.0.11", port: 22, user: "root", hostKey, hostKeyFingerprint: "SHA256:yLGP66N6y7OpuqeObwEGWx+jErIFINQnOL9I3r+Mquo",
+  apiServerEndpoint: "10.213.0.1:6443", caCertHash: caPemHash, kubernetesVersion: "1.36.2", kubeletVersion: "v1.36.2",
+  containerdVersion: "containerd://1.7.24", machineId: "m-1", labels: {}, taints: [], reset: true, drain: {}, containerd: {}, packages,
+  connection: { host: "10.213.0.11", privateKey, hostKey }, cluster: {},
+} as WorkerNodeOutputs;
+const news = (extra: Partial<WorkerNodeInputs> = {}): WorkerNodeInputs => ({ connection: { host: "10.213.0.11", privateKey }, cluster: {}, packages, ...extra });
+
+function effectsFor(cluster: FakeCluster, shell: FakeShell | undefined, events: Events, opened: string[] = []): WorkerNodeEffects {
+  let clock = Date.parse("2026-11-30T05:00:00Z");
+  return {
+    connectCluster: () => cluster as unknown as ClusterApi,
+    openSession: (connection) => {
+      opened.push(connection.hostKey ?? "");
+      events.push("host: connected");
+      return shell ? Promise.resolve(shell) : Promise.reject(new Error("unreachable"));
+    },
+    randomBytes: (size) => Buffer.alloc(size, 1),
+    now: () => new Date(clock),
+    sleep: (ms) => ((clock += ms), Promise.resolve()),
+    log: () => undefined,
+  };
+}
+
+describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place worker upgrade", () => {
+  beforeEach(() => (hostKeyOfHost = hostKey));
+
+  test("slot, cordon, drain, kubeadm, kubeadm upgrade node, kubelet and kubectl, restart, Ready at the new version, uncordon, release", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    const shell = new FakeShell(events, hostKey, () => (cluster.node = { ...cluster.node, kubeletVersion: "v1.36.3" }));
+
+    const { outs } = await updateWorkerNode(olds, news({ kubernetesVersion: "v1.36.3" }), effectsFor(cluster, shell, events));
+
+    expect(events).toEqual([
+      "host: connected",
+      "cluster: slot kubeadm-workers-drain-0 taken by lab-host-1",
+      "cluster: cordon lab-host-1",
+      "cluster: drain (list pods)",
+      "host: apply apt source",
+      "host: apply apt-mark unhold kubeadm",
+      "host: apply kubeadm upgrade node --v=1",
+      "host: apply apt-mark unhold kubelet kubectl",
+      "host: restart kubelet",
+      "cluster: uncordon lab-host-1",
+      "cluster: slot kubeadm-workers-drain-0 released",
+    ]);
+    expect(outs).toMatchObject({ kubernetesVersion: "1.36.3", kubeletVersion: "v1.36.3", nodeName: "lab-host-1" });
+    expect(Object.keys(cluster.node.annotations).filter((k) => k.startsWith("kubeadm-workers.io/drain-"))).toEqual([]);
+    expect(shell.closed).toBe(true);
+  });
+
+  test("a kubelet that never reports the new version fails naming what was awaited; the node stays cordoned and the slot is released", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    const shell = new FakeShell(events);
+
+    const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3", joinTimeout: "1m" }), effectsFor(cluster, shell, events)).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(
+      /Node lab-host-1 did not report Ready with kubelet v1\.36\.3 within 1m after the kubelet restart \(Ready: KubeletReady, kubelet v1\.36\.2\)\. It stays cordoned/,
+    );
+    expect(cluster.node.unschedulable).toBe(true);
+    expect(events.at(-1)).toBe("cluster: slot kubeadm-workers-drain-0 released");
+    expect(events).not.toContain("cluster: uncordon lab-host-1");
+  });
+
+  test("a cluster with another CA is refused before anything is cordoned or installed", async () => {
+    const events: Events = [];
+    // another cluster's CA: a fresh self-signed certificate
+    const otherCa = execFileSync("sh", ["-c", 'openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=kubernetes -days 1 2>/dev/null']).toString();
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"), "v1.36.3", otherCa);
+
+    const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events)).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(/the cluster at https:\/\/10\.213\.0\.1:6443 publishes CA sha256:[0-9a-f]{64} in kube-public\/cluster-info, but the node joined the cluster with CA sha256:7b4deb/);
+    expect(events).toEqual(["host: connected"]);
+  });
+
+  test("a Node that is another machine is refused before anything is touched", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2", { machineId: "m-2", annotations: {} }));
+
+    const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events)).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(/it joined as machine m-1, but Node lab-host-1 on https:\/\/10\.213\.0\.1:6443 reports machine m-2/);
+    expect(events).toEqual(["host: connected"]);
+  });
+
+  test.each([
+    ["1.36.1", "v1.36.3", /never downgraded in place/],
+    ["1.38.0", "v1.38.0", /skips 1 minor release/],
+    ["1.36.4", "v1.36.3", /newer than the control plane \(kube-apiserver 1\.36\.3\)/],
+  ])("%s on a node at 1.36.2 (control plane %s) is refused before any connection", async (version, controlPlane, reason) => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"), controlPlane);
+    const error = await updateWorkerNode(olds, news({ kubernetesVersion: version }), effectsFor(cluster, new FakeShell(events), events)).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(reason);
+    expect((error as Error).message).toMatch(/Nothing was changed/);
+    expect(events).toEqual([]);
+  });
+
+  test("a cordon someone else set survives the upgrade", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2", { unschedulable: true }));
+    const shell = new FakeShell(events, hostKey, () => (cluster.node = { ...cluster.node, kubeletVersion: "v1.36.3" }));
+    await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, shell, events));
+    expect(cluster.node.unschedulable).toBe(true);
+    expect(events.filter((e) => /uncordon/.test(e))).toEqual([]);
+  });
+
+  test("a node an earlier up already upgraded is not drained again", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.3"));
+    const { outs } = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events));
+    expect(outs.kubernetesVersion).toBe("1.36.3");
+    expect(events).toEqual(["host: connected"]);
+  });
+
+  test("an unset or equal version changes nothing on the host", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    for (const kubernetesVersion of [undefined, "1.36.2", "v1.36.2"]) {
+      const { outs } = await updateWorkerNode(olds, news(kubernetesVersion ? { kubernetesVersion } : {}), effectsFor(cluster, undefined, events));
+      expect(outs.kubernetesVersion).toBe("1.36.2");
+    }
+    expect(events).toEqual([]);
+  });
+});
+
+describe("updateWorkerNode converges what it records", () => {
+  beforeEach(() => (hostKeyOfHost = hostKey));
+
+  test("a re-pinned host key is proved on a connection and stored in the outputs", async () => {
+    const events: Events = [];
+    const opened: string[] = [];
+    hostKeyOfHost = newHostKey;
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    const shell = new FakeShell(events, newHostKey);
+
+    const { outs } = await updateWorkerNode(olds, news({ connection: { host: "10.213.0.11", privateKey, hostKey: newHostKey } }), effectsFor(cluster, shell, events, opened));
+
+    expect(opened).toEqual([newHostKey]);
+    expect(outs.hostKey).toBe(newHostKey);
+    expect(outs.connection.hostKey).toBe(newHostKey);
+    const blob = Buffer.from(newHostKey.split(" ")[1], "base64");
+    expect(outs.hostKeyFingerprint).toBe(`SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`);
+  });
+
+  test("the recorded key pinned by fingerprint is not a re-pin: no connection", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    const { outs } = await updateWorkerNode(olds, news({ connection: { host: "10.213.0.11", privateKey, hostKey: olds.hostKeyFingerprint } }), effectsFor(cluster, undefined, events));
+    expect(outs.hostKey).toBe(hostKey);
+    expect(events).toEqual([]);
+  });
+
+  test("a changed package source re-runs the apt source step; dropped mirrors are removed", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    const withMirrors = { ...olds, containerd: { registryMirrors: { "docker.io": ["https://m:5000"], "quay.io": ["https://q:5000"] } } } as WorkerNodeOutputs;
+    const shell = new FakeShell(events);
+
+    await updateWorkerNode(
+      withMirrors,
+      news({ packages: { ...packages, aptRepository: "http://mirror.lab/k8s/" }, containerd: { registryMirrors: { "quay.io": ["https://q:5000"] } } }),
+      effectsFor(cluster, shell, events),
+    );
+
+    expect(events.slice(0, 3)).toEqual(["host: connected", "host: apply apt source", "host: apply rm -f '/etc/containerd/certs.d/docker.io/hosts.toml' && { rmdir '/etc/containerd/certs.d/docker.io' 2>/dev/null || true; }"]);
+    expect(events.some((e) => /apt-mark unhold|kubeadm upgrade|cordon/.test(e))).toBe(false);
+  });
+});
