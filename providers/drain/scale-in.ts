@@ -58,7 +58,7 @@ export function cordonPatch(node: { readonly unschedulable: boolean } & Annotate
  */
 export function abandonedScaleInPatch(node: { readonly unschedulable: boolean } & Annotated): NodePatch | undefined {
   const annotations = node.annotations ?? {};
-  const ours = annotations[drainPhaseAnnotation] !== undefined || annotations[cordonedBeforeDrainAnnotation] !== undefined;
+  const ours = Object.keys(drainStateCleared).some((key) => annotations[key] !== undefined);
   if (!ours) return undefined;
   const weCordoned = node.unschedulable && annotations[cordonedBeforeDrainAnnotation] !== "true";
   return { ...(weCordoned ? { unschedulable: false } : {}), annotations: { ...drainStateCleared } };

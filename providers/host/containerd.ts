@@ -65,7 +65,8 @@ export function containerdAptSource(containerd: ContainerdInputs, os: HostOs): A
 function installedContainerdFunctions(wanted: string): string {
   const candidates = [...new Set([wanted, "containerd.io", "containerd"])].map(shellQuote).join(" ");
   return [
-    `kw_installed() { for p in ${candidates}; do if dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then echo "$p $(dpkg-query -W -f='\${Version}' "$p")"; return 0; fi; done; return 1; }`,
+    // Installed, or left unpacked/half-configured by a failed install: either way it is the host's containerd.
+    `kw_installed() { for p in ${candidates}; do case "$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null)" in ""|*not-installed|*config-files) ;; *) echo "$p $(dpkg-query -W -f='\${Version}' "$p")"; return 0 ;; esac; done; return 1; }`,
     `kw_major() { printf '%s' "$1" | sed -E 's/^[0-9]+://; s/[^0-9].*//'; }`,
   ].join("\n");
 }
@@ -98,7 +99,13 @@ export function containerdPackageStep(plan: ContainerdPackagePlan): HostStep {
   const major = 'major=$(kw_major "${installed#* }")';
   return {
     name: `container runtime (containerd >= 2.0, ${wanted})`,
-    check: [installedContainerdFunctions(wanted), "installed=$(kw_installed) || exit 1", major, '[ -n "$major" ] && [ "$major" -ge 2 ]'].join("\n"),
+    check: [
+      installedContainerdFunctions(wanted),
+      "installed=$(kw_installed) || exit 1",
+      major,
+      // containerd >= 2, and fully installed (not left half-configured by a failed install)
+      `[ -n "$major" ] && [ "$major" -ge 2 ] && dpkg-query -W -f='\${Status}' "\${installed%% *}" | grep -q 'install ok installed'`,
+    ].join("\n"),
     apply: [
       "set -e",
       finishInterruptedDpkg,

@@ -27,11 +27,14 @@ echo "kubelet_conf_server=$(grep -m1 'server:' /etc/kubernetes/kubelet.conf 2>/d
 echo "kubelet_conf_ca=$(grep -m1 'certificate-authority-data:' /etc/kubernetes/kubelet.conf 2>/dev/null | awk '{print $2}')"
 echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
 for p in containerd.io containerd; do
-  if dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    echo "containerd_package=$p"; echo "containerd_version=$(dpkg-query -W -f='\${Version}' "$p")"; break
-  fi
+  # Installed, or left unpacked/half-configured by a failed install: either way the host has it.
+  case "$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null)" in
+    ""|*not-installed|*config-files) ;;
+    *) echo "containerd_package=$p"; echo "containerd_version=$(dpkg-query -W -f='\${Version}' "$p")"; break ;;
+  esac
 done
 echo "containerd_binary=$(command -v containerd 2>/dev/null)"
+echo "containerd_binary_package=$(dpkg -S "$(command -v containerd 2>/dev/null || echo /nonexistent)" 2>/dev/null | head -n1 | cut -d: -f1)"
 echo "control_plane_manifests=$(cd /etc/kubernetes/manifests 2>/dev/null && ls kube-apiserver.yaml kube-controller-manager.yaml kube-scheduler.yaml etcd.yaml 2>/dev/null | tr '\\n' ' ')"
 echo "etcd_data=$(test -d /var/lib/etcd/member && echo yes || echo no)"
 `;
@@ -187,7 +190,7 @@ function runtimeProblems(facts: HostFacts, expect: PreflightExpectations): strin
         "the kubelet and containerd could not create systemd cgroups; use a host booted with systemd, or a cluster whose kubelet configuration sets cgroupDriver: cgroupfs",
     );
   }
-  if (expect.kubernetesVersion && needsContainerd2(expect.kubernetesVersion) && !facts.containerd_package && facts.containerd_binary) {
+  if (expect.kubernetesVersion && needsContainerd2(expect.kubernetesVersion) && !facts.containerd_package && facts.containerd_binary && !facts.containerd_binary_package) {
     // A binary install (containerd's release tarball) brings its own unit, which would keep running
     // that binary beside the package we install.
     problems.push(

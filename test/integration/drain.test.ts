@@ -262,6 +262,19 @@ describe("drain on the lab cluster", () => {
     expect((await podsByNode(s.ns)).get(s.victim)).toHaveLength(2);
   });
 
+  test("a pod two PDBs select (the Eviction API's 500) fails at once naming both PDBs", async () => {
+    const s = await scene(1);
+    await apply(deployment(s.ns, "web", s.label, 2), pdb(s.ns, "web-pdb-a", "web", { maxUnavailable: 1 }), pdb(s.ns, "web-pdb-b", "web", { maxUnavailable: 1 }));
+    await settle(s, 2);
+
+    const error = await drainNode(cluster, s.victim, options({ timeoutSeconds: 300 }), effects(s)).catch((e: Error) => e);
+
+    expect(error).toBeInstanceOf(DrainError);
+    expect((error as Error).message).toMatch(/drain of .* stopped: pod .* is selected by more than one PodDisruptionBudget/);
+    expect((error as Error).message).toMatch(new RegExp(`The PDBs selecting it: ${s.ns}/web-pdb-a, ${s.ns}/web-pdb-b\\.`));
+    expect((error as Error).message).not.toMatch(/timed out/);
+  });
+
   test("a replacement blocked by a DoNotSchedule topology spread is named in the timeout message", async () => {
     const s = await scene(1);
     // One pod on the victim (the spare is cordoned), the second goes to the spare once it opens.

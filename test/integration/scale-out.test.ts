@@ -114,7 +114,9 @@ describe("scale out on lab hosts", () => {
     await shell.run("nohup python3 -m http.server 10250 --bind 127.0.0.1 >/dev/null 2>&1 & echo $! > /tmp/kw-port-holder.pid");
     const filesBefore = (await shell.run("ls /etc/apt/sources.list.d /etc/kubernetes 2>/dev/null | sort")).stdout;
     try {
-      await new Promise((r) => setTimeout(r, 500));
+      // python takes its time to start on a busy 2-core machine: wait until the port is held
+      const held = await shell.run("for i in $(seq 1 100); do ss -Hltn 2>/dev/null | grep -q ':10250 ' && exit 0; sleep 0.2; done; exit 1");
+      expect(held.code).toBe(0);
       // WHEN create runs
       const error = await createWorkerNode(inputsFor(2), { ...effects, log: () => undefined }).catch((e: Error) => e);
 
@@ -193,12 +195,14 @@ describe("scale out on lab hosts", () => {
 
   /** Debian's containerd 1.x on the host, installed the way a user would; returns its version. */
   async function installDebianContainerd(address: string): Promise<string> {
-    const installed = await labSsh(
+    const install = await labSsh(
       address,
-      "DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd >/dev/null 2>&1; dpkg-query -W -f='${Version}' containerd",
+      "export DEBIAN_FRONTEND=noninteractive; timeout 180 apt-get update -q -o DPkg::Lock::Timeout=60 2>&1 | tail -n 5 && timeout 180 apt-get install -y -q -o DPkg::Lock::Timeout=60 containerd 2>&1 | tail -n 10",
     );
-    expect(installed.stdout).toMatch(/^1\.\d+\./);
-    return installed.stdout;
+    const version = (await labSsh(address, "dpkg-query -W -f='${Version}' containerd")).stdout;
+    // apt's own words when the install did not happen
+    expect({ version, apt: version ? "" : `${install.stdout}${install.stderr}` }).toEqual({ version: expect.stringMatching(/^1\.\d+\./), apt: "" });
+    return version;
   }
 
   test("a host with containerd 1.x: preflight refuses naming the version found, the version required and the option, and changes nothing", async () => {
@@ -234,30 +238,50 @@ describe("scale out on lab hosts", () => {
     }
   });
 
-  test("containerd stopped during a join: the create fails within joinTimeout with the Node's conditions and log lines, and leaves nothing behind", async () => {
+  test("containerd stopped during a join: the create fails within joinTimeout with the host's kubelet and containerd log lines, and leaves nothing behind", async () => {
     const host = labHosts()[1];
     const joinTimeoutSeconds = 60;
     let joinStartedAt = 0;
-    // WHEN containerd stops on the host as soon as the kubelet has its credentials (mid-join)
-    const saboteur = (line: string): void => {
-      if (joinStartedAt || !line.includes("joining through")) return;
-      joinStartedAt = Date.now();
-      void labSsh(host.address, "nohup sh -c 'for i in $(seq 1 600); do test -e /etc/kubernetes/kubelet.conf && break; sleep 0.2; done; systemctl stop containerd' >/dev/null 2>&1 &");
+    // WHEN containerd is stopped on the host right before kubeadm join runs (through the session
+    // create uses, so it happens exactly then), and kubeadm's own CRI check is skipped so the join
+    // proceeds to start a kubelet that has no runtime
+    const sabotaged = {
+      ...effects,
+      log: () => undefined,
+      openSession: async (...args: Parameters<typeof effects.openSession>) => {
+        const shell = await effects.openSession(...args);
+        const run = shell.run.bind(shell);
+        shell.run = async (command, options) => {
+          if (command.startsWith("kubeadm join")) {
+            joinStartedAt = Date.now();
+            await run("systemctl stop containerd", { timeoutSeconds: 60 });
+          }
+          return run(command, options);
+        };
+        return shell;
+      },
     };
     try {
-      const error = await createWorkerNode(inputsFor(1, { joinTimeout: `${joinTimeoutSeconds}s` }), { ...effects, log: saboteur }).catch((e: Error) => e);
+      const inputs = inputsFor(1, { joinTimeout: `${joinTimeoutSeconds}s` });
+      const error = await createWorkerNode(
+        { ...inputs, kubeadm: { ignorePreflightErrors: [...(inputs.kubeadm?.ignorePreflightErrors ?? []), "CRI"] } },
+        sabotaged,
+      ).then(
+        () => new Error("create succeeded with containerd stopped"),
+        (e: Error) => e,
+      );
       const failedAfterSeconds = (Date.now() - joinStartedAt) / 1000;
 
-      // THEN create fails naming the Node's conditions (or kubeadm's failure) and the host's logs
-      expect(error).toBeInstanceOf(Error);
-      const message = (error as Error).message;
-      expect(message).toMatch(/registered but was not Ready within joinTimeout \(1m\); its conditions:\n {4}Ready=(False|Unknown)|kubeadm join failed/);
+      // THEN create fails naming what went wrong, with the host's kubelet and containerd logs
+      const message = error.message;
+      expect(message).toMatch(/kubeadm join failed|registered but was not Ready within joinTimeout \(1m\)|did not register within joinTimeout \(1m\)/);
       expect(message).toContain(`last lines of the kubelet log on ${host.address}:22`);
-      expect(message).toMatch(new RegExp(`(last lines of the containerd log|containerd log) on ${host.address.replace(/\./g, "\\.")}:22`));
+      expect(message).toMatch(new RegExp(`containerd log on ${host.address.replace(/\./g, "\\.")}:22`));
       expect(message).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);
       expect(message).toMatch(/undone: host reset \(kubeadm reset -f\)/);
-      // within joinTimeout, plus the log read and the rollback
-      expect(failedAfterSeconds).toBeLessThan(joinTimeoutSeconds + 60);
+      // within joinTimeout, plus kubeadm's own margin, the log read and the rollback
+      expect(joinStartedAt).toBeGreaterThan(0);
+      expect(failedAfterSeconds).toBeLessThan(joinTimeoutSeconds + 90);
       // AND nothing is left: no Node, no token, no kubelet credentials on the host
       expect((await kubectl(["get", "node", host.name, "--ignore-not-found"])).stdout.trim()).toBe("");
       expect(await bootstrapTokenSecrets()).toBe("");

@@ -5,16 +5,15 @@ import { PulumiProject } from "./pulumi-project";
 
 /**
  * A Pulumi project laid out as a user's: `kubeadm-workers` installed in its node_modules (a link to
- * this checkout, whose compiled stack program it runs), so the provider loads its implementation
- * the way it does in production: from the installed package.
+ * this checkout), so the provider loads its implementation the way it does in production: from the
+ * installed package. The program is this checkout's compiled stack program, required by path: the
+ * package's exports map publishes the library, not the repository's own stack.
  */
 export async function createStackProject(stack: string): Promise<PulumiProject> {
   const project = await PulumiProject.create("stack", {
     "Pulumi.yaml": "name: kubeadm-workers\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
     "package.json": JSON.stringify({ name: "kubeadm-workers-stack", private: true, main: "index.js" }),
-    // The stack program is this repository's, not part of the package (its exports name only the
-    // provider), so it is required by path; the provider it builds loads from the installed package.
-    "index.js": `module.exports = require(${JSON.stringify(path.join(repoRoot, "dist", "stacks", "index.js"))});\n`,
+    "index.js": `module.exports = require(${JSON.stringify(path.join(repoRoot, "dist/stacks/index.js"))});\n`,
   });
   // Replace the node_modules link with a directory of links plus the package itself.
   const modules = path.join(project.dir, "node_modules");

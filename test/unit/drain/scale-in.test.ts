@@ -47,11 +47,16 @@ describe("cordonPatch", () => {
 
 describe("abandonedScaleInPatch: the entry came back", () => {
   const cleared = { "kubeadm-workers.io/drain-phase": null, "kubeadm-workers.io/drain-blockers": null, "kubeadm-workers.io/drain-owners": null, "kubeadm-workers.io/cordoned-before-drain": null };
-  test.each([
+  test.each<{ description: string; node: { unschedulable: boolean; annotations: Record<string, string> }; patch: object | undefined }>([
     { description: "no drain of ours: nothing", node: { unschedulable: false, annotations: {} }, patch: undefined },
     { description: "cordoned by someone else, no drain of ours: left alone", node: { unschedulable: true, annotations: {} }, patch: undefined },
     { description: "drain timed out with our cordon: uncordoned, state removed", node: { unschedulable: true, annotations: phase("timed-out") }, patch: { unschedulable: false, annotations: cleared } },
     { description: "slot wait timed out (never cordoned): state removed", node: { unschedulable: false, annotations: phase("waiting-for-slot") }, patch: { annotations: cleared } },
+    {
+      description: "an upgrade that uncordoned but left the owners list: the list is removed",
+      node: { unschedulable: false, annotations: { "kubeadm-workers.io/drain-owners": "[]" } },
+      patch: { annotations: cleared },
+    },
     {
       description: "their cordon from before our drain stays",
       node: { unschedulable: true, annotations: { ...phase("blocked"), "kubeadm-workers.io/cordoned-before-drain": "true" } },

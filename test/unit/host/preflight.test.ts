@@ -16,7 +16,7 @@ test("the facts script runs on this machine and yields every fact evaluatePrefli
   const facts = parseFacts(execFileSync("bash", ["-s"], { input: preflightScript }).toString());
   expect(Object.keys(facts).sort()).toEqual(
     expect.arrayContaining([
-      "apt", "arch", "containerd_binary", "control_plane_manifests", "etcd_data", "hostname", "kubelet_conf", "kubelet_conf_ca", "kubelet_conf_server", "listening",
+      "apt", "arch", "containerd_binary", "containerd_binary_package", "control_plane_manifests", "etcd_data", "hostname", "kubelet_conf", "kubelet_conf_ca", "kubelet_conf_server", "listening",
       "machine_id", "mem_kb", "os_id", "os_like", "os_version", "pid1", "sudo", "swap_kb", "uid", "var_free_kb",
     ]),
   );
@@ -62,6 +62,7 @@ test.each<{ description: string; change: Record<string, string>; expect: Partial
   { description: "containerd.io 2 already installed", change: { containerd_package: "containerd.io", containerd_version: "2.1.4-1", containerd_binary: "/usr/bin/containerd" }, expect: {} },
   { description: "containerd 1.x when it will be upgraded", change: { containerd_package: "containerd", containerd_version: "1.6.20~ds1-1+b1" }, expect: { containerdUpgrade: true } },
   { description: "containerd 1.x for Kubernetes 1.35", change: { containerd_package: "containerd", containerd_version: "1.7.24~ds1-6" }, expect: { kubernetesVersion: "1.35.4" } },
+  { description: "a containerd binary some package owns (left half-configured)", change: { containerd_binary: "/usr/bin/containerd", containerd_binary_package: "containerd" }, expect: {} },
   { description: "the systemd driver with systemd as PID 1", change: { pid1: "systemd" }, expect: { cgroupDriver: "systemd" as const } },
   { description: "the cgroupfs driver without systemd", change: { pid1: "tini" }, expect: {} },
 ])("accepts $description", ({ change, expect: extra }) => {
