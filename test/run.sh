@@ -74,12 +74,14 @@ for tier in "${tiers[@]}"; do run_tier "$tier"; done
 
 node -e '
   const fs = require("fs");
-  let passed = 0, failed = 0;
+  let passed = 0, failed = 0, skipped = 0;
   for (const f of fs.readdirSync(process.argv[1])) {
     const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}`, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    skipped += r.numPendingTests + r.numTodoTests;
   }
-  console.log(`${passed} passed, ${failed} failed`);
+  // A skipped test says why where it is skipped (e.g. the upgrade e2e on a stand-in lab).
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 ' "$results"
 rm -rf "$results"
 echo "test: finished in $(( $(date +%s) - started ))s"

@@ -24,6 +24,9 @@ const cluster = {
     // The lab registry stands in for registry.k8s.io (as an air-gapped mirror does) and serves its own names over plain HTTP.
     registryMirrors: { "registry.k8s.io": mirror, [registry]: mirror },
     sandboxImage: pause,
+    // This machine refuses to lower oom_score_adj, and runc fails every sandbox unless containerd's
+    // CRI leaves it alone: the lab's one containerd need, through the provider's general drop-in.
+    configDropIn: "version = 3\n[plugins.'io.containerd.cri.v1.runtime']\n  restrict_oom_score_adj = true\n",
   },
   // The lab machine's kernel runs cgroup v1, which kubeadm 1.36's SystemVerification refuses.
   kubeadm: { ignorePreflightErrors: ["SystemVerification"] },

@@ -8,7 +8,7 @@ import { checkCapacity } from "../drain/capacity";
 import { planDrain } from "../drain/classify";
 import type { DrainOptions } from "../drain/options";
 import { byRef, compareText, isFinished, refOf, type ClusterNode, type DrainPod, type ObjectRef } from "../drain/types";
-import { selects, type LabelSelector } from "./label-selector";
+import { selects, type LabelSelector } from "../drain/label-selector";
 import { workloadKey, workloadOf } from "./workload";
 
 export interface ReviewPod {

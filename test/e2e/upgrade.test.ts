@@ -1,5 +1,5 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
-import { apply, kubectl, kubectlJson, labClusterConfig, labHosts, requireLab, waitFor } from "../integration/support/lab";
+import { apply, kubectl, kubectlJson, labClusterConfig, labHosts, labKubeletMode, requireLab, waitFor } from "../integration/support/lab";
 import { deployment, namespace, pdb } from "../integration/support/workloads";
 import { CordonObserver } from "./support/cordon-observer";
 import type { PulumiProject } from "./support/pulumi-project";
@@ -46,7 +46,15 @@ async function requireBothRealReleases(): Promise<void> {
   }
 }
 
-describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upgrade`, () => {
+// On the default lab (LAB_KUBELET=standin) the 1.36.3 kubelet package is the stand-in, which cannot
+// report an upgraded version: the suite is reported as skipped (counted in npm test's last line),
+// with the command that runs it.
+const onStandinLab = labKubeletMode() !== "real";
+if (onStandinLab) {
+  console.warn(`SKIPPED: the ${from} → ${to} upgrade e2e needs real kubelets on the lab hosts: LAB_KUBELET=real npm test -- --selectProjects e2e --testPathPatterns upgrade`);
+}
+
+(onStandinLab ? describe.skip : describe)(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upgrade`, () => {
   let project: PulumiProject;
   let entries: NodeEntry[];
   const uids = new Map<string, string>();

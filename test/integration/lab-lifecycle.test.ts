@@ -65,16 +65,18 @@ describe("the lab lifecycle", () => {
         [
           "set -e",
           "export DEBIAN_FRONTEND=noninteractive",
-          // a host fresh for this: nothing left of earlier runs of the provider
+          // a host fresh for this: nothing left of earlier runs of the provider (its containerd.io
+          // would otherwise meet Debian's containerd in a conffile question nobody answers)
           "kubeadm reset -f >/dev/null 2>&1 || true",
-          "rm -f /etc/apt/sources.list.d/kubeadm-workers-kubernetes.list /etc/apt/keyrings/kubeadm-workers-kubernetes.asc",
+          "apt-get purge -y -q containerd.io kubelet kubeadm kubectl kubernetes-cni </dev/null >/dev/null 2>&1 || true",
+          "rm -rf /etc/containerd /etc/apt/sources.list.d/kubeadm-workers-*.list /etc/apt/keyrings/kubeadm-workers-*.asc",
           "apt-get update -q >/dev/null",
-          "apt-get install -y -q containerd >/dev/null",
+          "apt-get install -y -q -o Dpkg::Options::=--force-confnew containerd </dev/null >/dev/null",
           "mkdir -p /etc/apt/keyrings",
           `curl -fsSL ${repo}Release.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
           `echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${repo} /' > /etc/apt/sources.list.d/kubernetes.list`,
           "apt-get update -q >/dev/null",
-          "apt-get install -y -q kubelet kubeadm kubectl >/dev/null",
+          "apt-get install -y -q kubelet kubeadm kubectl </dev/null >/dev/null",
           // kubeadm's prerequisites page: enable IPv4 packet forwarding
           "echo net.ipv4.ip_forward = 1 > /etc/sysctl.d/k8s.conf && sysctl -q -p /etc/sysctl.d/k8s.conf",
           // The lab machine's kernel runs cgroup v1, which kubeadm 1.36 refuses unless told.
@@ -91,7 +93,12 @@ describe("the lab lifecycle", () => {
       });
     } finally {
       // Leave the host and the cluster as found.
-      await labSsh(host.address, "kubeadm reset -f >/dev/null 2>&1; rm -f /etc/apt/sources.list.d/kubernetes.list /etc/apt/keyrings/kubernetes-apt-keyring.gpg /etc/sysctl.d/k8s.conf; true");
+      // Debian's containerd 1.x goes too: the provider refuses it for Kubernetes 1.36 (containerd.upgrade).
+      await labSsh(
+        host.address,
+        "kubeadm reset -f >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get purge -y -q containerd runc </dev/null >/dev/null 2>&1; " +
+          "rm -rf /etc/containerd /etc/apt/sources.list.d/kubernetes.list /etc/apt/keyrings/kubernetes-apt-keyring.gpg /etc/sysctl.d/k8s.conf; true",
+      );
       await kubectl(["delete", "node", host.name, "--ignore-not-found"]);
       await runOk("kubeadm", ["token", "delete", "--kubeconfig", kubeconfigPath, token.split(".")[0]]).catch(() => undefined);
     }

@@ -106,6 +106,8 @@ describe("a real node on a lab host", () => {
           "apt-get update -q >/dev/null",
           "apt-get install -y -q containerd.io >/dev/null",
           // the package ships CRI disabled; kubeadm's docs: write a config with it enabled, restart
+          // (an earlier test may have left the package installed with /etc/containerd removed)
+          "mkdir -p /etc/containerd",
           `cat > /etc/containerd/config.toml <<'TOML'\n${containerdConfig}TOML`,
           "systemctl restart containerd",
           "for i in $(seq 1 50); do ctr version >/dev/null 2>&1 && break; sleep 0.2; done",

@@ -111,10 +111,13 @@ describe("scale out on lab hosts", () => {
     const host = labHosts()[2];
     await createKwokNode(host.name, "preflight");
     const shell = await openSession(inputsFor(2).connection);
-    await shell.run("nohup python3 -m http.server 10250 --bind 127.0.0.1 >/dev/null 2>&1 & echo $! > /tmp/kw-port-holder.pid");
+    // perl-base is on every Debian host (python3 is not): a listener on the kubelet's port
+    await shell.run(
+      `nohup perl -MIO::Socket::INET -e 'IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 10250, Listen => 1, ReuseAddr => 1) or die $!; sleep 600' >/dev/null 2>&1 & echo $! > /tmp/kw-port-holder.pid`,
+    );
     const filesBefore = (await shell.run("ls /etc/apt/sources.list.d /etc/kubernetes 2>/dev/null | sort")).stdout;
     try {
-      // python takes its time to start on a busy 2-core machine: wait until the port is held
+      // the listener takes its time to start on a busy 2-core machine: wait until the port is held
       const held = await shell.run("for i in $(seq 1 100); do ss -Hltn 2>/dev/null | grep -q ':10250 ' && exit 0; sleep 0.2; done; exit 1");
       expect(held.code).toBe(0);
       // WHEN create runs

@@ -8,7 +8,7 @@ import { effects } from "../../providers/worker-node/implementation";
 import type { WorkerNodeInputs } from "../../providers/worker-node/inputs";
 import type { WorkerNodeOutputs } from "../../providers/worker-node/outputs";
 import { upgradeNode } from "../../providers/worker-node/upgrade";
-import { kubeconfigPath, kubectl, kubectlJson, labDir, labHosts, labPrivateKey, requireLab } from "./support/lab";
+import { kubeconfigPath, kubectl, kubectlJson, labClusterConfig, labHosts, labPrivateKey, requireLab } from "./support/lab";
 
 // kubeadm's worker procedure against the real control plane and a real lab host. The lab serves one
 // release today, so the node "upgrades" to the version it runs, left cordoned by an upgrade that
@@ -21,11 +21,9 @@ function inputs(): WorkerNodeInputs {
   return {
     connection: { host: host.address, port: host.port, user: host.user, privateKey: labPrivateKey(), hostKey: host.hostKey },
     cluster: { kubeconfig: fs.readFileSync(kubeconfigPath, "utf8"), apiServerEndpoint: "10.213.0.1:6443" },
-    packages: {
-      aptRepository: "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/",
-      aptDistribution: "/",
-      aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
-    },
+    // The lab's package and containerd 2 sources, mirrors and sandbox image, as it publishes them.
+    packages: labClusterConfig().packages,
+    containerd: labClusterConfig().containerd,
     kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
     joinTimeout: "3m",
   };

@@ -36,6 +36,8 @@ export interface LabClusterConfig {
     package: string;
     registryMirrors: Record<string, string[]>;
     sandboxImage: string;
+    /** containerd configuration this machine needs (restrict_oom_score_adj), through the provider's drop-in. */
+    configDropIn: string;
   };
   readonly kubeadm: { ignorePreflightErrors: string[] };
   /** host:port of the lab registry (plain HTTP, lab bridge only). */
@@ -103,4 +105,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** The kubelet the lab's hosts run: the real one, or the stand-in (LAB_KUBELET, recorded by lab up). */
+export function labKubeletMode(): "real" | "standin" {
+  const file = path.join(labDir, "hosts", "kubelet-mode");
+  return fs.existsSync(file) && fs.readFileSync(file, "utf8").trim() === "real" ? "real" : "standin";
 }

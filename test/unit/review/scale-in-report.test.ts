@@ -1,5 +1,4 @@
 import { defaultDrainOptions } from "../../../providers/drain/options";
-import { selects } from "../../../providers/review/label-selector";
 import { formatScaleInReport, planScaleInReport, type ReviewPdb, type ReviewPod, type ScaleInFacts } from "../../../providers/review/scale-in-report";
 import { workloadOf } from "../../../providers/review/workload";
 import { controlledBy, node, pod, podRequesting } from "../drain/builders";
@@ -18,20 +17,6 @@ const facts = (changes: Partial<ScaleInFacts> = {}): ScaleInFacts => ({
   remainingNodes: [node("node-1"), node("node-3")],
   now: new Date("2026-11-30T00:00:00Z"),
   ...changes,
-});
-
-describe("label selectors (metav1.LabelSelector)", () => {
-  test.each([
-    [{}, { a: "1" }, true],
-    [{ matchLabels: { a: "1" } }, { a: "1", b: "2" }, true],
-    [{ matchLabels: { a: "1" } }, { a: "2" }, false],
-    [{ matchExpressions: [{ key: "a", operator: "In" as const, values: ["1", "2"] }] }, { a: "2" }, true],
-    [{ matchExpressions: [{ key: "a", operator: "NotIn" as const, values: ["1"] }] }, {}, true],
-    [{ matchExpressions: [{ key: "a", operator: "Exists" as const }] }, {}, false],
-    [{ matchExpressions: [{ key: "a", operator: "DoesNotExist" as const }] }, { b: "1" }, true],
-  ])("%j selects %j: %s", (selector, labels, expected) => {
-    expect(selects(selector, labels)).toBe(expected);
-  });
 });
 
 describe("workload of a pod", () => {
