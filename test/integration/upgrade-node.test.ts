@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { openSession } from "../../providers/host/ssh-session";
 import { upgradeNodeMarker } from "../../providers/host/upgrade-steps";
 import { createWorkerNode } from "../../providers/worker-node/create";
