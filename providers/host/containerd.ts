@@ -215,15 +215,19 @@ export function containerdConfigStep(plan: ContainerdConfigPlan): HostStep {
     ].join(" && "),
     apply: [
       "set -e",
+      // What containerd runs with is unknown after a package (re)install started it with the
+      // package's own config.toml: any file this step rewrites restarts it, whatever the stamp says.
+      `before=$(${configHash})`,
       writeFileIfChanged(containerdConfigPath, config),
       dropIn !== undefined ? writeFileIfChanged(containerdDropInPath, dropIn) : `rm -f ${containerdDropInPath}`,
       ...mirrors.map(([registry, endpoints]) => writeFileIfChanged(`/etc/containerd/certs.d/${registry}/hosts.toml`, registryHostsToml(registry, endpoints))),
       "systemctl enable containerd",
-      `if [ "$(${configHash})" != "$(cat ${appliedStamp} 2>/dev/null)" ] || ! systemctl is-active --quiet containerd; then systemctl restart containerd; fi`,
+      `after=$(${configHash})`,
+      `if [ "$before" != "$after" ] || [ "$after" != "$(cat ${appliedStamp} 2>/dev/null)" ] || ! systemctl is-active --quiet containerd; then systemctl restart containerd; fi`,
       // The next steps (and kubeadm's CRI preflight) need containerd answering with the new config.
       "for i in $(seq 1 30); do ctr version >/dev/null 2>&1 && break; sleep 1; done",
       'ctr version >/dev/null || { echo "containerd does not answer on /run/containerd/containerd.sock 30 s after its restart; its log says why (journalctl -u containerd)" >&2; exit 1; }',
-      `mkdir -p "$(dirname ${appliedStamp})" && ${configHash} > ${appliedStamp}`,
+      `mkdir -p "$(dirname ${appliedStamp})" && echo "$after" > ${appliedStamp}`,
     ].join("\n"),
   };
 }

@@ -67,6 +67,8 @@ const cleanupScript = [
   "export DEBIAN_FRONTEND=noninteractive",
   "kubeadm reset -f >/dev/null 2>&1",
   "apt-get purge -y -q kubelet kubeadm kubectl kubernetes-cni containerd.io containerd runc </dev/null >/dev/null 2>&1",
+  // the provider's own apt sources too: apt refuses one repository under two keys
+  "rm -rf /etc/apt/sources.list.d/kubeadm-workers-*.list /etc/apt/keyrings/kubeadm-workers-*",
   "rm -rf /etc/apt/sources.list.d/kw-real-node-*.list /etc/apt/keyrings/kw-real-node-*.gpg /etc/cni/net.d/10-kw-real-node.conflist /etc/containerd /etc/sysctl.d/k8s.conf /tmp/kw-pause.tar",
   "ip link del kw-cni0 2>/dev/null",
   "rm -rf /var/lib/containerd/* /var/lib/cni",

@@ -201,9 +201,23 @@ describe("containerd configuration", () => {
   test("containerd is restarted when its configuration differs from the one it was last started with, and must answer after", () => {
     const step = containerdConfigStep({ ...base, containerd: {} });
     expect(step.check).toContain("/var/lib/kubeadm-workers/containerd-config.sha256");
-    expect(step.apply).toMatch(/if \[ "\$\(cat \/etc\/containerd\/config\.toml \/etc\/containerd\/conf\.d\/\*\.toml.*" != "\$\(cat \/var\/lib\/kubeadm-workers\/containerd-config\.sha256.*then systemctl restart containerd; fi/);
+    expect(step.apply).toMatch(/after=\$\(cat \/etc\/containerd\/config\.toml \/etc\/containerd\/conf\.d\/\*\.toml.*\n.*"\$after" != "\$\(cat \/var\/lib\/kubeadm-workers\/containerd-config\.sha256.*then systemctl restart containerd; fi/);
     expect(step.apply).toContain("ctr version >/dev/null || {");
     expect(step.apply.indexOf("systemctl restart containerd")).toBeLessThan(step.apply.indexOf("> /var/lib/kubeadm-workers/containerd-config.sha256"));
+  });
+
+  // Seen on the lab: containerd.upgrade installed containerd.io, whose postinst started containerd with
+  // the package's config.toml (CRI disabled); our files then matched the stamp of an earlier run, so
+  // containerd was not restarted and kubeadm join met "unknown service runtime.v1.RuntimeService".
+  test("a file this step rewrites restarts containerd even when the stamp of an earlier run matches", () => {
+    const step = containerdConfigStep({ ...base, containerd: {} });
+    const lines = step.apply.split("\n");
+    const before = lines.findIndex((l) => l.startsWith("before=$("));
+    const firstWrite = lines.findIndex((l) => l.includes("/etc/containerd/config.toml") && !l.startsWith("before="));
+    const restart = lines.find((l) => l.includes("systemctl restart containerd")) ?? "";
+    expect(before).toBeGreaterThanOrEqual(0);
+    expect(before).toBeLessThan(firstWrite);
+    expect(restart).toContain('[ "$before" != "$after" ] ||');
   });
 
   test.each([
