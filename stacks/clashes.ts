@@ -57,11 +57,13 @@ export function findClashes(entries: readonly EntryIdentity[]): string[] {
   for (const [name, labels] of groups(entries, (e) => e.name)) {
     problems.push(`${listed(labels)} use the same name "${name}": each entry needs its own (it names the Pulumi resource)`);
   }
-  for (const [key, labels] of groups(entries, (e) => `${normalizeHost(e.host)}:${e.port ?? 22}`)) {
+  // Config is whatever the user wrote: a value of the wrong type is the entry's own problem (the
+  // entry's validation names it), never a clash, and never a crash of the program.
+  for (const [key, labels] of groups(entries, (e) => (typeof e.host === "string" ? `${normalizeHost(e.host)}:${e.port ?? 22}` : undefined))) {
     const [host, port] = [key.slice(0, key.lastIndexOf(":")), key.slice(key.lastIndexOf(":") + 1)];
     problems.push(`${listed(labels)} are the same machine (host ${host}, port ${port}): a host can be one worker only; remove all but one of these entries`);
   }
-  for (const [nodeName, labels] of groups(entries, (e) => e.nodeName?.toLowerCase())) {
+  for (const [nodeName, labels] of groups(entries, (e) => (typeof e.nodeName === "string" ? e.nodeName.toLowerCase() : undefined))) {
     problems.push(`${listed(labels)} use the same nodeName "${nodeName}": two hosts cannot register one Node; give each its own nodeName`);
   }
   return problems;

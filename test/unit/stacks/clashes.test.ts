@@ -48,3 +48,11 @@ describe("findClashes", () => {
     ]);
   });
 });
+
+test("values of the wrong type are no clash and no crash (their entry's validation names them)", () => {
+  const entries = [
+    { name: "a", host: "10.0.0.1", nodeName: 5 },
+    { name: "b", host: ["10.0.0.1"], nodeName: 5 },
+  ] as unknown as Parameters<typeof findClashes>[0];
+  expect(findClashes(entries)).toEqual([]);
+});
