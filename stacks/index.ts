@@ -83,22 +83,29 @@ const workers = nodes.map(
     }),
 );
 
-export const nodeNames = workers.map((w) => w.nodeName);
-export const hostKeyFingerprints = workers.map((w) => w.hostKeyFingerprint);
-export const kubeletVersions = workers.map((w) => w.kubeletVersion);
-
-// A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before merging.
-if (pulumi.runtime.isDryRun()) {
-  const printReport = (kubeconfigText: string | undefined): Promise<void> =>
-    scaleInReview({
-      kubeconfig: kubeconfigText,
-      entries: nodes.map((entry) => ({ resource: entry.name, host: entry.host, ...(entry.nodeName ? { nodeName: entry.nodeName } : {}) })),
-      project: pulumi.getProject(),
-      stack: pulumi.getStack(),
-      ...(kubernetesVersion ? { kubernetesVersion } : {}),
-      drain,
-      now: new Date(),
-    }).then((text) => (text ? pulumi.log.info(text) : undefined));
-  if (kubeconfig) kubeconfig.apply(printReport);
-  else void printReport(undefined);
+// A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before anything
+// is touched. The program is an async function (see the end) so the runtime waits for the report.
+async function printScaleInReport(): Promise<void> {
+  if (!pulumi.runtime.isDryRun()) return;
+  const kubeconfigText = kubeconfig ? await new Promise<string>((resolve) => pulumi.unsecret(kubeconfig).apply(resolve)) : undefined;
+  const text = await scaleInReview({
+    kubeconfig: kubeconfigText,
+    entries: nodes.map((entry) => ({ resource: entry.name, host: entry.host, ...(entry.nodeName ? { nodeName: entry.nodeName } : {}) })),
+    project: pulumi.getProject(),
+    stack: pulumi.getStack(),
+    ...(kubernetesVersion ? { kubernetesVersion } : {}),
+    drain,
+    now: new Date(),
+  });
+  if (text) await pulumi.log.info(text);
 }
+
+// The stack's outputs, once the report (preview only) is printed.
+export = async () => {
+  await printScaleInReport();
+  return {
+    nodeNames: workers.map((w) => w.nodeName),
+    hostKeyFingerprints: workers.map((w) => w.hostKeyFingerprint),
+    kubeletVersions: workers.map((w) => w.kubeletVersion),
+  };
+};

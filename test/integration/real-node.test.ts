@@ -66,7 +66,9 @@ const cniConfig = JSON.stringify({
 const cleanupScript = [
   "export DEBIAN_FRONTEND=noninteractive",
   "kubeadm reset -f >/dev/null 2>&1",
-  "apt-get purge -y -q kubelet kubeadm kubectl kubernetes-cni containerd.io containerd runc </dev/null >/dev/null 2>&1",
+  // earlier tests leave the provider's packages held: a purge of held packages changes nothing
+  "apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1",
+  "apt-get purge -y -q --allow-change-held-packages kubelet kubeadm kubectl kubernetes-cni containerd.io containerd runc </dev/null >/dev/null 2>&1",
   // the provider's own apt sources too: apt refuses one repository under two keys
   "rm -rf /etc/apt/sources.list.d/kubeadm-workers-*.list /etc/apt/keyrings/kubeadm-workers-*",
   "rm -rf /etc/apt/sources.list.d/kw-real-node-*.list /etc/apt/keyrings/kw-real-node-*.gpg /etc/cni/net.d/10-kw-real-node.conflist /etc/containerd /etc/sysctl.d/k8s.conf /tmp/kw-pause.tar",
@@ -114,7 +116,7 @@ describe("a real node on a lab host", () => {
           "systemctl restart containerd",
           "for i in $(seq 1 50); do ctr version >/dev/null 2>&1 && break; sleep 0.2; done",
           "ctr -n k8s.io images import /tmp/kw-pause.tar >/dev/null",
-          `apt-get install -y -q kubelet=${version}-1 kubeadm=${version}-1 kubectl=${version}-1 >/dev/null`,
+          `apt-get install -y -q --allow-downgrades --allow-change-held-packages kubelet=${version}-1 kubeadm=${version}-1 kubectl=${version}-1 >/dev/null`,
           "echo net.ipv4.ip_forward = 1 > /etc/sysctl.d/k8s.conf && sysctl -q -p /etc/sysctl.d/k8s.conf",
           "mkdir -p /etc/cni/net.d",
           `echo '${cniConfig}' > /etc/cni/net.d/10-kw-real-node.conflist`,
