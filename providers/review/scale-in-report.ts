@@ -159,7 +159,7 @@ function formatNode(node: NodeReport): string[] {
 function formatCapacity(capacity: CapacityVerdict): string {
   switch (capacity.kind) {
     case "fits":
-      return `Capacity: the ${plural(capacity.pods, "evicted pod")} fit on the ${plural(capacity.nodes, "node")} that remain (judged with every departing node out at once).`;
+      return `Capacity: the ${plural(capacity.pods, "evicted pod")} fit on the ${plural(capacity.nodes, "node")} that ${capacity.nodes === 1 ? "remains" : "remain"} (judged with every departing node out at once).`;
     case "short":
       return `Capacity: NOT ENOUGH ROOM — the drain will refuse before evicting anything:\n${capacity.message}`;
     case "not-checked":
