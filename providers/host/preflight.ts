@@ -1,5 +1,6 @@
 import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
 import { dnsSubdomainProblem } from "../worker-node/validate";
+import { compareVersions, formatVersion, parseKubernetesVersion } from "../worker-node/version";
 import { debianVersionMajorMinor, needsContainerd2, type CgroupDriver } from "./containerd";
 
 /**
@@ -34,6 +35,7 @@ for p in containerd.io containerd; do
   esac
 done
 echo "containerd_binary=$(command -v containerd 2>/dev/null)"
+echo "kube_packages=$(for p in kubeadm kubelet kubectl; do dpkg-query -W -f='\${Status} \${Version}' "$p" 2>/dev/null | awk -v p="$p" '$3 == "installed" {printf "%s=%s ", p, $4}'; done)"
 echo "containerd_binary_package=$(dpkg -S "$(command -v containerd 2>/dev/null || echo /nonexistent)" 2>/dev/null | head -n1 | cut -d: -f1)"
 echo "control_plane_manifests=$(cd /etc/kubernetes/manifests 2>/dev/null && ls kube-apiserver.yaml kube-controller-manager.yaml kube-scheduler.yaml etcd.yaml 2>/dev/null | tr '\\n' ' ')"
 echo "etcd_data=$(test -d /var/lib/etcd/member && echo yes || echo no)"
@@ -190,6 +192,8 @@ function runtimeProblems(facts: HostFacts, expect: PreflightExpectations): strin
         "the kubelet and containerd could not create systemd cgroups; use a host booted with systemd, or a cluster whose kubelet configuration sets cgroupDriver: cgroupfs",
     );
   }
+  const newer = expect.kubernetesVersion ? newerKubePackages(facts.kube_packages ?? "", expect.kubernetesVersion) : undefined;
+  if (newer) problems.push(newer);
   if (expect.kubernetesVersion && needsContainerd2(expect.kubernetesVersion) && !facts.containerd_package && facts.containerd_binary && !facts.containerd_binary_package) {
     // A binary install (containerd's release tarball) brings its own unit, which would keep running
     // that binary beside the package we install.
@@ -209,4 +213,28 @@ function runtimeProblems(facts: HostFacts, expect: PreflightExpectations): strin
     }
   }
   return problems;
+}
+
+/**
+ * kubeadm, kubelet or kubectl installed at a newer release than the one asked for: apt would have to
+ * downgrade held packages, which it refuses with a message that names neither cause nor fix.
+ */
+function newerKubePackages(installed: string, kubernetesVersion: string): string | undefined {
+  const wanted = parseKubernetesVersion(kubernetesVersion);
+  if (!wanted) return undefined;
+  const newer = installed
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((entry) => entry.split("="))
+    .filter(([, debVersion]) => {
+      const release = parseKubernetesVersion((debVersion ?? "").replace(/-.*$/, ""));
+      return release !== undefined && compareVersions(release, wanted) > 0;
+    });
+  if (newer.length === 0) return undefined;
+  const names = newer.map(([name]) => name).join(" ");
+  const highest = newer.map(([, v]) => v.replace(/-.*$/, "")).sort((a, b) => compareVersions(parseKubernetesVersion(b)!, parseKubernetesVersion(a)!))[0];
+  return (
+    `${newer.map(([name, v]) => `${name} ${v}`).join(", ")} already installed, newer than kubernetesVersion ${formatVersion(wanted)}: ` +
+    `set kubernetesVersion to ${highest}, or remove them from the host (apt-mark unhold ${names}; apt-get purge ${names})`
+  );
 }

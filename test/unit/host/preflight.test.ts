@@ -144,3 +144,22 @@ describe("the Node of the host's name", () => {
     expect(existingNodeProblems(node, facts)).toEqual(problem ? [expect.stringMatching(problem)] : []);
   });
 });
+
+describe("Kubernetes packages already on the host", () => {
+  const wants = { ...expectations, kubernetesVersion: "1.36.2" };
+
+  test.each([
+    { description: "none installed", kube_packages: "" },
+    { description: "the same release (a re-run)", kube_packages: "kubeadm=1.36.2-1.1 kubelet=1.36.2-1.1 kubectl=1.36.2-1.1" },
+    { description: "an older release (apt upgrades it)", kube_packages: "kubelet=1.35.4-1.1" },
+  ])("accepts $description", ({ kube_packages }) => {
+    expect(evaluatePreflight({ ...healthy, kube_packages }, wants)).toEqual([]);
+  });
+
+  test("refuses a newer release, which apt would have to downgrade, naming both versions and the fixes", () => {
+    expect(evaluatePreflight({ ...healthy, kube_packages: "kubeadm=1.36.3-1.1 kubelet=1.36.3-1.1 kubectl=1.36.2-1.1" }, wants)).toEqual([
+      "kubeadm 1.36.3-1.1, kubelet 1.36.3-1.1 already installed, newer than kubernetesVersion 1.36.2: " +
+        "set kubernetesVersion to 1.36.3, or remove them from the host (apt-mark unhold kubeadm kubelet; apt-get purge kubeadm kubelet)",
+    ]);
+  });
+});
