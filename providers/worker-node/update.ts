@@ -11,6 +11,7 @@ import { sameHostKey } from "./diff";
 import type { WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
 import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
+import { proveNodeIsOurs } from "./ownership";
 import { uncordonIfAbandoned } from "../drain/abandoned";
 import { nodeGone, targetVersion, upgradeNode } from "./upgrade";
 
@@ -32,6 +33,9 @@ export function joinInputsOf(inputs: WorkerNodeInputs): NonNullable<WorkerNodeOu
 export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ outs: WorkerNodeOutputs }> {
   const log = nodeLog(effects, olds.nodeName);
   const cluster = effects.connectCluster(news.cluster.kubeconfig);
+  // Before the host or any Node is touched: the kubeconfig given now must reach the cluster the node
+  // joined, and its Node must be this machine (a Node of the same name elsewhere is not ours).
+  if (!(await proveNodeIsOurs(cluster, olds))) throw nodeGone(olds, cluster);
   const version = await targetVersion(olds, news, cluster);
   const upgrading = version !== olds.kubernetesVersion;
   // A host key given now is a deliberate re-pin, proved on a connection below; otherwise the one

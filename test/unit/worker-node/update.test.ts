@@ -191,7 +191,25 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
     const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events)).catch((e: Error) => e);
 
     expect((error as Error).message).toMatch(/the cluster at https:\/\/10\.213\.0\.1:6443 publishes CA sha256:[0-9a-f]{64} in kube-public\/cluster-info, but the node joined the cluster with CA sha256:7b4deb/);
-    expect(events).toEqual(["host: connected"]);
+    expect(events).toEqual([]); // not even a connection to the host
+  });
+
+  test.each([
+    ["a label change", { labels: { tier: "web" } }],
+    ["a kubeconfig that now reaches another cluster", { cluster: { kubeconfig: "apiVersion: v1\nkind: Config\n" } }],
+  ])("%s against a cluster with another CA patches no Node: refused naming both CAs", async (_what, change) => {
+    const events: Events = [];
+    const otherCa = execFileSync("sh", ["-c", 'openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=kubernetes -days 1 2>/dev/null']).toString();
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"), "v1.36.2", otherCa);
+    const patched: string[] = [];
+    const patchNode = cluster.patchNode;
+    cluster.patchNode = (name, patch) => (patched.push(name), patchNode(name, patch));
+
+    const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.2", ...change }), effectsFor(cluster, new FakeShell(events), events)).catch((e: Error) => e);
+
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/publishes CA sha256:[0-9a-f]{64} in kube-public\/cluster-info, but the node joined the cluster with CA sha256:7b4deb.*another cluster/);
+    expect(patched).toEqual([]);
   });
 
   test("a Node that is another machine is refused before anything is touched", async () => {
@@ -201,7 +219,7 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
     const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events)).catch((e: Error) => e);
 
     expect((error as Error).message).toMatch(/it joined as machine m-1, but Node lab-host-1 on https:\/\/10\.213\.0\.1:6443 reports machine m-2/);
-    expect(events).toEqual(["host: connected"]);
+    expect(events).toEqual([]); // not even a connection to the host
   });
 
   test.each([
