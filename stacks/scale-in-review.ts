@@ -28,7 +28,8 @@ export async function scaleInReview(input: ScaleInReviewInput): Promise<string> 
   if (departures.length === 0) return "";
   const drain = resolveDrainOptions(input.drain ?? {});
   if (!drain.ok) return `Scale-in report: not made, the drain config is invalid: ${drain.failures.join("; ")}`;
-  const leaving = new Set(departures.map((d) => d.node));
+  // Nodes upgraded in place come back: only those removed or replaced leave the room.
+  const leaving = new Set(departures.filter((d) => d.action !== "upgrade").map((d) => d.node));
   const report = planScaleInReport(
     {
       departing: departures.map((d) => ({ resource: d.resource, node: d.node, action: d.action, why: d.why, pods: snapshot.podsByNode.get(d.node) ?? [] })),

@@ -5,6 +5,13 @@ export const drainPhaseAnnotation = "kubeadm-workers.io/drain-phase";
 export const drainBlockersAnnotation = "kubeadm-workers.io/drain-blockers";
 /** The owners of the evicted pods and their readiness before the drain (replacements.ts), so a resumed drain waits for the same set. */
 export const drainOwnersAnnotation = "kubeadm-workers.io/drain-owners";
+/**
+ * Why the node is drained: "remove" (scale-in, replacement: it is leaving for good) or "upgrade" (an
+ * in-place upgrade: it comes back). Only a node that leaves for good stops counting as room while it
+ * waits for its slot.
+ */
+export const drainPurposeAnnotation = "kubeadm-workers.io/drain-purpose";
+export type DrainPurpose = "remove" | "upgrade";
 /** "true" when the node was already cordoned (by someone else) when our drain began: then it is theirs to uncordon. */
 export const cordonedBeforeDrainAnnotation = "kubeadm-workers.io/cordoned-before-drain";
 
@@ -63,4 +70,5 @@ export const drainStateCleared: Readonly<Record<string, null>> = Object.freeze({
   [drainBlockersAnnotation]: null,
   [drainOwnersAnnotation]: null,
   [cordonedBeforeDrainAnnotation]: null,
+  [drainPurposeAnnotation]: null,
 });

@@ -1,9 +1,9 @@
 import type { ClusterApi } from "../cluster/kube-api";
-import { drainAnnotations } from "./annotations";
+import { drainAnnotations, drainPurposeAnnotation, type DrainPurpose } from "./annotations";
 import { acquireDrainSlot, checkBudgetPermissions, type DrainSlot } from "./budget";
 import { DrainError, drainNode, type DrainEffects } from "./execute";
 import type { DrainOptions } from "./options";
-import { cordonPatch, isLeaving } from "./scale-in";
+import { cordonPatch, isDraining } from "./scale-in";
 import { nodeLog } from "../node-log";
 
 /**
@@ -43,13 +43,20 @@ function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainE
  * before anything is written. On failure the node stays cordoned (and the caller's resource stays
  * in state, so the next `up` resumes); a lost or stolen slot stops the drain at its next pause.
  */
-export async function drainWithSlot<T>(cluster: ClusterApi, node: string, options: DrainOptions, effects: DrainEffects, work: () => Promise<T>): Promise<T> {
+export async function drainWithSlot<T>(
+  cluster: ClusterApi,
+  node: string,
+  options: DrainOptions,
+  effects: DrainEffects,
+  purpose: DrainPurpose,
+  work: () => Promise<T>,
+): Promise<T> {
   const log = nodeLog(effects, node);
   const deadline = new Date(effects.now().getTime() + options.timeoutSeconds * 1000);
   await checkBudgetPermissions(cluster);
   const before = await cluster.getNode(node);
   if (!before) throw new DrainError(`Node ${node} is not in the cluster (${cluster.server}); nothing to drain`);
-  if (!isLeaving(before)) await cluster.patchNode(node, { annotations: drainAnnotations("waiting-for-slot", []) });
+  if (!isDraining(before)) await cluster.patchNode(node, { annotations: { ...drainAnnotations("waiting-for-slot", []), [drainPurposeAnnotation]: purpose } });
 
   const slot = await acquireDrainSlot(cluster, node, options.maxConcurrentDrains, deadline, { ...effects, log });
   try {

@@ -6,23 +6,33 @@
 // unschedulable; cordoning while waiting (the old order) made every departing node unschedulable at
 // once, so every capacity check saw no room and the whole cluster was left cordoned.
 //
-// Room: a node that carries our drain phase is leaving (in this `up` or a resumed one) even while it
-// still waits for its slot and is schedulable. Counting it as room would let the first drain place
-// pods on a node the next drain empties again, and the last drain of the `up` would find the room
-// it was promised gone. So it is excluded from the capacity check, but not cordoned: pods the
-// scheduler puts there meanwhile are simply drained with it, under the same PDB rules.
+// Room: a node that carries our drain phase for a removal is leaving (in this `up` or a resumed one)
+// even while it still waits for its slot and is schedulable. Counting it as room would let the first
+// drain place pods on a node the next drain empties again, and the last drain of the `up` would find
+// the room it was promised gone. So it is excluded from the capacity check, but not cordoned: pods
+// the scheduler puts there meanwhile are simply drained with it, under the same PDB rules. A node
+// waiting to be upgraded in place comes back: it is room until its own turn cordons it (otherwise
+// a rolling upgrade of every node finds no room anywhere and never starts).
 import type { NodePatch } from "../cluster/kube-api";
-import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation, drainStateCleared } from "./annotations";
+import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation, drainPurposeAnnotation, drainStateCleared } from "./annotations";
 import type { ClusterNode } from "./types";
 
 type Annotated = { readonly annotations?: Readonly<Record<string, string>> };
 
 /** True when a drain of ours started on the node (any phase, including waiting for a slot). */
-export function isLeaving(node: Annotated): boolean {
+export function isDraining(node: Annotated): boolean {
   return node.annotations?.[drainPhaseAnnotation] !== undefined;
 }
 
-/** The nodes that may take the evicted pods of `draining`: all but itself and those leaving. */
+/** True when a drain of ours started on the node and it will not come back (not an in-place upgrade). */
+export function isLeaving(node: Annotated): boolean {
+  return isDraining(node) && node.annotations?.[drainPurposeAnnotation] !== "upgrade";
+}
+
+/**
+ * The nodes that may take the evicted pods of `draining`: all but itself and those leaving. (A node
+ * whose upgrade holds a slot is cordoned by then, and the capacity check skips cordoned nodes.)
+ */
 export function roomCandidates(nodes: readonly ClusterNode[], draining: string): ClusterNode[] {
   return nodes.filter((node) => node.name !== draining && !isLeaving(node));
 }
@@ -37,6 +47,9 @@ export const scaleInSteps: readonly ScaleInStep[] = Object.freeze(["mark-leaving
  * had cordoned keeps a note of it, so an abandoned scale-in gives it back cordoned. A fresh drain
  * (not resumed) drops an owners list left by an earlier, finished one.
  */
+// What a fresh drain drops: all drain state but the purpose, written a moment before with the phase.
+const staleDrainState = Object.fromEntries(Object.entries(drainStateCleared).filter(([key]) => key !== drainPurposeAnnotation));
+
 export function cordonPatch(node: { readonly unschedulable: boolean } & Annotated): NodePatch {
   const phase = node.annotations?.[drainPhaseAnnotation];
   const resumed = phase !== undefined && phase !== "waiting-for-slot";
@@ -44,7 +57,7 @@ export function cordonPatch(node: { readonly unschedulable: boolean } & Annotate
   return {
     unschedulable: true,
     annotations: {
-      ...(resumed ? {} : drainStateCleared),
+      ...(resumed ? {} : staleDrainState),
       [drainPhaseAnnotation]: "cordoned",
       ...(cordonedByOthers ? { [cordonedBeforeDrainAnnotation]: "true" } : {}),
     },

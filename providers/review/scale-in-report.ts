@@ -71,7 +71,7 @@ export interface NodeReport {
 }
 
 export type CapacityVerdict =
-  | { readonly kind: "fits"; readonly pods: number; readonly nodes: number }
+  | { readonly kind: "fits"; readonly pods: number; readonly nodes: number; readonly upgrades: number }
   | { readonly kind: "short"; readonly message: string }
   | { readonly kind: "not-checked" };
 
@@ -119,15 +119,25 @@ function nodeReport(departing: DepartingNode, facts: ScaleInFacts, options: Drai
   };
 }
 
-/** Plans the report. Capacity is judged for all departing nodes together: their pods share the room that remains. */
+/**
+ * Plans the report. Capacity is judged for all nodes that leave for good together (their pods share
+ * the room that remains), and for each node upgraded in place in its turn: it comes back, and the
+ * others, upgraded before or after it, are its room (`remainingNodes` holds them).
+ */
 export function planScaleInReport(facts: ScaleInFacts, options: DrainOptions): ScaleInReport {
   const planned = [...facts.departing].sort((a, b) => compareText(a.resource, b.resource)).map((d) => nodeReport(d, facts, options));
   const movers = planned.flatMap((p) => p.movers);
   let capacity: CapacityVerdict;
   if (!options.checkCapacity) capacity = { kind: "not-checked" };
   else {
-    const result = checkCapacity(movers, facts.remainingNodes);
-    capacity = result.fits ? { kind: "fits", pods: movers.length, nodes: facts.remainingNodes.length } : { kind: "short", message: result.message };
+    const leavingFor = (action: DepartingNode["action"]) => planned.filter((p) => (action === "upgrade") === (p.report.action === "upgrade"));
+    const checks = [
+      checkCapacity(leavingFor("delete").flatMap((p) => p.movers), facts.remainingNodes),
+      ...leavingFor("upgrade").map((p) => checkCapacity(p.movers, facts.remainingNodes.filter((n) => n.name !== p.report.node))),
+    ];
+    const short = checks.filter((c) => !c.fits);
+    const upgrades = leavingFor("upgrade").length;
+    capacity = short.length === 0 ? { kind: "fits", pods: movers.length, nodes: facts.remainingNodes.length, upgrades } : { kind: "short", message: short.map((c) => c.message).join("\n") };
   }
   return { nodes: planned.map((p) => p.report), capacity };
 }
@@ -159,7 +169,9 @@ function formatNode(node: NodeReport): string[] {
 function formatCapacity(capacity: CapacityVerdict): string {
   switch (capacity.kind) {
     case "fits":
-      return `Capacity: the ${plural(capacity.pods, "evicted pod")} fit on the ${plural(capacity.nodes, "node")} that ${capacity.nodes === 1 ? "remains" : "remain"} (judged with every departing node out at once).`;
+      return capacity.upgrades === 0
+        ? `Capacity: the ${plural(capacity.pods, "evicted pod")} fit on the ${plural(capacity.nodes, "node")} that ${capacity.nodes === 1 ? "remains" : "remain"} (judged with every departing node out at once).`
+        : `Capacity: the ${plural(capacity.pods, "evicted pod")} fit (judged with every node removed out at once, and each node upgraded in place out in its own turn).`;
     case "short":
       return `Capacity: NOT ENOUGH ROOM — the drain will refuse before evicting anything:\n${capacity.message}`;
     case "not-checked":

@@ -27,7 +27,7 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
   if (!node) {
     log(`Node already gone from the cluster (${cluster.server}, CA ${olds.caCertHash.slice(0, 19)}… as recorded)`);
   } else {
-    await drainWithSlot(cluster, olds.nodeName, options, effects, async () => {
+    await drainWithSlot(cluster, olds.nodeName, options, effects, "remove", async () => {
       await waitForVolumesDetached(cluster, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
       await cluster.patchNode(olds.nodeName, { annotations: drainAnnotations("deleting-node", []) });
       await cluster.deleteNode(olds.nodeName);

@@ -1,6 +1,6 @@
 // kubeadm's worker upgrade ("Upgrading Linux nodes"), run by update when kubernetesVersion changes.
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
-import { drainBlockersAnnotation, drainPhaseAnnotation } from "../drain/annotations";
+import { drainPhaseAnnotation, drainStateCleared } from "../drain/annotations";
 import { drainWithSlot } from "../drain/drain-with-slot";
 import { formatSeconds } from "../drain/duration";
 import { resolveDrainOptions } from "../drain/options";
@@ -71,7 +71,7 @@ async function upgradeDrainedNode(shell: RemoteShell, cluster: ClusterApi, olds:
   await waitForKubeletVersion(cluster, olds.nodeName, version, waitSeconds, effects, log);
   const node = await cluster.patchNode(olds.nodeName, {
     ...(leaveCordoned ? {} : { unschedulable: false }),
-    annotations: { [drainPhaseAnnotation]: null, [drainBlockersAnnotation]: null },
+    annotations: { ...drainStateCleared },
   });
   log(leaveCordoned ? `upgraded to v${version}; left cordoned as it was before` : `upgraded to v${version} and uncordoned`);
   return node;
@@ -95,7 +95,7 @@ export async function upgradeNode(shell: RemoteShell, cluster: ClusterApi, olds:
   // A cordon without our drain phase is someone else's: it stays after the upgrade.
   const leaveCordoned = node.unschedulable && node.annotations[drainPhaseAnnotation] === undefined;
   log(`upgrading from v${olds.kubernetesVersion} to v${version} in place (kubeadm's worker procedure)`);
-  return drainWithSlot(cluster, olds.nodeName, resolved.options, effects, () => upgradeDrainedNode(shell, cluster, olds, news, version, leaveCordoned, effects));
+  return drainWithSlot(cluster, olds.nodeName, resolved.options, effects, "upgrade", () => upgradeDrainedNode(shell, cluster, olds, news, version, leaveCordoned, effects));
 }
 
 export function nodeGone(olds: WorkerNodeOutputs, cluster: ClusterApi): WorkerNodeError {

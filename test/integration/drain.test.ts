@@ -251,7 +251,7 @@ describe("drain on the lab cluster", () => {
     const limited = connectCluster(await kubeconfigWithoutEviction(s.ns, name));
 
     // WHEN a drain with a long timeout runs as an identity without pods/eviction
-    const error = await drainWithSlot(limited, s.victim, options({ timeoutSeconds: 300 }), effects(s), () => Promise.resolve()).catch((e: Error) => e);
+    const error = await drainWithSlot(limited, s.victim, options({ timeoutSeconds: 300 }), effects(s), "remove", () => Promise.resolve()).catch((e: Error) => e);
 
     // THEN it fails (not times out) naming the verb and resource, and both pods are still there
     expect(error).toBeInstanceOf(DrainError);

@@ -60,7 +60,7 @@ describe("drainWithSlot", () => {
   test("marks the node leaving, takes the slot, THEN cordons, drains, works, and releases", async () => {
     const cluster = new EmptyNodeCluster();
     const { effects } = clock();
-    const result = await drainWithSlot(cluster as unknown as ClusterApi, "w1", defaultDrainOptions, effects, () => (cluster.events.push("work"), Promise.resolve(42)));
+    const result = await drainWithSlot(cluster as unknown as ClusterApi, "w1", defaultDrainOptions, effects, "remove", () => (cluster.events.push("work"), Promise.resolve(42)));
     expect(result).toBe(42);
     expect(cluster.events).toEqual([
       "patch phase=waiting-for-slot",
@@ -75,7 +75,7 @@ describe("drainWithSlot", () => {
   test("missing Lease permissions are found before anything is written", async () => {
     const cluster = new EmptyNodeCluster();
     cluster.allowed = false;
-    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", defaultDrainOptions, clock().effects, () => Promise.resolve()).catch((e: Error) => e);
+    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", defaultDrainOptions, clock().effects, "remove", () => Promise.resolve()).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/may not get, create, update, delete Leases \(coordination.k8s.io\) in namespace kube-system.*nothing was cordoned/);
     expect(cluster.events).toEqual([]);
   });
@@ -91,7 +91,7 @@ describe("drainWithSlot", () => {
       cluster.leases.set(lease.name, { ...lease, renewTime: new Date(now), resourceVersion: `${lease.resourceVersion ?? ""}r` });
       renewed = now;
     });
-    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, timeoutSeconds: 60 }, effects, () => Promise.resolve()).catch((e: Error) => e);
+    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, timeoutSeconds: 60 }, effects, "remove", () => Promise.resolve()).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/no drain slot became free in time: 1\/1 held by w0.*The node was not cordoned.*covers the wait for a slot and the drain/);
     expect(cluster.events).toEqual(["patch phase=waiting-for-slot"]);
     expect(cluster.node.unschedulable).toBe(false);
@@ -116,7 +116,7 @@ describe("drainWithSlot when the slot is taken away mid-drain", () => {
     });
     let worked = false;
 
-    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, checkCapacity: false }, effects, () => ((worked = true), Promise.resolve())).catch((e: Error) => e);
+    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, checkCapacity: false }, effects, "remove", () => ((worked = true), Promise.resolve())).catch((e: Error) => e);
 
     expect((error as Error).message).toMatch(/drain of w1 stopped: drain slot kubeadm-workers-drain-0 is now held by w9.*could exceed drain.maxConcurrentDrains/);
     expect(worked).toBe(false);

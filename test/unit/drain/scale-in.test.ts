@@ -15,6 +15,18 @@ describe("roomCandidates: what counts as room for the evicted pods", () => {
   test.each([
     { description: "the drained node itself never", nodes: [node("a"), node("b")], draining: "a", room: ["b"] },
     { description: "a node waiting for its own drain slot (schedulable, leaving) is no room", nodes: [node("a"), node("b", { annotations: phase("waiting-for-slot") }), node("c")], draining: "a", room: ["c"] },
+    {
+      description: "a node waiting for its slot to be upgraded in place (schedulable, coming back) is room",
+      nodes: [node("a"), node("b", { annotations: { ...phase("waiting-for-slot"), "kubeadm-workers.io/drain-purpose": "upgrade" } }), node("c")],
+      draining: "a",
+      room: ["b", "c"],
+    },
+    {
+      description: "a node waiting for its slot to be removed is no room, whatever else it carries",
+      nodes: [node("a"), node("b", { annotations: { ...phase("waiting-for-slot"), "kubeadm-workers.io/drain-purpose": "remove" } })],
+      draining: "a",
+      room: [],
+    },
     { description: "a node another drain cordoned is no room", nodes: [node("a"), node("b", { unschedulable: true, annotations: phase("evicting") }), node("c")], draining: "a", room: ["c"] },
     { description: "a node cordoned by someone else stays a candidate (the capacity check skips it as cordoned)", nodes: [node("a"), node("b", { unschedulable: true })], draining: "a", room: ["b"] },
     { description: "unrelated annotations do not matter", nodes: [node("a"), node("b", { annotations: { "example.com/x": "1" } })], draining: "a", room: ["b"] },
@@ -46,7 +58,7 @@ describe("cordonPatch", () => {
 });
 
 describe("abandonedScaleInPatch: the entry came back", () => {
-  const cleared = { "kubeadm-workers.io/drain-phase": null, "kubeadm-workers.io/drain-blockers": null, "kubeadm-workers.io/drain-owners": null, "kubeadm-workers.io/cordoned-before-drain": null };
+  const cleared = { "kubeadm-workers.io/drain-phase": null, "kubeadm-workers.io/drain-blockers": null, "kubeadm-workers.io/drain-owners": null, "kubeadm-workers.io/cordoned-before-drain": null, "kubeadm-workers.io/drain-purpose": null };
   test.each<{ description: string; node: { unschedulable: boolean; annotations: Record<string, string> }; patch: object | undefined }>([
     { description: "no drain of ours: nothing", node: { unschedulable: false, annotations: {} }, patch: undefined },
     { description: "cordoned by someone else, no drain of ours: left alone", node: { unschedulable: true, annotations: {} }, patch: undefined },

@@ -85,3 +85,23 @@ describe("scale-in report", () => {
     expect(formatScaleInReport(planScaleInReport(facts({ departing: [] }), defaultDrainOptions))).toBe("");
   });
 });
+
+describe("capacity of an in-place upgrade (the nodes come back)", () => {
+  const oneWeb = (n: number) => ({ resource: `worker-${n}`, node: `node-${n}`, action: "upgrade" as const, pods: [web(n)] });
+  const everyNode = [node("node-1"), node("node-2"), node("node-3")];
+
+  test("every node upgraded in one up: each one's pods fit on the others, judged in its own turn", () => {
+    const report = planScaleInReport(facts({ departing: [oneWeb(1), oneWeb(2), oneWeb(3)], remainingNodes: everyNode }), defaultDrainOptions);
+    expect(report.capacity).toMatchObject({ kind: "fits", pods: 3 });
+    expect(formatScaleInReport(report)).toContain("Capacity: the 3 evicted pods fit (judged with every node removed out at once, and each node upgraded in place out in its own turn).");
+  });
+
+  test("a node upgraded is no room for its own pods", () => {
+    const big = { pod: podRequesting("shop/big", { cpu: "1500m" }), labels: {} };
+    const report = planScaleInReport(
+      facts({ departing: [{ resource: "worker-1", node: "node-1", action: "upgrade", pods: [big] }], remainingNodes: [node("node-1", { allocatable: { cpu: "2", memory: "8Gi", pods: "110" } }), node("node-2", { allocatable: { cpu: "1", memory: "8Gi", pods: "110" } })] }),
+      defaultDrainOptions,
+    );
+    expect(report.capacity.kind).toBe("short");
+  });
+});
