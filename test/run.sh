@@ -82,7 +82,7 @@ node -e '
     passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
     skipped += r.numPendingTests + r.numTodoTests;
   }
-  // A skipped test says why where it is skipped (e.g. the upgrade e2e on a stand-in lab).
+  // A skipped test says why where it is skipped (it prints SKIPPED and the command that runs it).
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 ' "$results"
 rm -rf "$results"

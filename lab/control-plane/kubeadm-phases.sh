@@ -54,6 +54,16 @@ kind: KubeletConfiguration
 cgroupDriver: cgroupfs
 # The machine's kernel mounts cgroup v1 only; kubelet 1.35+ refuses to start on it unless told.
 failCgroupV1: false
+# Lab hosts' disks are the machine's disk, shared with its Go caches and builds: the kubelet's default
+# disk-pressure thresholds (15% of imagefs, 10% of nodefs free) tainted every lab node NoSchedule
+# while the machine merely had 11% free. Absolute floors instead; every signal is listed, since a
+# partial evictionHard leaves the others without a threshold.
+evictionHard:
+  memory.available: "100Mi"
+  nodefs.available: "2Gi"
+  imagefs.available: "2Gi"
+  nodefs.inodesFree: "5%"
+  imagefs.inodesFree: "5%"
 # kubeadm defaults this to certificatesDir/ca.crt, which is the lab's own directory on the machine; on
 # a worker, kubeadm join writes the cluster CA to /etc/kubernetes/pki/ca.crt, as in any kubeadm cluster.
 authentication:

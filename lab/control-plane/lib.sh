@@ -17,12 +17,16 @@ ADMIN_KUBECONFIG="$LAB_DIR/kubeconfig"
 # Fixed ports. Only the API server listens beyond loopback (hosts on the lab bridge dial it). The
 # others sit in a high range, away from the Kubernetes defaults (2379/2380, 10257, 10259, 10248-10250)
 # that the lab hosts' own kubelets and any local tooling may use.
-APISERVER_PORT=6443
-ETCD_CLIENT_PORT=23790
-ETCD_PEER_PORT=23800
-KCM_PORT=20257
-SCHEDULER_PORT=20259
-KWOK_PORT=20250
+# LAB_PORT_OFFSET (default 0) shifts them all: a second, unrelated control plane (another LAB_DIR,
+# loopback only) runs beside the lab's, as a cluster with another CA for tests that need one.
+port_offset="${LAB_PORT_OFFSET:-0}"
+[[ "$port_offset" =~ ^[0-9]{1,2}$ ]] || { echo "control-plane: LAB_PORT_OFFSET=$port_offset is not a number from 0 to 99" >&2; exit 2; }
+APISERVER_PORT=$((6443 + port_offset))
+ETCD_CLIENT_PORT=$((23790 + port_offset))
+ETCD_PEER_PORT=$((23800 + port_offset))
+KCM_PORT=$((20257 + port_offset * 10))
+SCHEDULER_PORT=$((20259 + port_offset * 10))
+KWOK_PORT=$((20250 + port_offset * 10))
 
 SERVICE_CIDR=10.96.0.0/12
 FIRST_SERVICE_IP=10.96.0.1

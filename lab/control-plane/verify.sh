@@ -1,20 +1,16 @@
 #!/usr/bin/env bash
 # Smoke test of a running lab control plane (after up.sh), the checks a kubeadm join relies on:
 # readiness, admin access, anonymous cluster-info, RBAC denial, kwok Nodes and a Deployment going
-# Ready, the bootstrap signer, and the kubelet stand-in's TLS bootstrap + registration.
-# Leaves nothing behind: every object it creates is deleted, the stand-in is stopped by its PID.
-# Env: STANDIN (path of the stand-in kubelet; default: the toolchain's).
+# Ready, and the bootstrap signer (the kubelet's TLS bootstrap runs in every join of a lab host).
+# Leaves nothing behind: every object it creates is deleted.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 kubectl="$KUBERNETES_DIR/bin/kubectl"
-standin="${STANDIN:-$KUBELET_STANDIN_DIR/bin/kubelet}"
 server="https://$ENDPOINT_IP:$APISERVER_PORT"
 tmp=$(mktemp -d)
-standin_pid=""
 ns=lab-verify
 cleanup() {
-  [[ -n "$standin_pid" ]] && kill -TERM "$standin_pid" 2>/dev/null && wait "$standin_pid" 2>/dev/null
   kubectl_admin delete namespace "$ns" --ignore-not-found --wait=false >/dev/null 2>&1
-  kubectl_admin delete node lab-verify-0 lab-verify-1 lab-verify-standin --ignore-not-found >/dev/null 2>&1
+  kubectl_admin delete node lab-verify-0 lab-verify-1 --ignore-not-found >/dev/null 2>&1
   kubectl_admin -n kube-system delete secret bootstrap-token-vrfy01 --ignore-not-found >/dev/null 2>&1
   kubectl_admin delete csr -l lab-verify --ignore-not-found >/dev/null 2>&1
   rm -rf "$tmp"
@@ -90,29 +86,4 @@ has_jws() { kubectl_admin -n kube-public get configmap cluster-info -o jsonpath=
 t0=$(date +%s%N)
 until_true 30 has_jws && ok "$(( ($(date +%s%N) - t0) / 1000000 )) ms" || die "no jws-kubeconfig-vrfy01 in cluster-info"
 
-step "kubelet stand-in: TLS bootstrap, CSR approved, Node Ready"
-[[ -x "$standin" ]] || die "$standin missing; build it with: bash lab/toolchain/build.sh kubelet-standin"
-( umask 077
-  "$kubectl" config --kubeconfig "$tmp/bootstrap-kubelet.conf" set-cluster lab --server "$server" \
-    --certificate-authority "$PKI_DIR/ca.crt" --embed-certs >/dev/null
-  "$kubectl" config --kubeconfig "$tmp/bootstrap-kubelet.conf" set-credentials tls-bootstrap-token-user --token "vrfy01.$secret" >/dev/null
-  "$kubectl" config --kubeconfig "$tmp/bootstrap-kubelet.conf" set-context lab --cluster lab --user tls-bootstrap-token-user >/dev/null
-  "$kubectl" config --kubeconfig "$tmp/bootstrap-kubelet.conf" use-context lab >/dev/null )
-t0=$(date +%s%N)
-"$standin" --bootstrap-kubeconfig="$tmp/bootstrap-kubelet.conf" --kubeconfig="$tmp/kubelet.conf" \
-  --cert-dir="$tmp/pki" --hostname-override=lab-verify-standin --node-labels=lab/role=worker,node.kubernetes.io/exclude-from-external-load-balancers=true \
-  --register-with-taints=lab/dedicated=verify:NoSchedule --container-runtime-endpoint=unix://"$tmp/no-runtime.sock" \
-  --pod-infra-container-image=registry.k8s.io/pause:3.10 --cgroup-driver=systemd --some-unknown-flag=1 \
-  >"$tmp/standin.log" 2>&1 &
-standin_pid=$!
-until_true 60 curl -fsS http://127.0.0.1:10248/healthz || { cat "$tmp/standin.log"; die "stand-in healthz never answered"; }
-kubectl_admin wait --for=condition=Ready node/lab-verify-standin --timeout=60s >/dev/null || { cat "$tmp/standin.log"; die "stand-in Node not Ready"; }
-ok "$(( ($(date +%s%N) - t0) / 1000000 )) ms"
-csr=$(kubectl_admin get csr -o jsonpath='{range .items[?(@.spec.username=="system:bootstrap:vrfy01")]}{.metadata.name} {.spec.signerName} {.status.conditions[0].type}{"\n"}{end}')
-echo "verify:   CSR: $csr"
-grep -q 'kubernetes.io/kube-apiserver-client-kubelet Approved' <<<"$csr" || die "CSR not approved: $csr"
-kubectl_admin label csr "${csr%% *}" lab-verify=1 >/dev/null
-echo "verify:   kubelet.conf user: $(grep -E 'client-(certificate|key):' "$tmp/kubelet.conf" | sort -u | tr -s ' ' | paste -sd' ')"
-echo "verify:   client cert: $(openssl x509 -in "$tmp/pki/kubelet-client-current.pem" -noout -subject -issuer | paste -sd' ')"
-echo "verify:   Node: $(kubectl_admin get node lab-verify-standin -o jsonpath='labels={.metadata.labels} taints={.spec.taints} kubelet={.status.nodeInfo.kubeletVersion} ip={.status.addresses[0].address}')"
 echo "verify: all checks passed"

@@ -24,9 +24,10 @@ KUBE_VERSION=${KUBE_VERSION:-1.36.3}
 KUBE_MINOR=${KUBE_VERSION%.*}
 # The previous patch release the lab also serves (kubeadm, kubelet, kubectl), for in-place upgrades.
 KUBE_PREVIOUS_VERSION=$( . "$REPO_ROOT/lab/toolchain/versions.sh" 2>/dev/null && echo "${KUBERNETES_PREVIOUS_VERSION:-}" || true)
-# Which kubelet the hosts' kubelet package holds: real (the real kubelet, with containerd 2 from the lab's
-# containerd.io package) or standin (the kubelet stand-in, whose Node kwok keeps Ready).
-LAB_KUBELET="${LAB_KUBELET:-standin}"
+# The hosts run the real kubelet (with containerd 2 from the lab's containerd.io package); the kubelet
+# stand-in that once held the kubelet package is gone.
+[[ "${LAB_KUBELET:-real}" == real ]] ||
+  { echo "lab: LAB_KUBELET=$LAB_KUBELET: the kubelet stand-in is gone, the hosts run the real kubelet (unset LAB_KUBELET)" >&2; exit 2; }
 
 host_name()    { echo "lab-host-$1"; }
 host_address() { echo "$LAB_NET_PREFIX.$((10 + $1))"; }

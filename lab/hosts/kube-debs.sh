@@ -2,10 +2,10 @@
 # Usage: kube-debs.sh OUT_DIR. Builds the packages of the lab's pkgs.k8s.io look-alike with dpkg-deb from
 # the toolchain's binaries: kubeadm, kubelet, kubectl for the previous and the current patch release
 # ($KUBE_PREVIOUS_VERSION-1 and $KUBE_VERSION-1, so a stack can join at one and upgrade to the other)
-# and kubernetes-cni. Shaped like upstream's: kubelet ships kubelet.service and /etc/default/kubelet and
-# depends on kubernetes-cni; kubeadm ships the kubelet.service.d/10-kubeadm.conf drop-in (upstream puts
-# it in kubeadm, not kubelet). A missing binary skips its package with a warning (deb-lib.sh).
-# LAB_KUBELET=standin packages the kubelet stand-in as kubelet $KUBE_VERSION-1 instead of the real one.
+# kubernetes-cni and cri-tools. Shaped like upstream's: kubelet ships kubelet.service and
+# /etc/default/kubelet and depends on kubernetes-cni; kubeadm ships the kubelet.service.d/10-kubeadm.conf
+# drop-in (upstream puts it in kubeadm, not kubelet) and depends on cri-tools (crictl). A missing binary
+# skips its package with a warning (deb-lib.sh).
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 . "$HOSTS_DIR/deb-lib.sh"
 out="$1"; mkdir -p "$out"
@@ -13,9 +13,10 @@ out="$1"; mkdir -p "$out"
 # Where the toolchain puts its binaries, asked of lab/toolchain/common.sh (the one owner of that layout).
 toolchain_dirs() {
   KW_CACHE="$KW_CACHE" bash -c '. "$1/lab/toolchain/common.sh" && printf "%s\n" "$KUBERNETES_DIR" "$KUBELET_DIR" \
-    "$KUBERNETES_PREVIOUS_DIR" "$CNI_PLUGINS_DIR" "$CNI_PLUGINS_VERSION" "$KUBELET_STANDIN_DIR"' _ "$REPO_ROOT"
+    "$KUBERNETES_PREVIOUS_DIR" "$CNI_PLUGINS_DIR" "$CNI_PLUGINS_VERSION" && . "$1/lab/toolchain/components/cri-tools.sh" &&
+    printf "%s\n" "$CRI_TOOLS_DIR" "$CRI_TOOLS_VERSION"' _ "$REPO_ROOT"
 }
-{ read -r kube_dir; read -r kubelet_dir; read -r previous_dir; read -r cni_dir; read -r cni_version; read -r standin_dir; } \
+{ read -r kube_dir; read -r kubelet_dir; read -r previous_dir; read -r cni_dir; read -r cni_version; read -r cri_tools_dir; read -r cri_tools_version; } \
   < <(toolchain_dirs)
 
 kubelet_files() {
@@ -46,6 +47,8 @@ UNIT
   systemd_scripts "$root" kubelet.service
 }
 
+crictl_files() { install -D -m 755 "$cri_tools_dir/bin/crictl" "$1/usr/bin/crictl"; }
+
 kubectl_files() { install -D -m 755 "$bin_dir/kubectl" "$1/usr/bin/kubectl"; }
 
 kubeadm_files() {
@@ -71,26 +74,23 @@ cni_files() {
   for plugin in "${cni_plugins[@]}"; do install -D -m 755 "$cni_dir/bin/$plugin" "$1/opt/cni/bin/$plugin"; done
 }
 
-# node_packages VERSION BIN_DIR KUBELET_BIN_DIR [KUBELET_NOTE]: kubeadm, kubelet, kubectl of one patch
-# release; KUBELET_NOTE ends the kubelet's description (tests read it to tell the stand-in apart).
+# node_packages VERSION BIN_DIR KUBELET_BIN_DIR: kubeadm, kubelet, kubectl of one patch release.
 node_packages() {
-  local v="$1" kubelet_bin_dir="$3" note="${4:-}"
+  local v="$1" kubelet_bin_dir="$3"
   bin_dir="$2"
   deb kubectl "$v-1" "$out" "Description: Command-line utility for interacting with a Kubernetes cluster" \
     kubectl_files "$bin_dir/kubectl"
-  deb kubeadm "$v-1" "$out" "Description: Command-line utility for administering a Kubernetes cluster" \
-    kubeadm_files "$bin_dir/kubeadm"
+  deb kubeadm "$v-1" "$out" "Depends: cri-tools (>= 1.30.0)
+Description: Command-line utility for administering a Kubernetes cluster" kubeadm_files "$bin_dir/kubeadm"
   bin_dir="$kubelet_bin_dir"
   deb kubelet "$v-1" "$out" "Depends: iptables (>= 1.4.21), kubernetes-cni (>= 1.2.0), iproute2, socat, util-linux, mount, ethtool, conntrack
 Recommends: iptables (>= 1.8.4)
-Description: Node agent for Kubernetes clusters$note" kubelet_files "$kubelet_bin_dir/kubelet"
+Description: Node agent for Kubernetes clusters" kubelet_files "$bin_dir/kubelet"
 }
 
 deb kubernetes-cni "$cni_version-1" "$out" "Description: Binaries required to provision kubernetes container networking" \
   cni_files "${cni_plugins[@]/#/$cni_dir/bin/}"
+deb cri-tools "$cri_tools_version-1" "$out" "Description: Command-line utility for interacting with a container runtime" \
+  crictl_files "$cri_tools_dir/bin/crictl"
 node_packages "$KUBE_PREVIOUS_VERSION" "$previous_dir/bin" "$previous_dir/bin"
-if [[ "$LAB_KUBELET" == standin ]]; then
-  node_packages "$KUBE_VERSION" "$kube_dir/bin" "$standin_dir/bin" " (the kubeadm-workers lab's kubelet stand-in)"
-else
-  node_packages "$KUBE_VERSION" "$kube_dir/bin" "$kubelet_dir/bin"
-fi
+node_packages "$KUBE_VERSION" "$kube_dir/bin" "$kubelet_dir/bin"

@@ -30,19 +30,18 @@ started=$(date +%s%N)
 [[ "$(cat /proc/sys/net/ipv4/ip_forward)" == 0 ]] ||
   log "WARNING: net.ipv4.ip_forward=1 on this machine: lab hosts' packets to non-lab addresses get forwarded"
 
-# The hosts' disks keep what was installed on them. Packages of one LAB_KUBELET mode share their version
-# with the other's (kubelet 1.36.3-1 is the stand-in or the real kubelet), so apt would keep the wrong
-# one installed: a change of mode starts the hosts from fresh disks.
+# The hosts' disks keep what was installed on them. Disks of an older lab whose kubelet 1.36.3-1 package
+# held the kubelet stand-in (same version as the real one, so apt would keep it) start afresh.
 mode_file="$LAB_DIR/hosts/kubelet-mode"
-if [[ -s "$mode_file" && "$(<"$mode_file")" != "$LAB_KUBELET" ]]; then
+if [[ -s "$mode_file" && "$(<"$mode_file")" != real ]]; then
   for dir in "$LAB_DIR"/hosts/lab-host-*; do
     [[ -d "$dir" ]] && pid_alive "$dir/init.pid" "$(host_netns "${dir##*-}")" &&
-      fail "LAB_KUBELET=$LAB_KUBELET, but the hosts run with LAB_KUBELET=$(<"$mode_file"): take the lab down first (npm run lab -- down)"
+      fail "the hosts run the kubelet stand-in of an older lab: take the lab down first (npm run lab -- down)"
   done
-  log "LAB_KUBELET changed from $(<"$mode_file") to $LAB_KUBELET: the hosts start from fresh disks"
+  log "the hosts' disks hold the kubelet stand-in of an older lab: the hosts start from fresh disks"
   rm -rf "$LAB_DIR"/hosts/lab-host-*/{upper,work,containerd,sysctl}
 fi
-echo "$LAB_KUBELET" >"$mode_file"
+echo real >"$mode_file"
 
 bash "$HOSTS_DIR/rootfs.sh"
 [[ -s "$LAB_DIR/ssh/id_ed25519" ]] ||

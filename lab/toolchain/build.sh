@@ -2,7 +2,8 @@
 # Builds the project's toolchain from the registries this machine reaches (npm, the Go module proxy),
 # into a cache outside the checkout keyed by version. Idempotent: a component whose directory exists
 # is reused as is. Usage: build.sh [component...]
-#   (default: all; components: node pulumi etcd kubernetes kwok kubelet-standin, plus those that
+#   (default: all; components: node pulumi etcd kubernetes kubelet kubernetes-previous containerd runc
+#   cni-plugins kwok, plus those that
 #   lab/toolchain/components/*.sh declare)
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -225,15 +226,6 @@ build_kwok() {
   expect_output "kwok --version" "$KWOK_VERSION" "$out/bin/kwok" --version
 }
 
-build_kubelet_standin() {
-  local out="$1" log="$KW_CACHE/logs/kubelet-standin.log"
-  : >"$log"
-  mkdir -p "$out/bin"
-  go_build_wrapper "$REPO_ROOT/lab/kubelet-standin" "$log" "$out/bin" "-s -w -X main.version=v$KUBERNETES_VERSION" "" . || return 1
-  mv "$out/bin/kubelet-standin" "$out/bin/kubelet"
-  expect_output "kubelet --version" "Kubernetes v$KUBERNETES_VERSION" "$out/bin/kubelet" --version
-}
-
 # Other parts of the lab add their own components: each lab/toolchain/components/*.sh defines its build
 # functions and appends "name version dir build_fn" entries to extra_components (sourced, never run).
 extra_components=()
@@ -243,7 +235,7 @@ for component_file in "$REPO_ROOT"/lab/toolchain/components/*.sh; do
   . "$component_file"
 done
 
-builtin_components=(node pulumi etcd kubernetes kubelet kubernetes-previous containerd runc cni-plugins kwok kubelet-standin)
+builtin_components=(node pulumi etcd kubernetes kubelet kubernetes-previous containerd runc cni-plugins kwok)
 extra_names=()
 for entry in "${extra_components[@]}"; do extra_names+=("${entry%% *}"); done
 
@@ -271,7 +263,6 @@ for c in "${components[@]}"; do
     runc)   component runc "$RUNC_VERSION" "$RUNC_DIR" build_runc ;;
     cni-plugins) component cni-plugins "$CNI_PLUGINS_VERSION" "$CNI_PLUGINS_DIR" build_cni_plugins ;;
     kwok)   component kwok "$KWOK_VERSION" "$KWOK_DIR" build_kwok ;;
-    kubelet-standin) component kubelet-standin "${KUBELET_STANDIN_DIR##*-}" "$KUBELET_STANDIN_DIR" build_kubelet_standin ;;
     *) build_extra "$c" || fail "unknown component '$c' (known: ${builtin_components[*]} ${extra_names[*]})" ;;
   esac
 done

@@ -17,7 +17,3 @@ KUBERNETES_PREVIOUS_DIR="$KW_TOOLCHAIN/kubernetes-node-$KUBERNETES_PREVIOUS_VERS
 CONTAINERD_DIR="$KW_TOOLCHAIN/containerd-$CONTAINERD_VERSION"
 RUNC_DIR="$KW_TOOLCHAIN/runc-$RUNC_VERSION"
 CNI_PLUGINS_DIR="$KW_TOOLCHAIN/cni-plugins-$CNI_PLUGINS_VERSION"
-# The stand-in's source lives in this repository, so its cache key is a digest of that source:
-# editing it builds a new binary, going back to an old revision reuses the old one.
-KUBELET_STANDIN_DIR="$KW_TOOLCHAIN/kubelet-standin-$KUBERNETES_VERSION-$(
-  cd "$REPO_ROOT/lab/kubelet-standin" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"

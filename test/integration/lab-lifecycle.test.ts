@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { run, runOk } from "../support/process";
-import { kubeconfigPath, kubectl, labDir, labHosts, labSsh, requireLab, waitFor } from "./support/lab";
+import { kubeconfigPath, kubectl, labClusterConfig, labDir, labHosts, labSsh, requireLab, waitFor } from "./support/lab";
 
 // The lab itself, as a user drives it: `npm run lab -- up|status|down`, and a worker joined by hand
 // with the commands a kubeadm user types. The last test takes the lab down and brings it back.
@@ -58,21 +58,37 @@ describe("the lab lifecycle", () => {
     const hash = (await runOk("sh", ["-c", `openssl x509 -pubkey -noout -in ${ca} | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1`])).stdout.trim();
     expect(token).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
     try {
-      // On the host: pkgs.k8s.io's install steps against the lab repository, then kubeadm join.
-      const repo = "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/";
+      // On the host: what a kubeadm user of an air-gapped cluster types. containerd.io (>= 2, which
+      // Kubernetes 1.36 needs) from the cluster's containerd mirror with its default configuration,
+      // the private registry as mirror of registry.k8s.io (containerd 2 reads certs.d by default),
+      // kubeadm's sandbox image pinned, and the one setting this machine needs (it refuses to lower
+      // oom_score_adj); then pkgs.k8s.io's install steps against the lab repository.
+      const published = labClusterConfig();
+      const repo = published.packages.aptRepository;
+      const sandbox = (await runOk("kubeadm", ["config", "images", "list", "--kubernetes-version", "v1.36.3"])).stdout.split("\n").find((i) => i.includes("/pause:"));
+      if (!sandbox) throw new Error("kubeadm config images list named no pause image");
+      const mirror = published.containerd.registryMirrors["registry.k8s.io"][0];
       const install = await labSsh(
         host.address,
         [
-          "set -e",
+          "set -eo pipefail",
           "export DEBIAN_FRONTEND=noninteractive",
-          // a host fresh for this: nothing left of earlier runs of the provider (its containerd.io
-          // would otherwise meet Debian's containerd in a conffile question nobody answers)
+          // a host fresh for this: nothing left of earlier runs of the provider
           "kubeadm reset -f >/dev/null 2>&1 || true",
-          "apt-get purge -y -q containerd.io kubelet kubeadm kubectl kubernetes-cni </dev/null >/dev/null 2>&1 || true",
+          "apt-mark unhold kubelet kubeadm kubectl containerd.io >/dev/null 2>&1 || true",
+          "apt-get purge -y -q containerd containerd.io kubelet kubeadm kubectl kubernetes-cni </dev/null >/dev/null 2>&1 || true",
           "rm -rf /etc/containerd /etc/apt/sources.list.d/kubeadm-workers-*.list /etc/apt/keyrings/kubeadm-workers-*.asc",
-          "apt-get update -q >/dev/null",
-          "apt-get install -y -q -o Dpkg::Options::=--force-confnew containerd </dev/null >/dev/null",
           "mkdir -p /etc/apt/keyrings",
+          `curl -fsSL ${published.containerd.aptRepository}gpg | gpg --batch --yes --dearmor -o /etc/apt/keyrings/docker.gpg`,
+          `echo 'deb [signed-by=/etc/apt/keyrings/docker.gpg] ${published.containerd.aptRepository} /' > /etc/apt/sources.list.d/docker.list`,
+          "apt-get update -q >/dev/null",
+          "apt-get install -y -q -o Dpkg::Options::=--force-confnew containerd.io </dev/null >/dev/null",
+          "containerd config default > /etc/containerd/config.toml",
+          `sed -i -e "s|sandbox = '.*'|sandbox = '${sandbox}'|" -e 's|restrict_oom_score_adj = false|restrict_oom_score_adj = true|' -e "s|config_path = ''|config_path = '/etc/containerd/certs.d'|" /etc/containerd/config.toml`,
+          "grep -E \"sandbox = |restrict_oom_score_adj|config_path\" /etc/containerd/config.toml",
+          "mkdir -p /etc/containerd/certs.d/registry.k8s.io",
+          `printf 'server = "https://registry.k8s.io"\n[host."${mirror}"]\n  capabilities = ["pull", "resolve"]\n' > /etc/containerd/certs.d/registry.k8s.io/hosts.toml`,
+          "systemctl restart containerd",
           `curl -fsSL ${repo}Release.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg`,
           `echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${repo} /' > /etc/apt/sources.list.d/kubernetes.list`,
           "apt-get update -q >/dev/null",
@@ -90,14 +106,18 @@ describe("the lab lifecycle", () => {
       await waitFor(`Node ${host.name} Ready`, async () => {
         const ready = await kubectl(["get", "node", host.name, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}"]).catch(() => undefined);
         return ready?.stdout === "True" ? true : undefined;
+      }, 180_000).catch(async (error: Error) => {
+        // What the host's kubelet and containerd said, and the config it ran with, for whoever reads the failure.
+        const logs = await labSsh(host.address, "tail -n 25 /var/log/shim/kubelet.log /var/log/shim/containerd.log 2>&1");
+        const conditions = await kubectl(["get", "node", host.name, "-o", "jsonpath={.status.conditions}"]).catch(() => undefined);
+        throw new Error(`${error.message}\n--- containerd config\n${install.stdout}\n--- conditions\n${conditions?.stdout ?? ""}\n--- logs on ${host.name}\n${logs.stdout}`);
       });
     } finally {
       // Leave the host and the cluster as found.
-      // Debian's containerd 1.x goes too: the provider refuses it for Kubernetes 1.36 (containerd.upgrade).
       await labSsh(
         host.address,
-        "kubeadm reset -f >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get purge -y -q containerd runc </dev/null >/dev/null 2>&1; " +
-          "rm -rf /etc/containerd /etc/apt/sources.list.d/kubernetes.list /etc/apt/keyrings/kubernetes-apt-keyring.gpg /etc/sysctl.d/k8s.conf; true",
+        "kubeadm reset -f >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get purge -y -q containerd.io kubelet kubeadm kubectl kubernetes-cni </dev/null >/dev/null 2>&1; " +
+          "rm -rf /etc/containerd /etc/apt/sources.list.d/kubernetes.list /etc/apt/sources.list.d/docker.list /etc/apt/keyrings/kubernetes-apt-keyring.gpg /etc/apt/keyrings/docker.gpg /etc/sysctl.d/k8s.conf; true",
       );
       await kubectl(["delete", "node", host.name, "--ignore-not-found"]);
       await runOk("kubeadm", ["token", "delete", "--kubeconfig", kubeconfigPath, token.split(".")[0]]).catch(() => undefined);

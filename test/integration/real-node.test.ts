@@ -14,16 +14,12 @@ const containerdRepo = "http://10.213.0.1:8080/containerd/";
 const pauseImage = "lab.invalid/kw-pause:1";
 const sshKey = path.join(labDir, "ssh", "id_ed25519");
 
-/**
- * The newest Kubernetes version whose kubelet package in the lab repository is the real kubelet: the
- * lab serves two patch releases, and while its hosts default to the kubelet stand-in
- * (LAB_KUBELET=standin), the newer one's package holds the stand-in.
- */
+/** The newest Kubernetes version whose kubelet package the lab repository serves (it serves two). */
 async function realKubeletVersion(): Promise<string> {
   const index = (await runOk("curl", ["-fsS", `${kubernetesRepo}Packages`])).stdout;
   const versions = index
     .split("\n\n")
-    .filter((stanza) => /^Package: kubelet$/m.test(stanza) && !/kubelet stand-in/.test(stanza))
+    .filter((stanza) => /^Package: kubelet$/m.test(stanza))
     .map((stanza) => /^Version: (\S+)-1$/m.exec(stanza)?.[1])
     .filter((v): v is string => v !== undefined)
     .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));

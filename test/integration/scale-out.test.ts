@@ -8,7 +8,7 @@ import { effects } from "../../providers/worker-node/implementation";
 import type { WorkerNodeInputs } from "../../providers/worker-node/inputs";
 import { deleteWorkerNode } from "../../providers/worker-node/delete";
 import { createKwokNode, deleteNodes } from "./support/kwok-nodes";
-import { bootstrapTokenSecrets, kubeconfigPath, kubectl, labCluster, labDir, labHosts, labKubeletMode, labPrivateKey, labSsh, requireLab } from "./support/lab";
+import { bootstrapTokenSecrets, kubeconfigPath, kubectl, labCluster, labDir, labHosts, labPrivateKey, labSsh, requireLab } from "./support/lab";
 
 jest.setTimeout(300_000);
 
@@ -241,9 +241,7 @@ describe("scale out on lab hosts", () => {
     }
   });
 
-  // The kubelet stand-in of the default lab fakes Ready whatever the runtime does: only a real kubelet
-  // shows a dead containerd (LAB_KUBELET=real npm test -- --selectProjects integration --testPathPatterns scale-out).
-  (labKubeletMode() === "real" ? test : test.skip)("containerd stopped during a join: the create fails within joinTimeout with the host's kubelet and containerd log lines, and leaves nothing behind", async () => {
+  test("containerd stopped during a join: the create fails within joinTimeout with the host's kubelet and containerd log lines, and leaves nothing behind", async () => {
     const host = labHosts()[1];
     const joinTimeoutSeconds = 60;
     let joinStartedAt = 0;

@@ -96,6 +96,19 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString("hex")}`;
 }
 
+/**
+ * Leaves a lab host without kubeadm, kubelet and kubectl (reset, unheld, purged), as a test that
+ * joins at a chosen release needs it: earlier tests leave the newest release installed and held.
+ */
+export async function removeKubePackages(address: string): Promise<void> {
+  const removed = await labSsh(
+    address,
+    "kubeadm reset -f >/dev/null 2>&1; apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1; " +
+      "DEBIAN_FRONTEND=noninteractive apt-get purge -y -q kubelet kubeadm kubectl </dev/null >/dev/null 2>&1; dpkg-query -W -f='${Status}\\n' kubelet kubeadm kubectl 2>/dev/null | grep -c ' installed$' || true",
+  );
+  if (removed.stdout.trim() !== "0") throw new Error(`kubelet, kubeadm or kubectl is still installed on ${address} after the purge: ${removed.stdout}${removed.stderr}`);
+}
+
 /** Polls until `probe` returns a value other than undefined, or fails naming what it waited for. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -107,8 +120,3 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-/** The kubelet the lab's hosts run: the real one, or the stand-in (LAB_KUBELET, recorded by lab up). */
-export function labKubeletMode(): "real" | "standin" {
-  const file = path.join(labDir, "hosts", "kubelet-mode");
-  return fs.existsSync(file) && fs.readFileSync(file, "utf8").trim() === "real" ? "real" : "standin";
-}

@@ -1,9 +1,12 @@
+import { labClusterConfig } from "./lab";
+
 // Workloads for drain tests, pinned to one test's nodes by the kw-test label.
 
-const container = (cpu = "10m") => ({ name: "app", image: "registry.k8s.io/pause:3.10", resources: { requests: { cpu, memory: "16Mi" } } });
+// Real kubelets pull from the lab registry only (kwok's fake nodes pull nothing): the lab's pause.
+const container = (cpu = "10m") => ({ name: "app", image: labClusterConfig().images.pause, resources: { requests: { cpu, memory: "16Mi" } } });
 const placement = (testLabel: string) => ({
   nodeSelector: { "kw-test": testLabel },
-  // Graceful deletion is instant with kwok; keep pods from lingering when a test cleans up.
+  // Keep pods from lingering when a test cleans up (pause exits on SIGTERM at once anyway).
   terminationGracePeriodSeconds: 1,
 });
 
