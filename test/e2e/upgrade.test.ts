@@ -1,9 +1,9 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
-import { apply, kubectl, kubectlJson, labClusterConfig, labHosts, labKubeletMode, requireLab, waitFor } from "../integration/support/lab";
-import { deployment, namespace, pdb } from "../integration/support/workloads";
+import { apply, kubectlJson, labClusterConfig, labHosts, labKubeletMode, waitFor } from "../integration/support/lab";
+import { deployment, pdb } from "../integration/support/workloads";
 import { CordonObserver } from "./support/cordon-observer";
-import type { PulumiProject } from "./support/pulumi-project";
-import { createLabStack, entryFor, type NodeEntry } from "./support/lab-stack";
+import { entryFor, type NodeEntry } from "./support/lab-stack";
+import { labStackForSuite, previewPlan } from "./support/suite-stack";
 
 // A rolling in-place upgrade with the real CLI: three nodes joined at 1.36.2, kubernetesVersion
 // bumped to 1.36.3, one `pulumi up`. The lab's apt repository serves both patch releases; both
@@ -15,13 +15,6 @@ const from = "1.36.2";
 const to = "1.36.3";
 const e2eLabel = { "kubeadm-workers-e2e": "upgrade" };
 const ns = "e2e-upgrade";
-
-interface PreviewStep {
-  op: string;
-  urn: string;
-  diffReasons?: string[];
-  replaceReasons?: string[];
-}
 
 interface NodeJson {
   metadata: { uid: string };
@@ -55,19 +48,22 @@ if (onStandinLab) {
 }
 
 (onStandinLab ? describe.skip : describe)(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upgrade`, () => {
-  let project: PulumiProject;
   let entries: NodeEntry[];
   const uids = new Map<string, string>();
+  const stack = labStackForSuite("upgrade", {
+    hosts: 3,
+    namespace: ns,
+    prerequisite: requireBothRealReleases,
+    config: () => {
+      entries = labHosts().slice(0, 3).map((h) => entryFor(h, { labels: e2eLabel }));
+      // The hosts come with Debian's containerd 1.x, which preflight refuses for Kubernetes 1.36 unless
+      // told to replace it (containerd.upgrade).
+      return { kubernetesVersion: from, nodes: entries, containerd: { ...labClusterConfig().containerd, upgrade: true } };
+    },
+  });
 
   beforeAll(async () => {
-    requireLab();
-    if (labHosts().length < 3) throw new Error('the upgrade e2e needs 3 lab hosts: run "npm run lab -- up --hosts 3"');
-    await requireBothRealReleases();
-    entries = labHosts().slice(0, 3).map((h) => entryFor(h, { labels: e2eLabel }));
-    // The hosts come with Debian's containerd 1.x, which preflight refuses for Kubernetes 1.36 unless
-    // told to replace it (containerd.upgrade).
-    project = await createLabStack("upgrade", { kubernetesVersion: from, nodes: entries, containerd: { ...labClusterConfig().containerd, upgrade: true } });
-    await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
+    await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
     for (const entry of entries) {
       const node = await nodeJson(entry.name);
       expect(node.status.nodeInfo.kubeletVersion).toBe(`v${from}`);
@@ -77,7 +73,7 @@ if (onStandinLab) {
     // Real kubelets pull from the lab registry only.
     const web = deployment(ns, "web", "unused", 3, { nodeSelector: e2eLabel });
     web.spec.template.spec.containers[0].image = labClusterConfig().images.pause;
-    await apply(namespace(ns), web, pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
+    await apply(web, pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
     await waitFor(
       "web Ready",
       async () => {
@@ -88,25 +84,17 @@ if (onStandinLab) {
     );
   }, 900_000);
 
-  afterAll(async () => {
-    await kubectl(["delete", "namespace", ns, "--wait=false", "--ignore-not-found"]).catch(() => undefined);
-    if (!project) return;
-    await project.pulumi(["destroy", "--yes", "--skip-preview"], 600_000);
-    await project.pulumi(["stack", "rm", "--yes", "--force"]);
-    await project.remove();
-  }, 700_000);
-
   test("the preview shows an update of kubernetesVersion on each node, never a replacement", async () => {
-    await project.pulumiOk(["config", "set", "kubernetesVersion", to]);
+    await stack.project.pulumiOk(["config", "set", "kubernetesVersion", to]);
 
-    const digest = JSON.parse((await project.pulumiOk(["preview", "--json"])).stdout) as { steps: PreviewStep[] };
+    const plan = await previewPlan(stack.project);
     for (const entry of entries) {
-      const step = digest.steps.find((s) => s.urn.endsWith(`::${entry.name}`));
+      const step = plan.get(entry.name);
       expect(step?.op).toBe("update");
       expect(step?.diffReasons).toEqual(["kubernetesVersion"]);
       expect(step?.replaceReasons ?? []).toEqual([]);
     }
-    const text = (await project.pulumiOk(["preview", "--diff"])).stdout;
+    const text = (await stack.project.pulumiOk(["preview", "--diff"])).stdout;
     expect(text).toMatch(new RegExp(`~ kubernetesVersion\\s*: "${from.replace(/\./g, "\\.")}" => "${to.replace(/\./g, "\\.")}"`));
     expect(text).toMatch(/~ 3 to update/);
     expect(text).not.toMatch(/replace/);
@@ -117,7 +105,7 @@ if (onStandinLab) {
     const cordons = new CordonObserver(names);
     const budgets = new PdbObserver(ns);
 
-    const up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000);
+    const up = await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000);
 
     await cordons.stop();
     await budgets.stop();
@@ -140,9 +128,9 @@ if (onStandinLab) {
     ["unset", undefined],
     ["written with a v", `v${to}`],
   ])("kubernetesVersion %s afterwards is no change", async (_how, version) => {
-    if (version === undefined) await project.pulumiOk(["config", "rm", "kubernetesVersion"]);
-    else await project.pulumiOk(["config", "set", "kubernetesVersion", version]);
-    const { stdout } = await project.pulumiOk(["preview", "--expect-no-changes"]);
+    if (version === undefined) await stack.project.pulumiOk(["config", "rm", "kubernetesVersion"]);
+    else await stack.project.pulumiOk(["config", "set", "kubernetesVersion", version]);
+    const { stdout } = await stack.project.pulumiOk(["preview", "--expect-no-changes"]);
     expect(stdout).toMatch(/4 unchanged/);
   });
 });
