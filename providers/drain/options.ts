@@ -1,6 +1,7 @@
 // The drain's one options object, modelled on kubectl's drain.Helper: every field has a documented
 // default and meaning, and resolveDrainOptions() is the only way to build one, so the rest of the
 // code never has to guess what an absent value means.
+import { unknownNameReason } from "../closest-name";
 
 /** How a node is drained when its WorkerNode is removed. */
 export interface DrainOptions {
@@ -144,7 +145,7 @@ export function resolveDrainOptions(input: unknown): ResolvedDrainOptions {
   const failures: string[] = [];
   for (const field of Object.keys(given).sort()) {
     if (!(knownFields as string[]).includes(field)) {
-      failures.push(`drain.${field} is not a drain option (known: ${knownFields.join(", ")})`);
+      failures.push(`drain.${field} ${unknownNameReason(field, knownFields, "a drain option")}`);
     }
   }
   const merged: Record<string, unknown> = { ...defaultDrainOptions };

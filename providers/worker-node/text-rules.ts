@@ -2,6 +2,7 @@
 // the shape checks of validate.ts: no control characters, no shell or apt syntax, no path
 // traversal, bounded lengths, no unknown fields. Pure; validate.ts adds what these find.
 import { isIP } from "node:net";
+import { unknownNameReason } from "../closest-name";
 import type { CheckFailure } from "./validate";
 
 /** What preview passes for values not known yet (validate.ts's unknownValue; repeated to keep this module a leaf). */
@@ -120,7 +121,7 @@ function unknownFields(object: unknown, path: string, known: readonly string[]):
   return Object.keys(object)
     // Pulumi's own fields (the serialized dynamic provider travels as __provider).
     .filter((key) => !key.startsWith("__") && !known.includes(key))
-    .map((key) => ({ property: path ? `${path}.${key}` : key, reason: `is not a WorkerNode input (known here: ${known.join(", ")})` }));
+    .map((key) => ({ property: path ? `${path}.${key}` : key, reason: unknownNameReason(key, known, "a WorkerNode input", { knownLabel: "known here" }) }));
 }
 
 /** Text the rules above look at: property path and value, for every such field present as a string. */
