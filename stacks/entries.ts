@@ -26,15 +26,15 @@ export function shown(name: string): string {
 
 /**
  * The entry name is the WorkerNode's Pulumi resource name: the engine takes any text, but
- * `pulumi state rename` and `pulumi import` take only names of the characters below, a `::` breaks
- * URN parsers, and the name heads every line printed about the entry (a newline would forge one).
+ * `pulumi state rename` takes only names of the characters below, a `::` breaks URN parsers, and
+ * the name heads every line printed about the entry (a newline would forge one).
  */
 export function entryNameProblem(name: unknown): string | undefined {
   if (typeof name !== "string") return `must be a string, got ${name === null ? "null" : typeof name}`;
   if (name === "") return "must not be empty: it names the entry's Pulumi resource";
   if (name.length > maxNameLength) return `must be at most ${maxNameLength} characters, got ${name.length}`;
   if (!/^[A-Za-z0-9_./-]+$/.test(name)) {
-    return `must be letters, digits, '-', '_', '.' and '/' (what pulumi state rename and pulumi import accept in a resource name), got ${JSON.stringify(name)}`;
+    return `must be letters, digits, '-', '_', '.' and '/' (the characters pulumi state rename accepts in a resource name), got ${JSON.stringify(name)}`;
   }
   const parts = name.split("/");
   if (!/^[A-Za-z0-9_.]/.test(name) || parts.some((part) => /^-/.test(part))) {

@@ -50,11 +50,13 @@ function configKeyProblems({ namespace = "kubeadm-workers", configKeys }: StackS
     .map((key) => `${namespace}:${shown(key)} ${unknownNameReason(key, known, "a config key of this stack", { prefix: `${namespace}:` })}`);
 }
 
-/** The WorkerNode inputs the program builds for an entry, as far as they are known at preview. */
-function entryInputProblems(entry: Record<string, unknown>, index: number, settings: StackSettings): string[] {
-  return validateWorkerNodeInputs({
-    // The key is a secret, checked by each resource's own check; here it only counts as present.
-    connection: { host: entry.host, port: entry.port, user: entry.user ?? settings.sshUser, hostKey: entry.hostKey, privateKey: unknownValue },
+/**
+ * The WorkerNode inputs the program builds for an entry, as far as they are known at preview. The
+ * private key is a secret, checked by each resource's own check; here it only counts as present.
+ */
+export function entryInputs(entry: Readonly<Record<string, unknown>>, settings: StackSettings, privateKey: string = unknownValue): Record<string, unknown> {
+  return {
+    connection: { host: entry.host, port: entry.port, user: entry.user ?? settings.sshUser, hostKey: entry.hostKey, privateKey },
     cluster: { apiServerEndpoint: settings.apiServerEndpoint },
     nodeName: entry.nodeName,
     kubernetesVersion: settings.kubernetesVersion,
@@ -65,7 +67,7 @@ function entryInputProblems(entry: Record<string, unknown>, index: number, setti
     joinTimeout: settings.joinTimeout,
     drain: settings.drain,
     kubeadm: settings.kubeadm,
-  }).map((f) => `${entryLabel(entry, index)}: ${f.property} ${f.reason}`);
+  };
 }
 
 /** Every problem of the stack config, config keys first, then each entry's shape, clashes, and each entry's inputs. */
@@ -75,6 +77,8 @@ export function stackProblems(settings: StackSettings): string[] {
   const nodes = (settings.nodes as unknown[]).map((entry) => (typeof entry === "object" && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined));
   const shapes = (settings.nodes as unknown[]).flatMap((entry, i) => entryShapeProblems(entry, i));
   const clashes = findClashes(nodes as (NodeEntry | undefined)[]);
-  const inputs = nodes.flatMap((entry, index) => (entry ? entryInputProblems(entry, index, settings) : []));
+  const inputs = nodes.flatMap((entry, index) =>
+    entry ? validateWorkerNodeInputs(entryInputs(entry, settings)).map((f) => `${entryLabel(entry, index)}: ${f.property} ${f.reason}`) : [],
+  );
   return [...keys, ...shapes, ...clashes, ...inputs];
 }

@@ -1,5 +1,5 @@
 import { labHosts, labSsh, requireLab } from "../integration/support/lab";
-import { deepMerge, hostileCases, previewGroups, type HostileCase } from "../support/hostile-input";
+import { deepMerge, hostileCases, previewGroups, refusalPattern } from "../support/hostile-input";
 import type { PulumiProject } from "./support/pulumi-project";
 import { createLabStack, setConfig } from "./support/lab-stack";
 import { sshdPeerLines } from "./support/sshd-log";
@@ -7,16 +7,10 @@ import { sshdPeerLines } from "./support/sshd-log";
 // Every case of the hostile input corpus, through the real CLI: `pulumi preview` of the stack
 // program refuses it, naming the field, and no lab host's sshd sees a connection. The cases are
 // grouped so that one preview lists many at once (the stack program reports every problem of every
-// entry): each entry case is its own node entry (named after the case) aimed at a real lab host.
+// entry and config key): each entry case is its own node entry (named after the case unless the case
+// is about the name) aimed at a real lab host.
 
 jest.setTimeout(900_000);
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** How a case's refusal shows: on its own entry's line, or (config cases) on any entry's line. */
-function refusal(c: HostileCase): RegExp {
-  return c.entry ? new RegExp(`nodes\\[\\d+\\] \\(${c.id}\\): ${escape(c.field)}`) : new RegExp(`nodes\\[\\d+\\] \\([^)]*\\): ${escape(c.field)}(?![A-Za-z0-9])`);
-}
 
 beforeAll(requireLab);
 
@@ -46,7 +40,8 @@ describe("pulumi preview refuses hostile input, before any host is dialled", () 
     const notNamed: string[] = [];
 
     for (const group of previewGroups(hostileCases)) {
-      const entries = group.filter((c) => c.entry).map((c, i) => ({ name: c.id, host: hosts[i % hosts.length].address, ...c.entry }));
+      const entryCases = group.filter((c) => c.entry);
+      const entries = entryCases.map((c, i) => ({ name: c.id, host: hosts[i % hosts.length].address, ...c.entry }));
       // config problems are listed per entry: one plain entry carries them when the group has none
       const nodes = entries.length > 0 ? entries : [{ name: "carrier", host: hosts[0].address }];
       const config = group.reduce<Record<string, unknown>>((merged, c) => deepMerge(merged, c.config ?? {}), base);
@@ -58,7 +53,7 @@ describe("pulumi preview refuses hostile input, before any host is dialled", () 
       const output = stdout + stderr;
       expect(code).not.toBe(0);
       expect(output).toMatch(/the stack config has \d+ problem\(s\); nothing was changed/);
-      for (const c of group) if (!refusal(c).test(output)) notNamed.push(`${c.id} (${c.description}): ${c.field}`);
+      for (const c of group) if (!refusalPattern(c, entryCases.indexOf(c)).test(output)) notNamed.push(`${c.id} (${c.description}): ${c.field}`);
     }
 
     expect(notNamed).toEqual([]);
