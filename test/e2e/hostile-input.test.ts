@@ -1,8 +1,8 @@
 import { labHosts, labSsh, requireLab } from "../integration/support/lab";
 import { deepMerge, hostileCases, previewGroups, refusalPattern } from "../support/hostile-input";
-import type { PulumiProject } from "./support/pulumi-project";
 import { createLabStack, setConfig } from "./support/lab-stack";
 import { sshdPeerLines } from "./support/sshd-log";
+import { previewStackForSuite } from "./support/suite-stack";
 
 // Every case of the hostile input corpus, through the real CLI: `pulumi preview` of the stack
 // program refuses it, naming the field, and no lab host's sshd sees a connection. The cases are
@@ -15,18 +15,12 @@ jest.setTimeout(900_000);
 beforeAll(requireLab);
 
 describe("pulumi preview refuses hostile input, before any host is dialled", () => {
-  let project: PulumiProject;
+  const stack = previewStackForSuite("hostile", (name) => createLabStack(name));
   let labConfig: Record<string, unknown>;
 
   beforeAll(async () => {
-    project = await createLabStack("hostile");
-    labConfig = JSON.parse((await project.pulumiOk(["config", "--json"])).stdout) as Record<string, unknown>;
-  }, 120_000);
-
-  afterAll(async () => {
-    await project.pulumi(["stack", "rm", "--yes", "--force"]);
-    await project.remove();
-  }, 120_000);
+    labConfig = JSON.parse((await stack.project.pulumiOk(["config", "--json"])).stdout) as Record<string, unknown>;
+  });
 
   test(`all ${hostileCases.length} cases are refused naming their field; no sshd logs a connection`, async () => {
     const hosts = labHosts();
@@ -46,10 +40,10 @@ describe("pulumi preview refuses hostile input, before any host is dialled", () 
       const nodes = entries.length > 0 ? entries : [{ name: "carrier", host: hosts[0].address }];
       const config = group.reduce<Record<string, unknown>>((merged, c) => deepMerge(merged, c.config ?? {}), base);
       // Cleared first: set-all merges into what the last group left (and keeps a string a string).
-      await project.pulumiOk(["config", "rm-all", ...configKeys.map((key) => `kubeadm-workers:${key}`)]);
-      await setConfig(project, { ...config, nodes });
+      await stack.project.pulumiOk(["config", "rm-all", ...configKeys.map((key) => `kubeadm-workers:${key}`)]);
+      await setConfig(stack.project, { ...config, nodes });
 
-      const { code, stdout, stderr } = await project.pulumi(["preview", "--diff"], 300_000);
+      const { code, stdout, stderr } = await stack.project.pulumi(["preview", "--diff"], 300_000);
       const output = stdout + stderr;
       expect(code).not.toBe(0);
       expect(output).toMatch(/the stack config has \d+ problem\(s\); nothing was changed/);
