@@ -70,10 +70,7 @@ if (onStandinLab) {
       uids.set(entry.name, node.metadata.uid);
     }
     // Three replicas behind a PDB that allows one disruption: every drain must wait for the moved pod.
-    // Real kubelets pull from the lab registry only.
-    const web = deployment(ns, "web", "unused", 3, { nodeSelector: e2eLabel });
-    web.spec.template.spec.containers[0].image = labClusterConfig().images.pause;
-    await apply(web, pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
+    await apply(deployment(ns, "web", "unused", 3, { nodeSelector: e2eLabel }), pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
     await waitFor(
       "web Ready",
       async () => {

@@ -1,6 +1,8 @@
 // Workloads for drain tests, pinned to one test's nodes by the kw-test label.
+import { labClusterConfig } from "./lab";
 
-const container = (cpu = "10m") => ({ name: "app", image: "registry.k8s.io/pause:3.10", resources: { requests: { cpu, memory: "16Mi" } } });
+// The lab is offline: a real kubelet pulls only from the lab registry (kwok nodes ignore the image).
+const container = (cpu = "10m") => ({ name: "app", image: labClusterConfig().images.pause, resources: { requests: { cpu, memory: "16Mi" } } });
 const placement = (testLabel: string) => ({
   nodeSelector: { "kw-test": testLabel },
   // Graceful deletion is instant with kwok; keep pods from lingering when a test cleans up.
