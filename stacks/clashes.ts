@@ -1,5 +1,6 @@
 // Entries of one stack that claim the same thing: the same resource name, the same machine, or the
 // same Node name. Pure, so the stack program lists every clash at preview, before anything exists.
+import { entryLabel } from "./entries";
 
 export interface EntryIdentity {
   readonly name: string;
@@ -33,29 +34,29 @@ export function normalizeHost(host: string): string {
   return canonical;
 }
 
-function label(entry: EntryIdentity, index: number): string {
-  return `nodes[${index}] (${entry.name})`;
-}
-
 function listed(labels: readonly string[]): string {
   return labels.length === 2 ? `${labels[0]} and ${labels[1]}` : `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
 }
 
-function groups(entries: readonly EntryIdentity[], keyOf: (entry: EntryIdentity) => string | undefined): Map<string, string[]> {
+/** Entries by what keyOf says they claim; an entry that is not one (undefined) claims nothing. */
+function groups(entries: readonly (EntryIdentity | undefined)[], keyOf: (entry: EntryIdentity) => string | undefined): Map<string, string[]> {
   const byKey = new Map<string, string[]>();
   entries.forEach((entry, i) => {
-    const key = keyOf(entry);
-    if (key === undefined) return;
-    byKey.set(key, [...(byKey.get(key) ?? []), label(entry, i)]);
+    const key = entry === undefined ? undefined : keyOf(entry);
+    if (entry === undefined || key === undefined) return;
+    byKey.set(key, [...(byKey.get(key) ?? []), entryLabel(entry, i)]);
   });
   return new Map([...byKey].filter(([, labels]) => labels.length > 1));
 }
 
-/** Every clash between entries, each naming all the entries involved and how to fix it. */
-export function findClashes(entries: readonly EntryIdentity[]): string[] {
+/**
+ * Every clash between entries, each naming all the entries involved and how to fix it. An entry that
+ * is not an object is undefined here (its own problem is reported elsewhere) and keeps its index.
+ */
+export function findClashes(entries: readonly (EntryIdentity | undefined)[]): string[] {
   const problems: string[] = [];
-  for (const [name, labels] of groups(entries, (e) => e.name)) {
-    problems.push(`${listed(labels)} use the same name "${name}": each entry needs its own (it names the Pulumi resource)`);
+  for (const [name, labels] of groups(entries, (e) => (typeof e.name === "string" ? e.name : undefined))) {
+    problems.push(`${listed(labels)} use the same name ${JSON.stringify(name)}: each entry needs its own (it names the Pulumi resource)`);
   }
   // Config is whatever the user wrote: a value of the wrong type is the entry's own problem (the
   // entry's validation names it), never a clash, and never a crash of the program.

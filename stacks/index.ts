@@ -1,33 +1,16 @@
 // The Pulumi program: one WorkerNode per entry of the stack's `nodes` config. Scale out by adding an
 // entry, scale in by removing one; `pulumi preview --diff` shows what each change does.
 import * as pulumi from "@pulumi/pulumi";
-import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs, type PackagesInputs, type Taint } from "../providers";
-import { unknownValue, validateWorkerNodeInputs } from "../providers/worker-node/validate";
+import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs, type PackagesInputs } from "../providers";
+import type { NodeEntry } from "./entries";
 import { scaleInReview } from "./scale-in-review";
-import { findClashes } from "./clashes";
-
-interface NodeEntry {
-  /** Pulumi resource name: the stable identity of the entry. */
-  name: string;
-  host: string;
-  port?: number;
-  user?: string;
-  hostKey?: string;
-  nodeName?: string;
-  labels?: Record<string, string>;
-  taints?: Taint[];
-}
+import { stackProblems } from "./stack-problems";
 
 const config = new pulumi.Config();
 const nodes = config.requireObject<NodeEntry[]>("nodes");
-nodes.forEach((entry, i) => {
-  if (!entry || typeof entry.name !== "string" || typeof entry.host !== "string") {
-    throw new Error(`config nodes[${i}] needs a "name" and a "host" (got ${JSON.stringify(entry)})`);
-  }
-});
-
 const privateKey = config.requireSecret("sshPrivateKey");
 const kubeconfig = config.getSecret("kubeconfig");
+const sshUser = config.get("sshUser");
 const apiServerEndpoint = config.get("apiServerEndpoint");
 const kubernetesVersion = config.get("kubernetesVersion");
 const packages = config.getObject<PackagesInputs>("packages");
@@ -36,26 +19,24 @@ const joinTimeout = config.get("joinTimeout");
 const drain = config.getObject<DrainInputs>("drain");
 const kubeadm = config.getObject<KubeadmInputs>("kubeadm");
 
-// Every entry is checked before any resource exists: the engine stops at the first resource whose
-// check fails, and a pull request's preview should list every problem of every entry at once.
-const entryProblems = nodes.flatMap((entry, i) =>
-  validateWorkerNodeInputs({
-    // The key is a secret, checked by each resource's own check; here it only counts as present.
-    connection: { host: entry.host, port: entry.port, user: entry.user, hostKey: entry.hostKey, privateKey: unknownValue },
-    cluster: { apiServerEndpoint },
-    nodeName: entry.nodeName,
-    kubernetesVersion,
-    labels: entry.labels,
-    taints: entry.taints,
-    containerd,
-    packages,
-    joinTimeout,
-    drain,
-    kubeadm,
-  }).map((f) => `nodes[${i}] (${entry.name}): ${f.property} ${f.reason}`),
-);
-// Clashes between entries (the same name, machine or Node name twice) come first.
-const problems = [...findClashes(nodes), ...entryProblems];
+// Every entry and every config key is checked before any resource exists: the engine stops at the
+// first resource whose check fails, and a pull request's preview should list every problem at once.
+const namespacePrefix = `${config.name}:`;
+const problems = stackProblems({
+  namespace: config.name,
+  configKeys: Object.keys(pulumi.runtime.allConfig())
+    .filter((key) => key.startsWith(namespacePrefix))
+    .map((key) => key.slice(namespacePrefix.length)),
+  nodes,
+  sshUser,
+  apiServerEndpoint,
+  kubernetesVersion,
+  packages,
+  containerd,
+  joinTimeout,
+  drain,
+  kubeadm,
+});
 if (problems.length > 0) {
   throw new Error(`the stack config has ${problems.length} problem(s); nothing was changed:\n  - ${problems.join("\n  - ")}`);
 }
@@ -66,7 +47,7 @@ const workers = nodes.map(
       connection: {
         host: entry.host,
         port: entry.port ?? 22,
-        user: entry.user ?? config.get("sshUser") ?? "root",
+        user: entry.user ?? sshUser ?? "root",
         privateKey,
         ...(entry.hostKey ? { hostKey: entry.hostKey } : {}),
       },

@@ -1,21 +1,19 @@
-// Read-only snapshot of a cluster for the scale-in report that `pulumi preview` prints. Split from
-// kube-api.ts by purpose: the preview must never write, so this module has no write call at all, and
-// it reads with a constant number of paginated lists, however large the cluster.
+// Read-only snapshot of a cluster for the scale-in report that `pulumi preview` prints. Apart from the
+// provider's calls (kube-api.ts) by purpose: the preview must never write, so this module imports no
+// write call at all (only the shared object mappings), and it reads with a constant number of
+// paginated lists, however large the cluster.
 import * as k8s from "@kubernetes/client-node";
-import type { ClusterNode } from "../drain/types";
-import type { ReviewPdb, ReviewPod } from "../review/scale-in-report";
-import { toDrainPod } from "./kube-api";
-
-export interface ReviewNode extends ClusterNode {
-  readonly annotations: Readonly<Record<string, string>>;
-  readonly kubeletVersion: string;
-}
+import type { DrainPod } from "../drain/types";
+import type { ReviewPdb } from "../review/scale-in-report";
+import { loadKubeConfig } from "./api-calls";
+import { toClusterNode, type ClusterNodeView } from "./node-view";
+import { toDrainPod } from "./pod-view";
 
 export interface ClusterSnapshot {
   readonly server: string;
-  readonly nodes: readonly ReviewNode[];
-  /** Pods by the Node they are bound to (unbound pods left out). */
-  readonly podsByNode: ReadonlyMap<string, readonly ReviewPod[]>;
+  readonly nodes: readonly ClusterNodeView[];
+  /** Pods by the Node they are bound to, in any phase (unbound pods left out). */
+  readonly podsByNode: ReadonlyMap<string, readonly DrainPod[]>;
   readonly pdbs: readonly ReviewPdb[];
   readonly existingDaemonSets: ReadonlySet<string>;
   readonly terminatingNamespaces: ReadonlySet<string>;
@@ -41,21 +39,6 @@ function listFor<T>(map: Map<string, T[]>, key: string): T[] {
   return list;
 }
 
-function toReviewNode(node: k8s.V1Node): ReviewNode {
-  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
-  return {
-    name: node.metadata?.name ?? "",
-    annotations: node.metadata?.annotations ?? {},
-    kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? "",
-    unschedulable: node.spec?.unschedulable === true,
-    ready: ready?.status === "True",
-    labels: node.metadata?.labels ?? {},
-    taints: (node.spec?.taints ?? []).map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect as "NoSchedule" | "PreferNoSchedule" | "NoExecute" })),
-    allocatable: Object.fromEntries(Object.entries(node.status?.allocatable ?? {}).map(([k, v]) => [k, String(v)])),
-    pods: [],
-  };
-}
-
 function toReviewPdb(pdb: k8s.V1PodDisruptionBudget): ReviewPdb {
   const selector = pdb.spec?.selector;
   return {
@@ -78,9 +61,7 @@ function toReviewPdb(pdb: k8s.V1PodDisruptionBudget): ReviewPdb {
  * `timeoutMs`, so a cluster that does not answer makes the report say so instead of holding the preview.
  */
 export async function readClusterSnapshot(kubeconfig: string | undefined, timeoutMs: number): Promise<ClusterSnapshot> {
-  const config = new k8s.KubeConfig();
-  if (kubeconfig) config.loadFromString(kubeconfig);
-  else config.loadFromDefault();
+  const config = loadKubeConfig(kubeconfig);
   const server = config.getCurrentCluster()?.server ?? "(no current cluster)";
   const core = config.makeApiClient(k8s.CoreV1Api);
   const policy = config.makeApiClient(k8s.PolicyV1Api);
@@ -98,18 +79,18 @@ export async function readClusterSnapshot(kubeconfig: string | undefined, timeou
   });
   try {
     const [nodes, pods, pdbs, daemonSets, namespaces] = await Promise.race([read, timeout]);
-    const podsByNode = new Map<string, ReviewPod[]>();
-    const runningByNode = new Map<string, ReviewPod["pod"][]>();
+    const podsByNode = new Map<string, DrainPod[]>();
+    const runningByNode = new Map<string, DrainPod[]>();
     for (const pod of pods) {
       const nodeName = pod.spec?.nodeName;
       if (!nodeName) continue;
       const drainPod = toDrainPod(pod);
-      listFor(podsByNode, nodeName).push({ pod: drainPod, labels: pod.metadata?.labels ?? {} });
+      listFor(podsByNode, nodeName).push(drainPod);
       if (pod.status?.phase !== "Succeeded" && pod.status?.phase !== "Failed") listFor(runningByNode, nodeName).push(drainPod);
     }
     return {
       server,
-      nodes: nodes.map(toReviewNode).map((node) => ({ ...node, pods: runningByNode.get(node.name) ?? [] })),
+      nodes: nodes.map((node) => toClusterNode(node, runningByNode.get(node.metadata?.name ?? "") ?? [])),
       podsByNode,
       pdbs: pdbs.map(toReviewPdb),
       existingDaemonSets: new Set(daemonSets.map((d) => `${d.metadata?.namespace ?? ""}/${d.metadata?.name ?? ""}`)),

@@ -1,5 +1,6 @@
 import type { ClusterApi, LeaseView } from "../cluster/kube-api";
 import { expiredAsObserved, observeLease, type LeaseObservation } from "./lease-observation";
+import type { DrainEffects } from "./types";
 
 /** Where the drain slots live: one Lease per slot, kubeadm-workers-drain-<n>. */
 export const budgetNamespace = "kube-system";
@@ -12,11 +13,6 @@ const renewEverySeconds = 10;
  */
 const renewDeadlineSeconds = 20;
 
-export interface BudgetClock {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
-  log(line: string): void;
-}
 
 export class DrainSlotError extends Error {
   constructor(message: string) {
@@ -70,7 +66,7 @@ export async function acquireDrainSlot(
   holder: string,
   slots: number,
   deadline: Date,
-  clock: BudgetClock,
+  clock: DrainEffects,
 ): Promise<DrainSlot> {
   const observations = new Map<string, LeaseObservation>();
   let lastReport = 0;
@@ -108,7 +104,7 @@ export async function acquireDrainSlot(
 }
 
 /** A slot we hold: renewed every 10 s; lost when someone else holds it or we could not renew in time. */
-export function holdSlot(cluster: ClusterApi, name: string, holder: string, clock: BudgetClock): DrainSlot {
+export function holdSlot(cluster: ClusterApi, name: string, holder: string, clock: DrainEffects): DrainSlot {
   let lostBecause: string | undefined;
   let lastRenewedMs = clock.now().getTime();
   let lastAttemptMs = lastRenewedMs;

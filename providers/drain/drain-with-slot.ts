@@ -1,7 +1,8 @@
 import type { ClusterApi } from "../cluster/kube-api";
 import { drainAnnotations, drainPurposeAnnotation, type DrainPurpose } from "./annotations";
 import { acquireDrainSlot, checkBudgetPermissions, type DrainSlot } from "./budget";
-import { DrainError, drainNode, type DrainEffects } from "./execute";
+import { DrainError, drainNode } from "./execute";
+import type { DrainEffects } from "./types";
 import type { DrainOptions } from "./options";
 import { cordonPatch, isDraining } from "./scale-in";
 import { nodeLog } from "../node-log";

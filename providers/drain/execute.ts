@@ -27,14 +27,10 @@ import {
   type PendingPodView,
 } from "./replacements";
 import { roomCandidates } from "./scale-in";
-import { isDaemonSetOwner, isFinished, refOf, type DrainPod, type ObjectRef } from "./types";
+import { isDaemonSetOwner, isFinished, refOf, type DrainEffects, type DrainPod, type ObjectRef } from "./types";
 import { nodeLog } from "../node-log";
 
-export interface DrainEffects {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
-  log(line: string): void;
-}
+export type { DrainEffects } from "./types";
 
 export class DrainError extends Error {
   constructor(message: string) {

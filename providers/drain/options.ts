@@ -1,6 +1,7 @@
 // The drain's one options object, modelled on kubectl's drain.Helper: every field has a documented
 // default and meaning, and resolveDrainOptions() is the only way to build one, so the rest of the
 // code never has to guess what an absent value means.
+import { unknownNameReason } from "../closest-name";
 
 /** How a node is drained when its WorkerNode is removed. */
 export interface DrainOptions {
@@ -128,7 +129,8 @@ const rules: Record<keyof DrainOptions, Rule> = {
   maxConcurrentDrains: integerAtLeast(1, "a positive integer"),
 };
 
-const knownFields = Object.keys(rules) as (keyof DrainOptions)[];
+/** Every option `drain` may set. */
+export const drainOptionNames = Object.keys(rules) as (keyof DrainOptions)[];
 
 /**
  * Fills the defaults into the `drain` settings a user gave (from stack config, so anything JSON) and
@@ -143,12 +145,12 @@ export function resolveDrainOptions(input: unknown): ResolvedDrainOptions {
   const given = input as Record<string, unknown>;
   const failures: string[] = [];
   for (const field of Object.keys(given).sort()) {
-    if (!(knownFields as string[]).includes(field)) {
-      failures.push(`drain.${field} is not a drain option (known: ${knownFields.join(", ")})`);
+    if (!(drainOptionNames as string[]).includes(field)) {
+      failures.push(`drain.${field} ${unknownNameReason(field, drainOptionNames, "a drain option")}`);
     }
   }
   const merged: Record<string, unknown> = { ...defaultDrainOptions };
-  for (const field of knownFields) {
+  for (const field of drainOptionNames) {
     const value = given[field];
     if (value === undefined) continue;
     const broken = rules[field](value);

@@ -112,6 +112,13 @@ export interface ClusterNode {
   readonly pods: readonly PodSchedulingSpec[];
 }
 
+/** What the drain and its budget do besides calling the cluster: read the time, wait, say how it goes. */
+export interface DrainEffects {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  log(line: string): void;
+}
+
 export function refOf(object: ObjectRef): string {
   return `${object.namespace}/${object.name}`;
 }

@@ -1,6 +1,6 @@
 import type { ClusterApi } from "../cluster/kube-api";
 import { drainAnnotations } from "./annotations";
-import type { DrainEffects } from "./execute";
+import type { DrainEffects } from "./types";
 import { DrainError } from "./execute";
 import { formatVolumeDetachTimeout } from "./progress";
 import { nodeLog } from "../node-log";

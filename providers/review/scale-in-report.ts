@@ -11,11 +11,6 @@ import { byRef, compareText, isFinished, refOf, type ClusterNode, type DrainPod,
 import { selects, type LabelSelector } from "../drain/label-selector";
 import { workloadKey, workloadOf } from "./workload";
 
-export interface ReviewPod {
-  readonly pod: DrainPod;
-  readonly labels: Readonly<Record<string, string>>;
-}
-
 export interface ReviewPdb extends ObjectRef {
   readonly selector: LabelSelector;
   readonly disruptionsAllowed: number;
@@ -32,7 +27,8 @@ export interface DepartingNode {
   readonly action: "delete" | "replace" | "upgrade";
   /** Why it departs, in words, e.g. "its entry was removed from the stack config". */
   readonly why?: string;
-  readonly pods: readonly ReviewPod[];
+  /** Every pod bound to the node, in any phase. */
+  readonly pods: readonly DrainPod[];
 }
 
 export interface ScaleInFacts {
@@ -81,23 +77,22 @@ export interface ScaleInReport {
 }
 
 function nodeReport(departing: DepartingNode, facts: ScaleInFacts, options: DrainOptions): { report: NodeReport; movers: DrainPod[] } {
-  const labelsOf = new Map(departing.pods.map((p) => [refOf(p.pod), p.labels]));
   const plan = planDrain(
-    departing.pods.map((p) => p.pod),
+    departing.pods,
     { node: departing.node, existingDaemonSets: facts.existingDaemonSets, terminatingNamespaces: facts.terminatingNamespaces, now: facts.now },
     options,
   );
   const movers = plan.decisions.filter((d) => d.action === "evict" && !isFinished(d.pod)).map((d) => d.pod);
   const groups = new Map<string, string[]>();
   for (const pod of [...movers].sort(byRef)) {
-    const workload = workloadOf(pod, labelsOf.get(refOf(pod)) ?? {});
+    const workload = workloadOf(pod);
     const key = workload ? workloadKey(workload) : "no controller";
     groups.set(key, [...(groups.get(key) ?? []), refOf(pod)]);
   }
   const pdbs = facts.pdbs
     .map((pdb) => ({
       pdb,
-      podsHere: movers.filter((pod) => pod.namespace === pdb.namespace && selects(pdb.selector, labelsOf.get(refOf(pod)) ?? {})).length,
+      podsHere: movers.filter((pod) => pod.namespace === pdb.namespace && selects(pdb.selector, pod.labels ?? {})).length,
     }))
     .filter((involved) => involved.podsHere > 0)
     .sort((a, b) => byRef(a.pdb, b.pdb));

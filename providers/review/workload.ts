@@ -12,10 +12,10 @@ export interface Workload {
 
 export const podTemplateHashLabel = "pod-template-hash";
 
-export function workloadOf(pod: DrainPod, labels: Readonly<Record<string, string>>): Workload | undefined {
+export function workloadOf(pod: DrainPod): Workload | undefined {
   const controller = pod.ownerReferences?.find((owner) => owner.controller === true);
   if (!controller) return undefined;
-  const hash = labels[podTemplateHashLabel];
+  const hash = pod.labels?.[podTemplateHashLabel];
   if (controller.kind === "ReplicaSet" && hash && controller.name.endsWith(`-${hash}`)) {
     return { kind: "Deployment", namespace: pod.namespace, name: controller.name.slice(0, -(hash.length + 1)) };
   }

@@ -2,6 +2,7 @@
 // the shape checks of validate.ts: no control characters, no shell or apt syntax, no path
 // traversal, bounded lengths, no unknown fields. Pure; validate.ts adds what these find.
 import { isIP } from "node:net";
+import { unknownNameReason } from "../closest-name";
 import type { CheckFailure } from "./validate";
 
 /** What preview passes for values not known yet (validate.ts's unknownValue; repeated to keep this module a leaf). */
@@ -99,7 +100,8 @@ const registryHost: Rule = all(atMost(253), (value) => {
   return undefined;
 });
 
-const knownFields: Record<string, readonly string[]> = {
+/** The input properties of a WorkerNode, by the object that holds them ("" the top, "taint" each taint). */
+export const workerNodeFields: Readonly<Record<string, readonly string[]>> = {
   "": ["connection", "cluster", "nodeName", "kubernetesVersion", "containerd", "packages", "labels", "taints", "joinTimeout", "reset", "kubeadm", "drain", "owner"],
   connection: ["host", "port", "user", "password", "privateKey", "privateKeyPassword", "agentSocketPath", "hostKey", "perDialTimeout", "dialErrorLimit", "proxy"],
   "connection.proxy": ["host", "port", "user", "password", "privateKey", "privateKeyPassword", "agentSocketPath", "hostKey", "perDialTimeout", "dialErrorLimit"],
@@ -120,7 +122,7 @@ function unknownFields(object: unknown, path: string, known: readonly string[]):
   return Object.keys(object)
     // Pulumi's own fields (the serialized dynamic provider travels as __provider).
     .filter((key) => !key.startsWith("__") && !known.includes(key))
-    .map((key) => ({ property: path ? `${path}.${key}` : key, reason: `is not a WorkerNode input (known here: ${known.join(", ")})` }));
+    .map((key) => ({ property: path ? `${path}.${key}` : key, reason: unknownNameReason(key, known, "a WorkerNode input", { knownLabel: "known here" }) }));
 }
 
 /** Text the rules above look at: property path and value, for every such field present as a string. */
@@ -158,12 +160,12 @@ function textFields(news: Record<string, unknown>): [string, string, Rule][] {
  */
 export function textRuleFailures(news: Record<string, unknown>, already: readonly CheckFailure[]): CheckFailure[] {
   const failures: CheckFailure[] = [
-    ...unknownFields(news, "", knownFields[""] ?? []),
+    ...unknownFields(news, "", workerNodeFields[""] ?? []),
     ...(["connection", "connection.proxy", "cluster", "containerd", "packages", "kubeadm"] as const).flatMap((path) => {
       const value = path.split(".").reduce<unknown>((object, key) => (isObject(object) ? object[key] : undefined), news);
-      return unknownFields(value, path, knownFields[path] ?? []);
+      return unknownFields(value, path, workerNodeFields[path] ?? []);
     }),
-    ...(Array.isArray(news.taints) ? news.taints.flatMap((taint, i) => unknownFields(taint, `taints[${i}]`, knownFields.taint ?? [])) : []),
+    ...(Array.isArray(news.taints) ? news.taints.flatMap((taint, i) => unknownFields(taint, `taints[${i}]`, workerNodeFields.taint ?? [])) : []),
   ];
   for (const [property, value, rule] of textFields(news)) {
     const reason = rule(value);

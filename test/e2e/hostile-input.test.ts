@@ -1,38 +1,26 @@
 import { labHosts, labSsh, requireLab } from "../integration/support/lab";
-import { deepMerge, hostileCases, previewGroups, type HostileCase } from "../support/hostile-input";
-import type { PulumiProject } from "./support/pulumi-project";
+import { deepMerge, hostileCases, previewGroups, refusalPattern } from "../support/hostile-input";
 import { createLabStack, setConfig } from "./support/lab-stack";
 import { sshdPeerLines } from "./support/sshd-log";
+import { previewStackForSuite } from "./support/suite-stack";
 
 // Every case of the hostile input corpus, through the real CLI: `pulumi preview` of the stack
 // program refuses it, naming the field, and no lab host's sshd sees a connection. The cases are
 // grouped so that one preview lists many at once (the stack program reports every problem of every
-// entry): each entry case is its own node entry (named after the case) aimed at a real lab host.
+// entry and config key): each entry case is its own node entry (named after the case unless the case
+// is about the name) aimed at a real lab host.
 
 jest.setTimeout(900_000);
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** How a case's refusal shows: on its own entry's line, or (config cases) on any entry's line. */
-function refusal(c: HostileCase): RegExp {
-  return c.entry ? new RegExp(`nodes\\[\\d+\\] \\(${c.id}\\): ${escape(c.field)}`) : new RegExp(`nodes\\[\\d+\\] \\([^)]*\\): ${escape(c.field)}(?![A-Za-z0-9])`);
-}
 
 beforeAll(requireLab);
 
 describe("pulumi preview refuses hostile input, before any host is dialled", () => {
-  let project: PulumiProject;
+  const stack = previewStackForSuite("hostile", (name) => createLabStack(name));
   let labConfig: Record<string, unknown>;
 
   beforeAll(async () => {
-    project = await createLabStack("hostile");
-    labConfig = JSON.parse((await project.pulumiOk(["config", "--json"])).stdout) as Record<string, unknown>;
-  }, 120_000);
-
-  afterAll(async () => {
-    await project.pulumi(["stack", "rm", "--yes", "--force"]);
-    await project.remove();
-  }, 120_000);
+    labConfig = JSON.parse((await stack.project.pulumiOk(["config", "--json"])).stdout) as Record<string, unknown>;
+  });
 
   test(`all ${hostileCases.length} cases are refused naming their field; no sshd logs a connection`, async () => {
     const hosts = labHosts();
@@ -46,19 +34,20 @@ describe("pulumi preview refuses hostile input, before any host is dialled", () 
     const notNamed: string[] = [];
 
     for (const group of previewGroups(hostileCases)) {
-      const entries = group.filter((c) => c.entry).map((c, i) => ({ name: c.id, host: hosts[i % hosts.length].address, ...c.entry }));
+      const entryCases = group.filter((c) => c.entry);
+      const entries = entryCases.map((c, i) => ({ name: c.id, host: hosts[i % hosts.length].address, ...c.entry }));
       // config problems are listed per entry: one plain entry carries them when the group has none
       const nodes = entries.length > 0 ? entries : [{ name: "carrier", host: hosts[0].address }];
       const config = group.reduce<Record<string, unknown>>((merged, c) => deepMerge(merged, c.config ?? {}), base);
       // Cleared first: set-all merges into what the last group left (and keeps a string a string).
-      await project.pulumiOk(["config", "rm-all", ...configKeys.map((key) => `kubeadm-workers:${key}`)]);
-      await setConfig(project, { ...config, nodes });
+      await stack.project.pulumiOk(["config", "rm-all", ...configKeys.map((key) => `kubeadm-workers:${key}`)]);
+      await setConfig(stack.project, { ...config, nodes });
 
-      const { code, stdout, stderr } = await project.pulumi(["preview", "--diff"], 300_000);
+      const { code, stdout, stderr } = await stack.project.pulumi(["preview", "--diff"], 300_000);
       const output = stdout + stderr;
       expect(code).not.toBe(0);
       expect(output).toMatch(/the stack config has \d+ problem\(s\); nothing was changed/);
-      for (const c of group) if (!refusal(c).test(output)) notNamed.push(`${c.id} (${c.description}): ${c.field}`);
+      for (const c of group) if (!refusalPattern(c, entryCases.indexOf(c)).test(output)) notNamed.push(`${c.id} (${c.description}): ${c.field}`);
     }
 
     expect(notNamed).toEqual([]);

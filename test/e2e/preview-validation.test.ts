@@ -2,22 +2,13 @@ import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { run, runOk } from "../support/process";
-import { PulumiProject } from "./support/pulumi-project";
-import { createStackProject } from "./support/stack-project";
+import { createProjectWithPackage } from "./support/stack-project";
+import { previewStackForSuite } from "./support/suite-stack";
 
 // Bad input is refused at `pulumi preview`, naming each field and rule, before anything is touched:
 // the hosts below are on the lab's bridge range but nothing is ever dialled during a preview.
 describe("pulumi preview refuses bad WorkerNode input", () => {
-  let project: PulumiProject;
-
-  beforeAll(async () => {
-    project = await createStackProject("invalid");
-  }, 120_000);
-
-  afterAll(async () => {
-    await project.pulumi(["stack", "rm", "--yes", "--force"]);
-    await project.remove();
-  }, 120_000);
+  const stack = previewStackForSuite("invalid");
 
   test("every problem of every entry is listed at once, and the preview fails", async () => {
     const nodes = [
@@ -25,12 +16,12 @@ describe("pulumi preview refuses bad WorkerNode input", () => {
       { name: "web-2", host: "10.213.0.251", hostKey: "ssh-ed25519 garbage", taints: [{ key: "dedicated", effect: "Sometimes" }] },
     ];
     await fs.writeFile(
-      path.join(project.dir, "Pulumi.invalid.yaml"),
+      path.join(stack.project.dir, "Pulumi.invalid.yaml"),
       JSON.stringify({ config: { "kubeadm-workers:nodes": nodes, "kubeadm-workers:drain": { timeoutSeconds: -5 } } }),
     );
-    await project.pulumiOk(["config", "set", "--secret", "sshPrivateKey", "not a private key"]);
+    await stack.project.pulumiOk(["config", "set", "--secret", "sshPrivateKey", "not a private key"]);
 
-    const { code, stdout, stderr } = await project.pulumi(["preview", "--diff"]);
+    const { code, stdout, stderr } = await stack.project.pulumi(["preview", "--diff"]);
     const output = stdout + stderr;
     expect(code).not.toBe(0);
     expect(output).toMatch(/the stack config has 6 problem\(s\); nothing was changed/);
@@ -46,25 +37,62 @@ describe("pulumi preview refuses bad WorkerNode input", () => {
   }, 300_000);
 });
 
+describe("pulumi preview refuses what the stack does not know, and entry names it cannot carry", () => {
+  const stack = previewStackForSuite("unknown");
+
+  test("an unknown entry field and config key are named with the closest known name; a name with a space is refused", async () => {
+    const nodes = [
+      { name: "web-1", host: "10.213.0.250", lables: { tier: "web" } },
+      { name: "web 2", host: "10.213.0.251" },
+    ];
+    await fs.writeFile(
+      path.join(stack.project.dir, "Pulumi.unknown.yaml"),
+      JSON.stringify({ config: { "kubeadm-workers:nodes": nodes, "kubeadm-workers:drian": { timeoutSeconds: 60 } } }),
+    );
+    await stack.project.pulumiStdin(["config", "set", "--secret", "sshPrivateKey"], "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n");
+
+    const { code, stdout, stderr } = await stack.project.pulumi(["preview", "--diff"]);
+    const output = stdout + stderr;
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/the stack config has 3 problem\(s\); nothing was changed/);
+    expect(output).toContain('kubeadm-workers:drian is not a config key of this stack; did you mean "kubeadm-workers:drain"?');
+    expect(output).toContain('nodes[0] (web-1): lables is not a field of a nodes entry; did you mean "labels"?');
+    expect(output).toMatch(/nodes\[1\]: name must be letters, digits, .* got "web 2"/);
+    expect(output).not.toMatch(/\+ .*WorkerNode.*create/);
+  }, 300_000);
+});
+
+describe("the resource's own check, in a program of the user's own", () => {
+  const program = [
+    'const { WorkerNode } = require("kubeadm-workers");',
+    'new WorkerNode("web-1", {',
+    '  connection: { host: "10.213.0.250", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\\nAAAA\\n-----END OPENSSH PRIVATE KEY-----\\n" },',
+    '  lables: { tier: "web" },',
+    "  drain: { timeout: 60 },",
+    "});",
+  ].join("\n");
+  const stack = previewStackForSuite("direct", (name) => createProjectWithPackage(name, program));
+
+  test("refuses an unknown input property and an unknown drain option, each with the closest known name", async () => {
+    const { code, stdout, stderr } = await stack.project.pulumi(["preview", "--diff"]);
+    const output = stdout + stderr;
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/WorkerNode resource 'web-1': property lables value .* has a problem: is not a WorkerNode input; did you mean "labels"\?/);
+    expect(output).toMatch(/WorkerNode resource 'web-1': property drain\.timeout value .* has a problem: is not a drain option; did you mean "timeoutSeconds"\?/);
+    expect(output).not.toMatch(/\+ .*WorkerNode.*create/);
+  }, 300_000);
+});
+
 describe("the resource's own check (for programs that build WorkerNodes directly)", () => {
-  let project: PulumiProject;
-
-  beforeAll(async () => {
-    project = await createStackProject("invalid-key");
-  }, 120_000);
-
-  afterAll(async () => {
-    await project.pulumi(["stack", "rm", "--yes", "--force"]);
-    await project.remove();
-  }, 120_000);
+  const stack = previewStackForSuite("invalid-key");
 
   test("refuses a private key that is not one, without printing it", async () => {
     await fs.writeFile(
-      path.join(project.dir, "Pulumi.invalid-key.yaml"),
+      path.join(stack.project.dir, "Pulumi.invalid-key.yaml"),
       JSON.stringify({ config: { "kubeadm-workers:nodes": [{ name: "web-1", host: "10.213.0.250" }] } }),
     );
-    await project.pulumiOk(["config", "set", "--secret", "sshPrivateKey", "not a private key"]);
-    const { code, stdout, stderr } = await project.pulumi(["preview", "--diff"]);
+    await stack.project.pulumiOk(["config", "set", "--secret", "sshPrivateKey", "not a private key"]);
+    const { code, stdout, stderr } = await stack.project.pulumi(["preview", "--diff"]);
     expect(code).not.toBe(0);
     expect(stdout + stderr).toMatch(/WorkerNode resource 'web-1': property connection\.privateKey value .* has a problem: must be a PEM or OpenSSH private key/);
     expect(stdout + stderr).not.toContain("not a private key");

@@ -1,7 +1,7 @@
-import { apply, kubectl, labHosts, requireLab, waitFor, kubectlJson } from "../integration/support/lab";
-import { deployment, nakedPod, namespace, pdb } from "../integration/support/workloads";
-import type { PulumiProject } from "./support/pulumi-project";
-import { createLabStack, entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
+import { apply, kubectl, labHosts, waitFor, kubectlJson } from "../integration/support/lab";
+import { deployment, nakedPod, pdb } from "../integration/support/workloads";
+import { entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
+import { labStackForSuite } from "./support/suite-stack";
 
 // Issue 10: a preview that removes a node tells the reviewer what the drain will do, from the
 // cluster itself, before anything is touched.
@@ -11,27 +11,14 @@ const ns = "e2e-review";
 const testLabel = "review";
 
 describe("the scale-in report in pulumi preview", () => {
-  let project: PulumiProject;
+  const stack = labStackForSuite("review", { hosts: 2, namespace: ns });
   let entries: NodeEntry[];
-
-  beforeAll(async () => {
-    requireLab();
-    project = await createLabStack("review");
-    await apply(namespace(ns));
-  }, 120_000);
-
-  afterAll(async () => {
-    await kubectl(["delete", "namespace", ns, "--wait=false", "--ignore-not-found"]).catch(() => undefined);
-    await project.pulumi(["destroy", "--yes", "--skip-preview"], 600_000);
-    await project.pulumi(["stack", "rm", "--yes", "--force"]);
-    await project.remove();
-  }, 700_000);
 
   test("removing an entry previews the pods that move, the PDB with its disruptionsAllowed, a blocker with its option, and the capacity verdict", async () => {
     const [h1, h2] = labHosts();
     entries = [entryFor(h1, { labels: { "kw-test": testLabel } }), entryFor(h2, { labels: { "kw-test": testLabel } })];
-    await setConfig(project, { nodes: entries });
-    await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
+    await setConfig(stack.project, { nodes: entries });
+    await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
 
     await apply(deployment(ns, "web", testLabel, 4, { spread: true }), pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }), nakedPod(ns, "debug", h2.name));
     await waitFor("4 web pods and the naked pod running", async () => {
@@ -43,8 +30,8 @@ describe("the scale-in report in pulumi preview", () => {
       return budget.status?.disruptionsAllowed === 1 ? true : undefined;
     });
 
-    await setConfig(project, { nodes: [entries[0]] });
-    const preview = await project.pulumiOk(["preview", "--diff"]);
+    await setConfig(stack.project, { nodes: [entries[0]] });
+    const preview = await stack.project.pulumiOk(["preview", "--diff"]);
     // The program's log.info lines: the lab's language host (sdk 3.68) hands them to the CLI's stderr.
     const text = preview.stdout + preview.stderr;
     expect(text).toContain(`${h2.name} (node ${h2.name}, removed: its entry was removed from the stack config): 2 pods to evict`);
@@ -58,6 +45,6 @@ describe("the scale-in report in pulumi preview", () => {
 
     // Put the entry back before the stack is destroyed with the blocker gone.
     await kubectl(["delete", "pod", "-n", ns, "debug", "--grace-period=1"]);
-    await setConfig(project, { nodes: entries });
+    await setConfig(stack.project, { nodes: entries });
   });
 });

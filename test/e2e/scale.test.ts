@@ -1,9 +1,9 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
-import { apply, bootstrapTokenSecrets, kubectl, kubectlJson, labHosts, labSsh, requireLab, waitFor } from "../integration/support/lab";
-import { deployment, namespace, pdb } from "../integration/support/workloads";
+import { apply, bootstrapTokenSecrets, kubectl, kubectlJson, labHosts, labSsh, waitFor } from "../integration/support/lab";
+import { deployment, pdb } from "../integration/support/workloads";
 import { podsByNode } from "../integration/support/kwok-nodes";
-import type { PulumiProject } from "./support/pulumi-project";
-import { createLabStack, entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
+import { entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
+import { labStackForSuite, previewPlan } from "./support/suite-stack";
 
 // The user stories of DESIGN.md with the real pulumi CLI against the lab, in order on one stack:
 // scale out, review a change in preview, scale in (with a PDB in the way, then resumed), a create
@@ -13,36 +13,14 @@ jest.setTimeout(600_000);
 const e2eLabel = { "kubeadm-workers-e2e": "scale" };
 const ns = "e2e-scale";
 
-interface PreviewStep {
-  op: string;
-  urn: string;
-  diffReasons?: string[];
-  replaceReasons?: string[];
-}
-
-
 async function nodeView(name: string) {
   return kubectlJson<{ metadata: { uid: string; labels: Record<string, string> }; spec: { taints?: unknown[]; unschedulable?: boolean }; status: { conditions: { type: string; status: string }[] } }>(["get", "node", name]);
 }
 
 describe("scale out and in with pulumi up on the lab", () => {
-  let project: PulumiProject;
+  const stack = labStackForSuite("scale", { hosts: 3, namespace: ns });
   const hosts = (): ReturnType<typeof labHosts> => labHosts();
   let entries: NodeEntry[];
-
-  beforeAll(async () => {
-    requireLab();
-    if (hosts().length < 3) throw new Error('the scale e2e needs 3 lab hosts: run "npm run lab -- up --hosts 3"');
-    project = await createLabStack("scale");
-    await apply(namespace(ns));
-  }, 120_000);
-
-  afterAll(async () => {
-    await kubectl(["delete", "namespace", ns, "--wait=false", "--ignore-not-found"]).catch(() => undefined);
-    await project.pulumi(["destroy", "--yes", "--skip-preview"], 600_000);
-    await project.pulumi(["stack", "rm", "--yes", "--force"]);
-    await project.remove();
-  }, 700_000);
 
   test("three hosts join in parallel through one pulumi up; each Node is Ready with its labels and taints", async () => {
     const [h1, h2, h3] = hosts();
@@ -51,9 +29,9 @@ describe("scale out and in with pulumi up on the lab", () => {
       entryFor(h2, { labels: { ...e2eLabel, tier: "web" } }),
       entryFor(h3, { labels: { ...e2eLabel, tier: "batch" }, taints: [{ key: "dedicated", value: "batch", effect: "NoSchedule" }] }),
     ];
-    await setConfig(project, { nodes: entries });
+    await setConfig(stack.project, { nodes: entries });
 
-    const up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
+    const up = await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
 
     // three WorkerNodes and the stack itself
     expect(up.stdout).toMatch(/\+ 4 created/);
@@ -71,7 +49,7 @@ describe("scale out and in with pulumi up on the lab", () => {
       expect((await labSsh(host.address, "test -e /etc/kubernetes/kubeadm-workers-join.json && echo present || echo absent")).stdout.trim()).toBe("absent");
     }
     // Secrets are never in the state in plaintext (the export is not decrypted).
-    const state = (await project.pulumiOk(["stack", "export"])).stdout;
+    const state = (await stack.project.pulumiOk(["stack", "export"])).stdout;
     expect(state).not.toMatch(/PRIVATE KEY/);
     expect(state).not.toMatch(/client-key-data/);
     expect(state).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);
@@ -79,23 +57,22 @@ describe("scale out and in with pulumi up on the lab", () => {
   });
 
   test("a second up changes nothing", async () => {
-    const { stdout } = await project.pulumiOk(["preview", "--expect-no-changes"]);
+    const { stdout } = await stack.project.pulumiOk(["preview", "--expect-no-changes"]);
     expect(stdout).toMatch(/4 unchanged/);
   });
 
   test("a label change previews as an in-place update and is applied in place", async () => {
     const uid = (await nodeView(entries[0].name)).metadata.uid;
     entries[0] = { ...entries[0], labels: { ...e2eLabel, tier: "api" } };
-    await setConfig(project, { nodes: entries });
+    await setConfig(stack.project, { nodes: entries });
 
-    const digest = JSON.parse((await project.pulumiOk(["preview", "--json"])).stdout) as { steps: PreviewStep[] };
-    const step = digest.steps.find((s) => s.urn.endsWith(`::${entries[0].name}`));
+    const step = (await previewPlan(stack.project)).get(entries[0].name);
     expect(step?.op).toBe("update");
     expect(step?.diffReasons).toEqual(["labels"]);
-    const text = (await project.pulumiOk(["preview", "--diff"])).stdout;
+    const text = (await stack.project.pulumiOk(["preview", "--diff"])).stdout;
     expect(text).toMatch(/~ tier\s*: "web" => "api"/);
 
-    await project.pulumiOk(["up", "--yes", "--skip-preview"]);
+    await stack.project.pulumiOk(["up", "--yes", "--skip-preview"]);
     const node = await nodeView(entries[0].name);
     expect(node.metadata.labels.tier).toBe("api");
     expect(node.metadata.uid).toBe(uid);
@@ -104,27 +81,26 @@ describe("scale out and in with pulumi up on the lab", () => {
   test("a host change previews as a replacement, showing the changed host", async () => {
     // An address no other entry uses (two entries on one host are refused at preview); nothing dials it.
     const changed = entries.map((e, i) => (i === 0 ? { ...e, host: "10.213.0.99", hostKey: hosts()[1].hostKey } : e));
-    await setConfig(project, { nodes: changed });
+    await setConfig(stack.project, { nodes: changed });
 
-    const digest = JSON.parse((await project.pulumiOk(["preview", "--json"])).stdout) as { steps: PreviewStep[] };
-    const step = digest.steps.find((s) => s.urn.endsWith(`::${entries[0].name}`));
+    const step = (await previewPlan(stack.project)).get(entries[0].name);
     expect(step?.op).toBe("replace");
     expect(step?.diffReasons).toEqual(["connection"]);
-    const text = (await project.pulumiOk(["preview", "--diff"])).stdout;
+    const text = (await stack.project.pulumiOk(["preview", "--diff"])).stdout;
     expect(text).toMatch(/\+-pulumi-nodejs:dynamic\/kubeadm-workers:WorkerNode: \(replace\)/);
     expect(text).toMatch(/~ host\s*: "10\.213\.0\.11" => "10\.213\.0\.99"/);
     expect(text).toMatch(/\+-1 to replace/);
 
-    await setConfig(project, { nodes: entries });
+    await setConfig(stack.project, { nodes: entries });
   });
 
   test("a replacement on the same host removes the old Node before joining the new one", async () => {
     const renamed = `${entries[2].name}-b`;
     const before = entries[2];
     entries[2] = { ...before, nodeName: renamed };
-    await setConfig(project, { nodes: entries });
+    await setConfig(stack.project, { nodes: entries });
 
-    const { stdout } = await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
+    const { stdout } = await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
 
     const deleted = stdout.indexOf(`WorkerNode ${before.name} deleted original`);
     const created = stdout.indexOf(`WorkerNode ${before.name} creating replacement`);
@@ -144,18 +120,18 @@ describe("scale out and in with pulumi up on the lab", () => {
     });
     // Delete runs with the options recorded at the last up (Pulumi hands delete the old outputs), so
     // the drain timeout is set in its own up first, as a stack would already carry it.
-    await setConfig(project, { drain: { timeoutSeconds: 15 } });
-    await project.pulumiOk(["up", "--yes", "--skip-preview"], 300_000);
-    await setConfig(project, { nodes: entries.filter((e) => e !== removed) });
+    await setConfig(stack.project, { drain: { timeoutSeconds: 15 } });
+    await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 300_000);
+    await setConfig(stack.project, { nodes: entries.filter((e) => e !== removed) });
     const observer = new PdbObserver(ns);
     try {
-      const blocked = await project.pulumi(["up", "--yes", "--skip-preview"], 300_000);
+      const blocked = await stack.project.pulumi(["up", "--yes", "--skip-preview"], 300_000);
 
       expect(blocked.code).not.toBe(0);
       expect(blocked.stdout + blocked.stderr).toMatch(new RegExp(`drain of ${removed.name} timed out after 15s`));
       expect(blocked.stdout + blocked.stderr).toMatch(new RegExp(`PDB ${ns}/api-pdb allows 0 disruptions`));
       expect((await nodeView(removed.name)).spec.unschedulable).toBe(true);
-      expect((await project.pulumiOk(["stack", "export"])).stdout).toContain(`::${removed.name}"`);
+      expect((await stack.project.pulumiOk(["stack", "export"])).stdout).toContain(`::${removed.name}"`);
 
       // GIVEN the PDB fixed WHEN up runs again THEN the removal finishes and the pod runs elsewhere
       await kubectl(["patch", "pdb", "api-pdb", "-n", ns, "--type=json", "-p", '[{"op":"remove","path":"/spec/minAvailable"},{"op":"add","path":"/spec/maxUnavailable","value":1}]']);
@@ -165,7 +141,7 @@ describe("scale out and in with pulumi up on the lab", () => {
         const d = await kubectlJson<{ status: { readyReplicas?: number; updatedReplicas?: number } }>(["get", "deployment", "api", "-n", ns]);
         return d.status.readyReplicas === 2 && d.status.updatedReplicas === 2 ? true : undefined;
       });
-      const resumed = await project.pulumiOk(["up", "--yes", "--skip-preview"], 300_000);
+      const resumed = await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 300_000);
       expect(resumed.stdout).toMatch(/- 1 deleted/);
     } finally {
       await observer.stop();
@@ -180,9 +156,9 @@ describe("scale out and in with pulumi up on the lab", () => {
   test("a create that fails half-way (kubeadm join refused) leaves no Node, no token, a reset host and nothing in state", async () => {
     const retried = entryFor(hosts()[1], { labels: e2eLabel });
     // Without the lab's cgroup v1 exception, kubeadm's preflight refuses the join on this machine.
-    await setConfig(project, { nodes: [...entries, retried], kubeadm: { ignorePreflightErrors: [] } });
+    await setConfig(stack.project, { nodes: [...entries, retried], kubeadm: { ignorePreflightErrors: [] } });
 
-    const failed = await project.pulumi(["up", "--yes", "--skip-preview"], 300_000);
+    const failed = await stack.project.pulumi(["up", "--yes", "--skip-preview"], 300_000);
 
     expect(failed.code).not.toBe(0);
     expect(failed.stdout + failed.stderr).toMatch(/create of worker lab-host-2 on 10\.213\.0\.12:22 failed: host 10\.213\.0\.12:22: kubeadm join failed/);
@@ -191,14 +167,14 @@ describe("scale out and in with pulumi up on the lab", () => {
     expect((await kubectl(["get", "node", retried.name, "--ignore-not-found"])).stdout.trim()).toBe("");
     expect(await bootstrapTokenSecrets()).toBe("");
     expect((await labSsh(retried.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
-    expect((await project.pulumiOk(["stack", "export"])).stdout).not.toContain(`::${retried.name}"`);
+    expect((await stack.project.pulumiOk(["stack", "export"])).stdout).not.toContain(`::${retried.name}"`);
 
-    await setConfig(project, { nodes: entries, kubeadm: { ignorePreflightErrors: ["SystemVerification"] } });
+    await setConfig(stack.project, { nodes: entries, kubeadm: { ignorePreflightErrors: ["SystemVerification"] } });
   });
 
   test("destroy drains and removes every node and resets the hosts", async () => {
     await kubectl(["delete", "namespace", ns, "--wait=true", "--timeout=60s"]);
-    const destroyed = await project.pulumiOk(["destroy", "--yes", "--skip-preview"], 600_000);
+    const destroyed = await stack.project.pulumiOk(["destroy", "--yes", "--skip-preview"], 600_000);
     expect(destroyed.stdout).toMatch(/- \d+ deleted/);
     for (const entry of entries) {
       expect((await kubectl(["get", "node", entry.name, "--ignore-not-found"])).stdout.trim()).toBe("");

@@ -1,21 +1,11 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { PulumiProject } from "./support/pulumi-project";
-import { createStackProject } from "./support/stack-project";
+import { previewStackForSuite } from "./support/suite-stack";
 
 // Two entries that claim one machine or one Node name are refused at preview, every clash listed
 // and each naming the entries involved. Nothing is dialled: the hosts are unused lab addresses.
 describe("pulumi preview refuses entries that claim the same host or Node name", () => {
-  let project: PulumiProject;
-
-  beforeAll(async () => {
-    project = await createStackProject("clashes");
-  }, 120_000);
-
-  afterAll(async () => {
-    await project.pulumi(["stack", "rm", "--yes", "--force"]);
-    await project.remove();
-  }, 120_000);
+  const stack = previewStackForSuite("clashes");
 
   test("the same host (spelled two ways) and the same nodeName: the preview fails naming both entries of each clash", async () => {
     const nodes = [
@@ -24,10 +14,10 @@ describe("pulumi preview refuses entries that claim the same host or Node name",
       { name: "web-3", host: "::ffff:10.213.0.250" },
       { name: "web-4", host: "10.213.0.252", nodeName: "web" },
     ];
-    await fs.writeFile(path.join(project.dir, "Pulumi.clashes.yaml"), JSON.stringify({ config: { "kubeadm-workers:nodes": nodes } }));
-    await project.pulumiStdin(["config", "set", "--secret", "sshPrivateKey"], "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n");
+    await fs.writeFile(path.join(stack.project.dir, "Pulumi.clashes.yaml"), JSON.stringify({ config: { "kubeadm-workers:nodes": nodes } }));
+    await stack.project.pulumiStdin(["config", "set", "--secret", "sshPrivateKey"], "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n");
 
-    const { code, stdout, stderr } = await project.pulumi(["preview", "--diff"]);
+    const { code, stdout, stderr } = await stack.project.pulumi(["preview", "--diff"]);
     const output = stdout + stderr;
 
     expect(code).not.toBe(0);

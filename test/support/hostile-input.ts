@@ -2,9 +2,15 @@
 // and the e2e run (`pulumi preview` of the stack program on the lab, grouped so each preview lists
 // many cases at once). Each case is one thing a user, a template or an attacker could write into
 // the stack config; each must be refused, naming its field, before anything is dialled.
+import { drainOptionNames } from "../../providers/drain/options";
+import { workerNodeFields } from "../../providers/worker-node/text-rules";
+import { entryFields } from "../../stacks/entries";
+import { entryInputs, stackConfigKeys, type StackSettings } from "../../stacks/stack-problems";
 
-/** Node-entry fields of the stack program (stacks/index.ts). */
+/** Node-entry fields of the stack program (stacks/entries.ts), and any field it does not have. */
 export interface HostileEntry {
+  readonly [field: string]: unknown;
+  readonly name?: unknown;
   readonly host?: unknown;
   readonly port?: unknown;
   readonly user?: unknown;
@@ -24,6 +30,10 @@ export interface HostileCase {
   readonly entry?: HostileEntry;
   /** Stack-level config (kubeadm-workers:<key>), deep-merged over the valid lab config. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /** Only the stack program sees it (an entry's name or unknown field, a config key): no WorkerNode input carries it. */
+  readonly stackOnly?: boolean;
+  /** The known name the refusal must suggest ("did you mean …?"). */
+  readonly suggests?: string;
 }
 
 /** Shell metacharacters, quotes, whitespace and control characters: each goes into every free-text field. */
@@ -40,11 +50,14 @@ interface FreeTextField {
   readonly allows: string;
   readonly entry?: (fragment: string) => HostileEntry;
   readonly config?: (fragment: string, index: number) => Record<string, unknown>;
+  readonly stackOnly?: boolean;
 }
 
 const freeTextFields: readonly FreeTextField[] = [
+  { name: "entry name", field: () => "name", allows: "", entry: (f) => ({ name: `web${f}1` }), stackOnly: true },
   { name: "host", field: () => "connection.host", allows: "", entry: (f) => ({ host: `lab${f}host` }) },
   { name: "user", field: () => "connection.user", allows: "", entry: (f) => ({ user: `ops${f}user` }) },
+  { name: "sshUser config key", field: () => "connection.user", allows: "", config: (f) => ({ sshUser: `ops${f}user` }) },
   { name: "node name", field: () => "nodeName", allows: "", entry: (f) => ({ nodeName: `web${f}1` }) },
   { name: "label key", field: () => 'labels["tier', allows: "", entry: (f) => ({ labels: { [`tier${f}x`]: "web" } }) },
   { name: "label value", field: () => 'labels["tier"]', allows: "", entry: (f) => ({ labels: { tier: `web${f}1` } }) },
@@ -82,10 +95,43 @@ function generated(): HostileCase[] {
         field: field.field(fragment),
         ...(field.entry ? { entry: field.entry(fragment) } : {}),
         ...(field.config ? { config: field.config(fragment, fragmentIndex) } : {}),
+        ...(field.stackOnly ? { stackOnly: true } : {}),
       });
     });
   });
   return cases;
+}
+
+/** A typo of a name: two neighbouring letters swapped (`lbaels`), or the last one dropped (`label`). */
+function typo(name: string, kind: number): string {
+  if (kind % 2 === 1) return name.slice(0, -1);
+  const at = [...name].findIndex((c, i) => i > 0 && i + 1 < name.length && c !== name[i + 1]);
+  return `${name.slice(0, at)}${name[at + 1]}${name[at]}${name.slice(at + 2)}`;
+}
+
+/** One misspelling of every name the stack knows: entry fields, config keys, and the fields inside each config object. */
+function misspelt(): HostileCase[] {
+  const cases: Omit<HostileCase, "id">[] = [];
+  entryFields.forEach((field, i) => {
+    const wrong = typo(field, i);
+    cases.push({ description: `the entry field ${field} misspelt ${wrong}`, field: wrong, suggests: field, entry: { [wrong]: "x" }, stackOnly: true });
+  });
+  stackConfigKeys.forEach((key, i) => {
+    const wrong = typo(key, i);
+    cases.push({ description: `the config key ${key} misspelt ${wrong}`, field: `kubeadm-workers:${wrong}`, suggests: `kubeadm-workers:${key}`, config: { [wrong]: "x" }, stackOnly: true });
+  });
+  for (const object of ["packages", "containerd", "kubeadm", "drain"] as const) {
+    const known = object === "drain" ? drainOptionNames : (workerNodeFields[object] ?? []);
+    known.forEach((field, i) => {
+      const wrong = typo(field, i);
+      cases.push({ description: `${object}.${field} misspelt ${wrong}`, field: `${object}.${wrong}`, suggests: field, config: { [object]: { [wrong]: "x" } } });
+    });
+  }
+  (workerNodeFields.taint ?? []).forEach((field, i) => {
+    const wrong = typo(field, i);
+    cases.push({ description: `a taint's ${field} misspelt ${wrong}`, field: `taints[0].${wrong}`, suggests: field, entry: { taints: [{ key: "k", effect: "NoSchedule", [wrong]: "x" }] } });
+  });
+  return cases.map((c, i) => ({ id: `t${i}`, ...c }));
 }
 
 const long = (n: number, c = "a"): string => c.repeat(n);
@@ -169,10 +215,25 @@ const handWritten: readonly Omit<HostileCase, "id">[] = [
 ];
 
 /** Every case, generated and hand-written, each with a unique id. */
-export const hostileCases: readonly HostileCase[] = [...generated(), ...handWritten.map((c, i) => ({ id: `h${i}`, ...c }))];
+export const hostileCases: readonly HostileCase[] = [...generated(), ...misspelt(), ...handWritten.map((c, i) => ({ id: `h${i}`, ...c }))];
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * How a case's refusal shows in the stack program's problem list: a config key on a line of its own;
+ * an entry case on its entry's line (`entryIndex`, the entry's place in `nodes`); any other config
+ * case on every entry's line. With the suggestion, when the case names one.
+ */
+export function refusalPattern(c: HostileCase, entryIndex?: number): RegExp {
+  const suggestion = c.suggests ? `[^\\n]*; did you mean "${escape(c.suggests)}"\\?` : "";
+  if (c.field.startsWith("kubeadm-workers:")) return new RegExp(`(^|\\n)\\s*(- )?${escape(c.field)} is not a config key${suggestion}`);
+  const entry = c.entry && entryIndex !== undefined ? `nodes\\[${entryIndex}\\]` : "nodes\\[\\d+\\]";
+  return new RegExp(`${entry}(?: \\([^)\\n]*\\))?: ${escape(c.field)}(?![A-Za-z0-9])${suggestion}`);
+}
 
 /** The valid stack config of the lab the cases are merged over (what test/e2e/support/lab-stack.ts sets). */
 export interface LabStackConfig {
+  readonly [key: string]: unknown;
   readonly apiServerEndpoint: string;
   readonly packages: { aptRepository: string; aptDistribution: string; aptKey: string };
   readonly kubeadm: { ignorePreflightErrors: string[] };
@@ -216,24 +277,21 @@ export function previewGroups(cases: readonly HostileCase[]): HostileCase[][] {
   return groups.map((g) => g.cases);
 }
 
-/**
- * The WorkerNode inputs the stack program builds for a case (as stacks/index.ts maps an entry and
- * the stack config), for the unit run of validateWorkerNodeInputs.
- */
+/** The WorkerNode inputs the stack program builds for a case, for the unit run of validateWorkerNodeInputs. */
 export function inputsOf(c: HostileCase, lab: LabStackConfig, privateKey: string): Record<string, unknown> {
-  const config = deepMerge(lab as unknown as Record<string, unknown>, c.config ?? {});
-  const entry: HostileEntry = { host: "10.213.0.11", ...c.entry };
+  const settings = stackSettingsOf(c, lab);
+  return entryInputs((settings.nodes as Record<string, unknown>[])[0], settings, privateKey);
+}
+
+/**
+ * What the stack program reads for a case (stacks/index.ts → stackProblems): the lab config with the
+ * case's merged over it, and one entry named after the case (its own fields over a plain one).
+ */
+export function stackSettingsOf(c: HostileCase, lab: LabStackConfig): StackSettings {
+  const config = deepMerge(lab, c.config ?? {});
   return {
-    connection: { host: entry.host, port: entry.port, user: entry.user, hostKey: entry.hostKey, privateKey },
-    cluster: { apiServerEndpoint: config.apiServerEndpoint },
-    nodeName: entry.nodeName,
-    kubernetesVersion: config.kubernetesVersion,
-    labels: entry.labels,
-    taints: entry.taints,
-    containerd: config.containerd,
-    packages: config.packages,
-    joinTimeout: config.joinTimeout,
-    drain: config.drain,
-    kubeadm: config.kubeadm,
+    ...config,
+    configKeys: [...Object.keys(config), "nodes", "sshPrivateKey", "kubeconfig"],
+    nodes: [{ name: c.id, host: "10.213.0.11", ...c.entry }],
   };
 }

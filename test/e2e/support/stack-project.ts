@@ -9,11 +9,16 @@ import { PulumiProject } from "./pulumi-project";
  * installed package. The program is this checkout's compiled stack program, required by path: the
  * package's exports map publishes the library, not the repository's own stack.
  */
-export async function createStackProject(stack: string): Promise<PulumiProject> {
+export function createStackProject(stack: string): Promise<PulumiProject> {
+  return createProjectWithPackage(stack, `module.exports = require(${JSON.stringify(path.join(repoRoot, "dist/stacks/index.js"))});\n`);
+}
+
+/** The same layout with a program of the user's own (JavaScript, `index.js`) that requires "kubeadm-workers". */
+export async function createProjectWithPackage(stack: string, program: string): Promise<PulumiProject> {
   const project = await PulumiProject.create("stack", {
     "Pulumi.yaml": "name: kubeadm-workers\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
     "package.json": JSON.stringify({ name: "kubeadm-workers-stack", private: true, main: "index.js" }),
-    "index.js": `module.exports = require(${JSON.stringify(path.join(repoRoot, "dist/stacks/index.js"))});\n`,
+    "index.js": program,
   });
   // Replace the node_modules link with a directory of links plus the package itself.
   const modules = path.join(project.dir, "node_modules");

@@ -75,10 +75,10 @@ describe("resolveDrainOptions", () => {
     ]);
   });
 
-  test("refuses a misspelt option and lists the known ones", () => {
+  test("refuses a misspelt option, names the one meant and lists the known ones", () => {
     const resolved = resolveDrainOptions({ deleteEmptydirData: true });
     expect(!resolved.ok && resolved.failures).toEqual([
-      expect.stringMatching(/^drain\.deleteEmptydirData is not a drain option \(known: force, deleteEmptyDirData, ignoreDaemonSets, /),
+      expect.stringMatching(/^drain\.deleteEmptydirData is not a drain option; did you mean "deleteEmptyDirData"\? \(known: force, deleteEmptyDirData, ignoreDaemonSets, /),
     ]);
   });
 

@@ -1,12 +1,11 @@
 import { defaultDrainOptions } from "../../../providers/drain/options";
-import { formatScaleInReport, planScaleInReport, type ReviewPdb, type ReviewPod, type ScaleInFacts } from "../../../providers/review/scale-in-report";
+import { formatScaleInReport, planScaleInReport, type ReviewPdb, type ScaleInFacts } from "../../../providers/review/scale-in-report";
+import type { DrainPod } from "../../../providers/drain/types";
 import { workloadOf } from "../../../providers/review/workload";
 import { controlledBy, node, pod, podRequesting } from "../drain/builders";
 
-const web = (i: number): ReviewPod => ({
-  pod: podRequesting(`shop/web-7d9f-${i}`, { cpu: "500m" }, { ownerReferences: controlledBy("ReplicaSet", "web-7d9f") }),
-  labels: { app: "web", "pod-template-hash": "7d9f" },
-});
+const web = (i: number): DrainPod =>
+  podRequesting(`shop/web-7d9f-${i}`, { cpu: "500m" }, { ownerReferences: controlledBy("ReplicaSet", "web-7d9f"), labels: { app: "web", "pod-template-hash": "7d9f" } });
 const webPdb: ReviewPdb = { namespace: "shop", name: "web-pdb", selector: { matchLabels: { app: "web" } }, disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2 };
 
 const facts = (changes: Partial<ScaleInFacts> = {}): ScaleInFacts => ({
@@ -21,13 +20,13 @@ const facts = (changes: Partial<ScaleInFacts> = {}): ScaleInFacts => ({
 
 describe("workload of a pod", () => {
   test("a ReplicaSet named after its pod-template-hash is a Deployment's", () => {
-    expect(workloadOf(web(1).pod, web(1).labels)).toEqual({ kind: "Deployment", namespace: "shop", name: "web" });
+    expect(workloadOf(web(1))).toEqual({ kind: "Deployment", namespace: "shop", name: "web" });
   });
   test("a ReplicaSet without the hash label stays a ReplicaSet", () => {
-    expect(workloadOf(web(1).pod, {})).toEqual({ kind: "ReplicaSet", namespace: "shop", name: "web-7d9f" });
+    expect(workloadOf({ ...web(1), labels: {} })).toEqual({ kind: "ReplicaSet", namespace: "shop", name: "web-7d9f" });
   });
   test("a naked pod has none", () => {
-    expect(workloadOf(pod("naked", { ownerReferences: [] }), {})).toBeUndefined();
+    expect(workloadOf(pod("naked", { ownerReferences: [] }))).toBeUndefined();
   });
 });
 
@@ -42,7 +41,7 @@ describe("scale-in report", () => {
   });
 
   test("a naked pod is a blocker with the option that overrides it", () => {
-    const naked: ReviewPod = { pod: pod("shop/debug", { ownerReferences: [] }), labels: {} };
+    const naked = pod("shop/debug", { ownerReferences: [] });
     const report = planScaleInReport(facts({ departing: [{ resource: "worker-2", node: "node-2", action: "delete", pods: [web(1), naked] }] }), defaultDrainOptions);
     const text = formatScaleInReport(report);
     expect(text).toContain("BLOCKED: cannot drain node node-2: 1 pod blocks it:");
@@ -55,7 +54,7 @@ describe("scale-in report", () => {
   });
 
   test("capacity is judged for every departing node together", () => {
-    const big = (ref: string): ReviewPod => ({ pod: podRequesting(ref, { cpu: "1500m" }), labels: {} });
+    const big = (ref: string): DrainPod => podRequesting(ref, { cpu: "1500m" });
     const report = planScaleInReport(
       facts({
         departing: [
@@ -73,7 +72,7 @@ describe("scale-in report", () => {
   });
 
   test("DaemonSet pods are left in place and capacity can be switched off", () => {
-    const ds: ReviewPod = { pod: pod("kube-system/cni-x", { ownerReferences: controlledBy("DaemonSet", "cni") }), labels: {} };
+    const ds = pod("kube-system/cni-x", { ownerReferences: controlledBy("DaemonSet", "cni") });
     const report = planScaleInReport(facts({ departing: [{ resource: "w", node: "n", action: "delete", pods: [ds] }] }), { ...defaultDrainOptions, checkCapacity: false });
     const text = formatScaleInReport(report);
     expect(text).toContain("w (node n, removed): 0 pods to evict");
@@ -97,7 +96,7 @@ describe("capacity of an in-place upgrade (the nodes come back)", () => {
   });
 
   test("a node upgraded is no room for its own pods", () => {
-    const big = { pod: podRequesting("shop/big", { cpu: "1500m" }), labels: {} };
+    const big = podRequesting("shop/big", { cpu: "1500m" });
     const report = planScaleInReport(
       facts({ departing: [{ resource: "worker-1", node: "node-1", action: "upgrade", pods: [big] }], remainingNodes: [node("node-1", { allocatable: { cpu: "2", memory: "8Gi", pods: "110" } }), node("node-2", { allocatable: { cpu: "1", memory: "8Gi", pods: "110" } })] }),
       defaultDrainOptions,

@@ -1,5 +1,6 @@
 import { validateWorkerNodeInputs } from "../../../providers/worker-node/validate";
-import { hostileCases, inputsOf, previewGroups, type LabStackConfig } from "../../support/hostile-input";
+import { stackProblems } from "../../../stacks/stack-problems";
+import { hostileCases, inputsOf, previewGroups, refusalPattern, stackSettingsOf, type LabStackConfig } from "../../support/hostile-input";
 
 // The lab stack's valid config, as test/e2e/support/lab-stack.ts writes it (the key's text aside).
 const lab: LabStackConfig = {
@@ -21,7 +22,9 @@ describe("the hostile input corpus", () => {
   });
 
   test("the lab config it is merged over is valid, so each refusal is the case's own", () => {
-    expect(validateWorkerNodeInputs(inputsOf({ id: "none", description: "no change", field: "" }, lab, privateKey))).toEqual([]);
+    const none = { id: "none", description: "no change", field: "" };
+    expect(validateWorkerNodeInputs(inputsOf(none, lab, privateKey))).toEqual([]);
+    expect(stackProblems(stackSettingsOf(none, lab))).toEqual([]);
   });
 
   test("preview groups hold every case once, and no two cases of a group set the same config field", () => {
@@ -31,8 +34,14 @@ describe("the hostile input corpus", () => {
   });
 });
 
-describe("validateWorkerNodeInputs refuses every hostile case, naming its field", () => {
+describe("the stack program's checks refuse every hostile case, naming its field (and the name meant, for a misspelt one)", () => {
   test.each(hostileCases.map((c) => [c.id, c.description, c] as const))("%s: %s", (_id, _description, c) => {
+    expect(stackProblems(stackSettingsOf(c, lab)).join("\n")).toMatch(refusalPattern(c, 0));
+  });
+});
+
+describe("validateWorkerNodeInputs (the resource's own check) refuses every case a WorkerNode input carries, naming its field", () => {
+  test.each(hostileCases.filter((c) => !c.stackOnly).map((c) => [c.id, c.description, c] as const))("%s: %s", (_id, _description, c) => {
     const failures = validateWorkerNodeInputs(inputsOf(c, lab, privateKey));
     expect(failures.map((f) => f.property)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${c.field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`))]));
   });

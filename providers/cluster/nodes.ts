@@ -1,0 +1,72 @@
+// Node calls: read, patch (labels, annotations, taints, cordon), delete, and every Node with its pods
+// as the room evicted pods could go to.
+import * as k8s from "@kubernetes/client-node";
+import type { ClusterNode, DrainPod } from "../drain/types";
+import type { Taint } from "../worker-node/inputs";
+import type { ApiContext } from "./api-calls";
+import { toClusterNode, toNodeView, type NodeView } from "./node-view";
+import { toDrainPod } from "./pod-view";
+
+export interface NodePatch {
+  /** Labels to set; a null value removes the label. */
+  readonly labels?: Readonly<Record<string, string | null>>;
+  readonly annotations?: Readonly<Record<string, string | null>>;
+  /** The whole taint list (taints are a list, so they are replaced, not merged). */
+  readonly taints?: readonly Taint[];
+  readonly unschedulable?: boolean;
+}
+
+export interface NodeApi {
+  getNode(name: string): Promise<NodeView | undefined>;
+  patchNode(name: string, patch: NodePatch): Promise<NodeView>;
+  /** Deletes a Node; an absent one is not an error. */
+  deleteNode(name: string): Promise<void>;
+  /** Schedulable candidates for evicted pods: every Node but the excluded ones, each with its pods. */
+  listNodesWithPods(exclude: ReadonlySet<string>): Promise<ClusterNode[]>;
+}
+
+/** A JSON merge patch of the Node: only the fields the patch names. */
+function mergePatchOf(patch: NodePatch): { metadata?: Record<string, unknown>; spec?: Record<string, unknown> } {
+  const body: { metadata?: Record<string, unknown>; spec?: Record<string, unknown> } = {};
+  if (patch.labels || patch.annotations) {
+    body.metadata = { ...(patch.labels ? { labels: patch.labels } : {}), ...(patch.annotations ? { annotations: patch.annotations } : {}) };
+  }
+  if (patch.taints || patch.unschedulable !== undefined) {
+    body.spec = {
+      ...(patch.taints ? { taints: patch.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })) } : {}),
+      ...(patch.unschedulable !== undefined ? { unschedulable: patch.unschedulable } : {}),
+    };
+  }
+  return body;
+}
+
+export function nodeApi({ config, calls }: ApiContext): NodeApi {
+  const core = config.makeApiClient(k8s.CoreV1Api);
+  return {
+    async getNode(name) {
+      const node = await calls.unlessAbsent(`reading Node ${name}`, () => core.readNode({ name }));
+      return node && toNodeView(node);
+    },
+    async patchNode(name, patch) {
+      const node = await calls.call(`patching Node ${name}`, () =>
+        core.patchNode({ name, body: mergePatchOf(patch) }, k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch)),
+      );
+      return toNodeView(node);
+    },
+    async deleteNode(name) {
+      await calls.unlessAbsent(`deleting Node ${name}`, () => core.deleteNode({ name }));
+    },
+    async listNodesWithPods(exclude) {
+      const [nodes, pods] = await Promise.all([
+        calls.call("listing Nodes", () => core.listNode({})),
+        calls.call("listing running pods", () => core.listPodForAllNamespaces({ fieldSelector: "status.phase!=Succeeded,status.phase!=Failed" })),
+      ]);
+      const byNode = new Map<string, DrainPod[]>();
+      for (const pod of pods.items) {
+        const nodeName = pod.spec?.nodeName;
+        if (nodeName) byNode.set(nodeName, [...(byNode.get(nodeName) ?? []), toDrainPod(pod)]);
+      }
+      return nodes.items.filter((n) => !exclude.has(n.metadata?.name ?? "")).map((n) => toClusterNode(n, byNode.get(n.metadata?.name ?? "") ?? []));
+    },
+  };
+}
