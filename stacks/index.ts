@@ -16,6 +16,8 @@ interface NodeEntry {
   nodeName?: string;
   labels?: Record<string, string>;
   taints?: Taint[];
+  /** Take over a host that already is a Ready Node of the cluster (kubespray, KubeKey, by hand) as it runs. */
+  adopt?: boolean;
 }
 
 const config = new pulumi.Config();
@@ -47,6 +49,7 @@ const entryProblems = nodes.flatMap((entry, i) =>
     kubernetesVersion,
     labels: entry.labels,
     taints: entry.taints,
+    adopt: entry.adopt,
     containerd,
     packages,
     joinTimeout,
@@ -80,6 +83,7 @@ const workers = nodes.map(
       ...(kubeadm ? { kubeadm } : {}),
       labels: entry.labels ?? {},
       taints: entry.taints ?? [],
+      ...(entry.adopt !== undefined ? { adopt: entry.adopt } : {}),
     }),
 );
 

@@ -2,7 +2,7 @@ import { bootstrapTokenSecret, bootstrapTokenSecretName, formatBootstrapToken, n
 import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
 import { renderJoinConfiguration } from "../cluster/join-config";
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
-import { drainBlockersAnnotation, drainPhaseAnnotation } from "../drain/annotations";
+import { drainPhaseAnnotation, drainStateCleared } from "../drain/annotations";
 import { nodeLog } from "../node-log";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { hostLogsReport } from "../host/host-logs";
@@ -17,6 +17,8 @@ import { clusterRuntime } from "./cluster-runtime";
 import { parseDurationSeconds } from "./duration";
 import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
+import { joinedByOthersProblem } from "./adopt-rules";
+import { summarizeNode } from "./node-status";
 import { notReadyMessage } from "./not-ready";
 import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 
@@ -31,7 +33,6 @@ export interface WorkerNodeEffects {
 }
 
 export const defaultJoinTimeoutSeconds = 600;
-const drainAnnotationsCleared = { [drainPhaseAnnotation]: null, [drainBlockersAnnotation]: null };
 export const bootstrapTokenTtlSeconds = 15 * 60;
 const criSocket = "unix:///run/containerd/containerd.sock";
 
@@ -169,6 +170,8 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     problems.push(
       ...existingNodeProblems(existing && { name: nodeName, labels: existing.labels, machineId: existing.machineId, thisHost: ourNode(existing, facts) }, facts),
     );
+    const joinedByOthers = joinedByOthersProblem(nodeName, existing, facts);
+    if (joinedByOthers && ourNode(existing as NodeView, facts)) problems.push(joinedByOthers);
     if (problems.length > 0) {
       throw new WorkerNodeError(`preflight of host ${shell.address} (node ${nodeName}) failed; nothing was changed on it:\n  - ${problems.join("\n  - ")}`);
     }
@@ -227,7 +230,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
       ...(leftCordonedByUs ? { unschedulable: false } : {}),
       annotations: {
         ...(patch?.annotations ?? {}),
-        ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainAnnotationsCleared : {}),
+        ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainStateCleared : {}),
         [annotations.machineId]: facts.machine_id ?? "",
         ...ownershipAnnotations(inputs),
       },
@@ -259,6 +262,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         connection: pinConnection(inputs.connection, shell),
         cluster: { ...inputs.cluster },
         ...(inputs.owner ? { owner: inputs.owner } : {}),
+        nodeStatus: summarizeNode(node),
       },
     };
   } catch (error) {

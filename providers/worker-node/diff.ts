@@ -82,6 +82,8 @@ const equivalent: Record<keyof WorkerNodeInputs, Rule> = {
   kubeadm: (n, o) => o.joinInputs !== undefined && sameOrEmpty(n.kubeadm, o.joinInputs.kubeadm, {}),
   // Recorded since the scale-in report reads it from the Node; state from before has none.
   owner: (n, o) => n.owner === o.owner,
+  // Read by create only: once the node is in the state, adopting it or not changes nothing.
+  adopt: () => true,
 };
 
 /**

@@ -8,7 +8,9 @@ import { nodeLog } from "../node-log";
 import { clusterRuntime } from "./cluster-runtime";
 import type { WorkerNodeEffects } from "./create";
 import { sameHostKey } from "./diff";
+import { givenInputsOf } from "./given-inputs";
 import type { WorkerNodeInputs } from "./inputs";
+import { summarizeNode } from "./node-status";
 import { planNodeMetadata } from "./node-metadata";
 import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 import { uncordonIfAbandoned } from "../drain/abandoned";
@@ -67,7 +69,7 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
 
   const node = await cluster.getNode(olds.nodeName);
   if (!node) throw nodeGone(olds, cluster);
-  const patch = planNodeMetadata(node, news.labels ?? {}, news.taints ?? []);
+  const patch = planNodeMetadata(node, news.labels ?? {}, news.taints ?? [], olds);
   if (patch) {
     await cluster.patchNode(olds.nodeName, patch);
     log(`labels and taints updated`);
@@ -78,9 +80,11 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   }
   // The entry is back after a scale-in that did not finish: the node is a worker again.
   await uncordonIfAbandoned(cluster, olds.nodeName, log);
+  // What a refresh found drifted is what this update restored.
+  const { drift: _restored, ...recorded } = olds;
   return {
     outs: {
-      ...olds,
+      ...recorded,
       hostKey,
       hostKeyFingerprint: hostKey === olds.hostKey ? olds.hostKeyFingerprint : fingerprintOf(parseHostKey(hostKey).blob),
       kubernetesVersion: version,
@@ -94,6 +98,8 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
       connection: { ...connection, hostKey },
       cluster: { ...news.cluster },
       joinInputs: joinInputsOf(news),
+      givenInputs: givenInputsOf(news),
+      nodeStatus: summarizeNode(node),
       ...(news.owner ? { owner: news.owner } : {}),
     },
   };

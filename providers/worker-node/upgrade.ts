@@ -1,6 +1,6 @@
 // kubeadm's worker upgrade ("Upgrading Linux nodes"), run by update when kubernetesVersion changes.
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
-import { drainBlockersAnnotation, drainPhaseAnnotation } from "../drain/annotations";
+import { drainPhaseAnnotation, drainStateCleared } from "../drain/annotations";
 import { drainWithSlot } from "../drain/drain-with-slot";
 import { formatSeconds } from "../drain/duration";
 import { resolveDrainOptions } from "../drain/options";
@@ -71,7 +71,7 @@ async function upgradeDrainedNode(shell: RemoteShell, cluster: ClusterApi, olds:
   await waitForKubeletVersion(cluster, olds.nodeName, version, waitSeconds, effects, log);
   const node = await cluster.patchNode(olds.nodeName, {
     ...(leaveCordoned ? {} : { unschedulable: false }),
-    annotations: { [drainPhaseAnnotation]: null, [drainBlockersAnnotation]: null },
+    annotations: { ...drainStateCleared },
   });
   log(leaveCordoned ? `upgraded to v${version}; left cordoned as it was before` : `upgraded to v${version} and uncordoned`);
   return node;
@@ -84,7 +84,7 @@ async function upgradeDrainedNode(shell: RemoteShell, cluster: ClusterApi, olds:
  */
 export async function upgradeNode(shell: RemoteShell, cluster: ClusterApi, olds: WorkerNodeOutputs, news: WorkerNodeInputs, version: string, effects: WorkerNodeEffects): Promise<NodeView> {
   const log = nodeLog(effects, olds.nodeName);
-  const node = await proveNodeIsOurs(cluster, { nodeName: olds.nodeName, machineId: olds.machineId, caCertHash: olds.caCertHash });
+  const node = await proveNodeIsOurs(cluster, { nodeName: olds.nodeName, machineId: olds.machineId, caCertHash: olds.caCertHash, adopted: olds.adopted === true });
   if (!node) throw nodeGone(olds, cluster);
   const resolved = resolveDrainOptions(news.drain ?? {});
   if (!resolved.ok) throw new WorkerNodeError(`drain options are invalid: ${resolved.failures.join("; ")}`);
@@ -101,6 +101,6 @@ export async function upgradeNode(shell: RemoteShell, cluster: ClusterApi, olds:
 export function nodeGone(olds: WorkerNodeOutputs, cluster: ClusterApi): WorkerNodeError {
   return new WorkerNodeError(
     `Node ${olds.nodeName} is no longer in the cluster (${cluster.server}): someone removed it. ` +
-      "Run `pulumi refresh` to drop it from state and `pulumi up` to join the host again.",
+      "Run `pulumi refresh` (it drops the node from the state) and then `pulumi up` to join the host again.",
   );
 }

@@ -167,6 +167,17 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
     expect(shell.closed).toBe(true);
   });
 
+  test("an upgrade leaves no drain annotation behind, not even one an earlier drain left", async () => {
+    const events: Events = [];
+    const stale = { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/drain-owners": "[]", "kubeadm-workers.io/drain-phase": "timed-out", "kubeadm-workers.io/cordoned-before-drain": "true" };
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2", { annotations: stale }));
+    const shell = new FakeShell(events, hostKey, () => (cluster.node = { ...cluster.node, kubeletVersion: "v1.36.3" }));
+
+    await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, shell, events));
+
+    expect(Object.keys(cluster.node.annotations).filter((k) => k.startsWith("kubeadm-workers.io/drain-") || k.startsWith("kubeadm-workers.io/cordoned-"))).toEqual([]);
+  });
+
   test("a kubelet that never reports the new version fails naming what was awaited; the node stays cordoned and the slot is released", async () => {
     const events: Events = [];
     const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
