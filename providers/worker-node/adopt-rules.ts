@@ -100,10 +100,8 @@ function identityProblems(c: AdoptionCase, node: NodeView): string[] {
  */
 export function adoptionProblems(c: AdoptionCase): string[] {
   if (c.facts.kubelet_conf !== "yes") {
-    return [
-      "the host has no /etc/kubernetes/kubelet.conf: it is not a joined kubeadm node, so there is nothing to adopt; remove adopt to join it",
-      ...(c.node ? [] : [`and there is no Node named ${c.nodeName} in the cluster`]),
-    ];
+    const noNode = c.node ? "" : ` (and there is no Node named ${c.nodeName} in the cluster)`;
+    return [`the host has no /etc/kubernetes/kubelet.conf: it is not a joined kubeadm node, so there is nothing to adopt${noNode}; remove adopt to join it`];
   }
   if (!c.node) {
     return [

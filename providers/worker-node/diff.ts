@@ -89,12 +89,16 @@ const equivalent: Record<keyof WorkerNodeInputs, Rule> = {
 /**
  * True when applying `news` would change nothing on the node: every input equals, or is
  * equivalent to, what the outputs record. Unknown inputs (the preview placeholder), inputs this
- * rule does not know, and state recorded before `joinInputs` existed are never equivalent.
+ * rule does not know, state recorded before `joinInputs` existed, and drift found by a refresh are
+ * never equivalent.
  */
 export function isEquivalentToRecorded(olds: WorkerNodeOutputs, news: WorkerNodeInputs): boolean {
   const recorded = olds as unknown as Record<string, unknown>;
   const given = news as unknown as Record<string, unknown>;
   if (given[providerKey] !== recorded[providerKey]) return false;
+  // A refresh found managed labels or taints changed on the Node: the engine's diff (against the
+  // inputs that refresh returned) shows them, and the update restores them.
+  if ((olds.drift ?? []).length > 0) return false;
   for (const [key, value] of Object.entries(given)) {
     if (key === providerKey || value === undefined || value === null) continue;
     if (!(key in equivalent)) return false;

@@ -31,23 +31,18 @@ export async function readWorkerNode(id: string, olds: WorkerNodeOutputs, effect
   }
   const observed = observeManagedMetadata({ labels: olds.labels ?? {}, taints: olds.taints ?? [] }, node);
   const status = summarizeNode(node);
-  // State from before givenInputs cannot give the engine inputs that show the drift: the recorded
-  // labels and taints stay, so the drift is reported without the state claiming what is not restored.
+  // The outputs keep the declared labels and taints (what the next refresh compares with) and list
+  // the drift, which makes the provider's diff defer to the engine; the returned inputs carry the
+  // labels and taints as found, so the engine's diff shows them against the program's and the next
+  // `up` restores them. State from before givenInputs cannot be given such inputs: drift is reported only.
+  const props: WorkerNodeOutputs = { ...olds, kubeletVersion: node.kubeletVersion, containerdVersion: node.containerRuntimeVersion, nodeStatus: status, drift: observed.drift };
   const restorable = inputsFromOutputs(olds) !== undefined;
-  const props: WorkerNodeOutputs = {
-    ...olds,
-    kubeletVersion: node.kubeletVersion,
-    containerdVersion: node.containerRuntimeVersion,
-    nodeStatus: status,
-    drift: observed.drift,
-    ...(restorable ? { labels: observed.labels, taints: observed.taints } : {}),
-  };
   const restores = restorable ? "the next pulumi up restores it" : "state written by an older kubeadm-workers: the next pulumi up that changes this node restores it";
   for (const line of observed.drift) log(`refresh: ${line} (${restores})`);
   if (status.cordonedByOthers) log("refresh: cordoned by someone else; left cordoned (pulumi up does not uncordon it)");
   if (!status.ready) log(`refresh: not Ready (${node.readyDetail})`);
   // Inputs go back only when drift is found, or was found by the last refresh and is gone now: any
   // other time the stored inputs are the program's own and stay as they are.
-  const inputs = observed.drift.length > 0 || (olds.drift ?? []).length > 0 ? inputsFromOutputs(props) : undefined;
+  const inputs = observed.drift.length > 0 || (olds.drift ?? []).length > 0 ? inputsFromOutputs({ ...props, labels: observed.labels, taints: observed.taints }) : undefined;
   return { id: olds.nodeName || id, props, ...(inputs ? { inputs } : {}) };
 }

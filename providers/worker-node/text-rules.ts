@@ -100,7 +100,7 @@ const registryHost: Rule = all(atMost(253), (value) => {
 });
 
 const knownFields: Record<string, readonly string[]> = {
-  "": ["connection", "cluster", "nodeName", "kubernetesVersion", "containerd", "packages", "labels", "taints", "joinTimeout", "reset", "kubeadm", "drain", "owner"],
+  "": ["connection", "cluster", "nodeName", "kubernetesVersion", "containerd", "packages", "labels", "taints", "joinTimeout", "reset", "kubeadm", "drain", "owner", "adopt"],
   connection: ["host", "port", "user", "password", "privateKey", "privateKeyPassword", "agentSocketPath", "hostKey", "perDialTimeout", "dialErrorLimit", "proxy"],
   "connection.proxy": ["host", "port", "user", "password", "privateKey", "privateKeyPassword", "agentSocketPath", "hostKey", "perDialTimeout", "dialErrorLimit"],
   cluster: ["kubeconfig", "apiServerEndpoint"],

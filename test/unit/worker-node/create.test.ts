@@ -126,6 +126,20 @@ function failureOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe("createWorkerNode", () => {
+  test("a host that already is this cluster's Node, joined by another tool (no annotation of ours), is refused pointing at adopt; nothing runs on it", async () => {
+    const cluster = new FakeCluster();
+    cluster.node = readyNode(); // the kubelet reports this host's machine-id; no kubeadm-workers annotation
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => ok(), () => ok(), joinedFacts);
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/the host already is Node worker-1 of this cluster, joined by another tool or by hand .*set adopt: true in its entry/);
+    expect(error.message).toMatch(/nothing was changed on it/);
+    expect(shell.scripts).toHaveLength(1); // the facts only
+    expect(cluster.calls).toEqual([]);
+  });
+
   test("joins, labels the Node, records the host key and deletes the token", async () => {
     const cluster = new FakeCluster();
     const shell = host(() => {
