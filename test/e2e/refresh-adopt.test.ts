@@ -84,9 +84,10 @@ describe("pulumi refresh on the lab", () => {
 
     // WHEN refresh runs THEN it reports both, and records the drift and the Node's status in the outputs
     const refresh = await project.pulumiOk(["refresh", "--yes", "--skip-preview"]);
-    expect(refresh.stdout).toContain(`${host.name}: refresh: label tier is "edge", declared "web" (the next pulumi up restores it)`);
-    expect(refresh.stdout).toContain(`${host.name}: refresh: cordoned by someone else; left cordoned (pulumi up does not uncordon it)`);
-    expect(refresh.stdout).not.toContain("team");
+    const refreshed = refresh.stdout + refresh.stderr;
+    expect(refreshed).toContain(`${host.name}: refresh: label tier is "edge", declared "web" (the next pulumi up restores it)`);
+    expect(refreshed).toContain(`${host.name}: refresh: cordoned by someone else; left cordoned (pulumi up does not uncordon it)`);
+    expect(refreshed).not.toContain("team");
     const outputs = (await workerNodesInState(project)).get(host.name);
     expect(outputs?.drift).toEqual(['label tier is "edge", declared "web"']);
     expect(outputs?.nodeStatus).toMatchObject({
@@ -118,7 +119,7 @@ describe("pulumi refresh on the lab", () => {
     await kubectl(["delete", "node", host.name]);
 
     const refresh = await project.pulumiOk(["refresh", "--yes", "--skip-preview"]);
-    expect(refresh.stdout).toContain(`${host.name}: refresh: Node ${host.name} is gone from the cluster`);
+    expect(refresh.stdout + refresh.stderr).toContain(`${host.name}: refresh: Node ${host.name} is gone from the cluster`);
     expect((await workerNodesInState(project)).has(host.name)).toBe(false);
 
     const up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
@@ -190,7 +191,7 @@ describe("adopting a worker joined by hand", () => {
     // WHEN the entry adopts THEN the preview says what it takes over
     await setConfig(project, { nodes: [entryFor(host, { nodeName: host.name, adopt: true })] });
     const preview = await project.pulumiOk(["preview"]);
-    expect(preview.stdout).toMatch(new RegExp(`${host.name}: adopt: Node ${host.name} \\(Ready, kubelet v1\\.36\\.3, machine-id [0-9a-f]{32}\\) on host ${host.address.replace(/\./g, "\\.")} is taken over as it runs`));
+    expect(preview.stdout + preview.stderr).toMatch(new RegExp(`${host.name}: adopt: Node ${host.name} \\(Ready, kubelet v1\\.36\\.3, machine-id [0-9a-f]{32}\\) on host ${host.address.replace(/\./g, "\\.")} is taken over as it runs`));
     expect(preview.stdout).toMatch(/\+ 1 to create/);
 
     // AND up records it without touching the host or the Node
