@@ -2,14 +2,12 @@
 // cluster-info and the Node through the API, the host's facts over SSH (preflightScript changes
 // nothing). Nothing is installed, configured, joined, labelled, tainted or annotated.
 import { fingerprintOf, parseHostKey } from "../host/host-key";
-import { pinConnection } from "../host/pinned-connection";
 import { parseFacts, preflightScript } from "../host/preflight";
 import { outputTail } from "../host/run-steps";
 import { nodeLog } from "../node-log";
 import { adoptionProblems } from "./adopt-rules";
-import { resolveApiServerEndpoint, resolveCaCertHash, WorkerNodeError, type WorkerNodeEffects } from "./create";
+import { joinedNodeOutputs, resolveApiServerEndpoint, resolveCaCertHash, WorkerNodeError, type WorkerNodeEffects } from "./create";
 import type { WorkerNodeInputs } from "./inputs";
-import { summarizeNode } from "./node-status";
 import type { WorkerNodeOutputs } from "./outputs";
 import { normalizeVersion } from "./version";
 
@@ -41,34 +39,8 @@ export async function adoptWorkerNode(inputs: WorkerNodeInputs, effects: WorkerN
       throw new WorkerNodeError(`adoption of host ${shell.address} (node ${nodeName}) refused; nothing was changed on the host or the Node:\n  - ${problems.join("\n  - ")}`);
     }
     log(`adopted as it runs: Node ${nodeName} Ready, kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion}, machine-id ${node.machineId}, CA ${caHash.slice(0, 19)}…; nothing was changed`);
-    return {
-      id: nodeName,
-      outs: {
-        nodeName,
-        host: inputs.connection.host,
-        port: inputs.connection.port ?? 22,
-        user: inputs.connection.user ?? "root",
-        hostKey: shell.hostKey,
-        hostKeyFingerprint,
-        apiServerEndpoint,
-        caCertHash: caHash,
-        kubernetesVersion: normalizeVersion(node.kubeletVersion),
-        kubeletVersion: node.kubeletVersion,
-        containerdVersion: node.containerRuntimeVersion,
-        machineId: node.machineId,
-        labels: { ...(inputs.labels ?? {}) },
-        taints: [...(inputs.taints ?? [])],
-        reset: inputs.reset ?? true,
-        drain: { ...(inputs.drain ?? {}) },
-        containerd: { ...(inputs.containerd ?? {}) },
-        packages: { ...(inputs.packages ?? {}) },
-        connection: pinConnection(inputs.connection, shell),
-        cluster: { ...inputs.cluster },
-        ...(inputs.owner ? { owner: inputs.owner } : {}),
-        adopted: true,
-        nodeStatus: summarizeNode(node),
-      },
-    };
+    const recorded = joinedNodeOutputs(inputs, { nodeName, shell, apiServerEndpoint, caCertHash: caHash, kubernetesVersion: normalizeVersion(node.kubeletVersion), machineId: node.machineId, node });
+    return { id: nodeName, outs: { ...recorded, adopted: true } };
   } finally {
     await shell.close();
   }

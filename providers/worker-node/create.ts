@@ -121,6 +121,39 @@ async function resetForRollback(shell: RemoteShell, connection: ConnectionInputs
   }
 }
 
+/** What the state records for a node that is in the cluster now, joined or adopted. */
+export function joinedNodeOutputs(
+  inputs: WorkerNodeInputs,
+  joined: { nodeName: string; shell: RemoteShell; apiServerEndpoint: string; caCertHash: string; kubernetesVersion: string; machineId: string; node: NodeView },
+): WorkerNodeOutputs {
+  const { node, shell } = joined;
+  return {
+    nodeName: joined.nodeName,
+    host: inputs.connection.host,
+    port: inputs.connection.port ?? 22,
+    user: inputs.connection.user ?? "root",
+    hostKey: shell.hostKey,
+    hostKeyFingerprint: fingerprintOf(parseHostKey(shell.hostKey).blob),
+    apiServerEndpoint: joined.apiServerEndpoint,
+    caCertHash: joined.caCertHash,
+    kubernetesVersion: joined.kubernetesVersion,
+    kubeletVersion: node.kubeletVersion,
+    containerdVersion: node.containerRuntimeVersion,
+    machineId: joined.machineId,
+    labels: { ...(inputs.labels ?? {}) },
+    taints: [...(inputs.taints ?? [])],
+    reset: inputs.reset ?? true,
+    drain: { ...(inputs.drain ?? {}) },
+    containerd: { ...(inputs.containerd ?? {}) },
+    packages: { ...(inputs.packages ?? {}) },
+    // Later connections (update, delete) must meet the same host key.
+    connection: pinConnection(inputs.connection, shell),
+    cluster: { ...inputs.cluster },
+    ...(inputs.owner ? { owner: inputs.owner } : {}),
+    nodeStatus: summarizeNode(node),
+  };
+}
+
 /**
  * Scale out: joins the host and returns only once its Node is Ready with its labels and taints.
  * On any failure the host is reset, the token deleted and a Node we registered removed, so a
@@ -237,34 +270,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     });
     log(`Ready (kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion})`);
 
-    return {
-      id: nodeName,
-      outs: {
-        nodeName,
-        host: inputs.connection.host,
-        port: inputs.connection.port ?? 22,
-        user: inputs.connection.user ?? "root",
-        hostKey: shell.hostKey,
-        hostKeyFingerprint,
-        apiServerEndpoint,
-        caCertHash: caHash,
-        kubernetesVersion,
-        kubeletVersion: node.kubeletVersion,
-        containerdVersion: node.containerRuntimeVersion,
-        machineId: facts.machine_id ?? "",
-        labels: { ...(inputs.labels ?? {}) },
-        taints: [...(inputs.taints ?? [])],
-        reset: inputs.reset ?? true,
-        drain: { ...(inputs.drain ?? {}) },
-        containerd: { ...(inputs.containerd ?? {}) },
-        packages: { ...(inputs.packages ?? {}) },
-        // Later connections (update, delete) must meet the same host key.
-        connection: pinConnection(inputs.connection, shell),
-        cluster: { ...inputs.cluster },
-        ...(inputs.owner ? { owner: inputs.owner } : {}),
-        nodeStatus: summarizeNode(node),
-      },
-    };
+    return { id: nodeName, outs: joinedNodeOutputs(inputs, { nodeName, shell, apiServerEndpoint, caCertHash: caHash, kubernetesVersion, machineId: facts.machine_id ?? "", node }) };
   } catch (error) {
     const undone: string[] = [];
     if (joinStarted) {
