@@ -24,7 +24,9 @@ export interface ReadResult {
 export async function readWorkerNode(id: string, olds: WorkerNodeOutputs, effects: Pick<WorkerNodeEffects, "connectCluster" | "log">): Promise<ReadResult> {
   const log = nodeLog(effects, olds.nodeName);
   const cluster = effects.connectCluster(olds.cluster?.kubeconfig);
-  const node = await proveNodeIsOurs(cluster, { nodeName: olds.nodeName, machineId: olds.machineId, caCertHash: olds.caCertHash, adopted: olds.adopted === true });
+  // Reading needs no annotation of ours: a Node its kubelet registered again after a delete has
+  // none, and its machine-id still proves it is this machine (what a refresh reports as drift).
+  const node = await proveNodeIsOurs(cluster, { nodeName: olds.nodeName, machineId: olds.machineId, caCertHash: olds.caCertHash, adopted: true });
   if (!node) {
     log(`refresh: Node ${olds.nodeName} is gone from the cluster (${cluster.server}): dropped from the state; the next pulumi up joins host ${olds.host} again`);
     return { id: "" };

@@ -12,7 +12,7 @@ import { givenInputsOf } from "./given-inputs";
 import type { WorkerNodeInputs } from "./inputs";
 import { summarizeNode } from "./node-status";
 import { planNodeMetadata } from "./node-metadata";
-import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
+import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 import { uncordonIfAbandoned } from "../drain/abandoned";
 import { nodeGone, targetVersion, upgradeNode } from "./upgrade";
 
@@ -74,7 +74,10 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
     await cluster.patchNode(olds.nodeName, patch);
     log(`labels and taints updated`);
   }
-  const ownership = ownershipAnnotations(news);
+  // A Node its kubelet registered again after a delete lost our machine-id annotation: it is this
+  // machine (the kubelet says so), and delete needs the annotation to prove it. Adopted nodes never had one.
+  const sameMachine = !olds.adopted && !!olds.machineId && node.machineId === olds.machineId;
+  const ownership = { ...ownershipAnnotations(news), ...(sameMachine ? { [annotations.machineId]: olds.machineId } : {}) };
   if (Object.entries(ownership).some(([key, value]) => node.annotations[key] !== value)) {
     await cluster.patchNode(olds.nodeName, { annotations: ownership });
   }

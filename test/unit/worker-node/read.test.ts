@@ -140,9 +140,10 @@ describe("readWorkerNode: pulumi refresh", () => {
     await expect(read(node({ machineId: "m-2", annotations: {} }))).rejects.toThrow(/it joined as machine m-1, but Node web-1 .* reports machine m-2/);
   });
 
-  test("an adopted node carries no annotation of ours and is still proven by its machine-id", async () => {
-    const result = await read(node({ annotations: {} }), { ...outs, adopted: true });
-    expect(result.id).toBe("web-1");
-    await expect(read(node({ annotations: {} }))).rejects.toThrow(/carries kubeadm-workers\.io\/machine-id=\(none\)/);
+  test("a Node without our annotations (adopted, or registered again by its kubelet) is proven by its machine-id alone", async () => {
+    expect((await read(node({ annotations: {} }), { ...outs, adopted: true })).id).toBe("web-1");
+    const reregistered = await read(node({ annotations: {}, labels: {} }));
+    expect(reregistered.props?.drift).toEqual(['label tier is missing, declared "web"']);
+    await expect(read(node({ annotations: { "kubeadm-workers.io/machine-id": "m-2" } }))).rejects.toThrow(/carries kubeadm-workers\.io\/machine-id=m-2/);
   });
 });

@@ -139,6 +139,18 @@ function effectsFor(cluster: FakeCluster, shell: FakeShell | undefined, events: 
   };
 }
 
+describe("updateWorkerNode: labels after a refresh", () => {
+  test("a Node its kubelet registered again (no annotation of ours) gets its labels and our machine-id annotation back; an adopted one only its labels", async () => {
+    for (const adopted of [false, true]) {
+      const events: Events = [];
+      const cluster = new FakeCluster(events, nodeAt("v1.36.2", { annotations: {} }));
+      const { outs } = await updateWorkerNode({ ...olds, adopted, drift: ["label tier is missing"] }, news({ labels: { tier: "web" } }), effectsFor(cluster, undefined, events));
+      expect(cluster.node.annotations["kubeadm-workers.io/machine-id"]).toBe(adopted ? undefined : "m-1");
+      expect(outs.drift).toBeUndefined();
+    }
+  });
+});
+
 describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place worker upgrade", () => {
   beforeEach(() => (hostKeyOfHost = hostKey));
 
