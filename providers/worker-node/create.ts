@@ -210,6 +210,13 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     }
     log(`preflight passed (${facts.os_id} ${facts.os_version}, ${facts.arch})`);
 
+    if (!existing && facts.kubelet_conf === "yes") {
+      // Joined to this cluster before (preflight checked the server) but its Node is gone: what is
+      // left on the host is stale and would make kubeadm join refuse. Reset before the host steps:
+      // the reset removes /etc/cni/net.d, which stops containerd 2, and those steps start it again.
+      log("stale join state of this cluster on the host and no Node for it: resetting before joining");
+      await resetHost(shell);
+    }
     await prepareHost(shell, { kubernetesVersion, containerd: inputs.containerd ?? {}, packages: inputs.packages ?? {}, ...runtime }, log);
 
     // joinTimeout covers the join and the wait for Ready together, as documented.
@@ -217,12 +224,6 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     if (existing && facts.kubelet_conf === "yes") {
       log("already joined: kubelet.conf present and the Node is this host's");
     } else {
-      if (facts.kubelet_conf === "yes") {
-        // Joined to this cluster before (preflight checked the server) but its Node is gone: what
-        // is left on the host is stale and would make kubeadm join refuse.
-        log("stale join state of this cluster on the host and no Node for it: resetting before joining");
-        await resetHost(shell);
-      }
       const secret = bootstrapTokenSecret(token, {
         expires: new Date(effects.now().getTime() + bootstrapTokenTtlSeconds * 1000),
         description: `kubeadm-workers join of ${nodeName}`,
