@@ -99,8 +99,10 @@ export async function upgradeNode(shell: RemoteShell, cluster: ClusterApi, olds:
 }
 
 export function nodeGone(olds: WorkerNodeOutputs, cluster: ClusterApi): WorkerNodeError {
-  return new WorkerNodeError(
-    `Node ${olds.nodeName} is no longer in the cluster (${cluster.server}): someone removed it. ` +
-      "Run `pulumi refresh` (it drops the node from the state) and then `pulumi up` to join the host again.",
-  );
+  // Refresh runs the provider stored with the node; one stored before refresh existed (it records
+  // no givenInputs either) returns the state unchanged, so only removing the resource helps there.
+  const drop = olds.givenInputs
+    ? "Run `pulumi refresh` (it drops the node from the state)"
+    : "Its state predates refresh support (a refresh would keep it): drop it with `pulumi state delete <urn>` (`pulumi stack --show-urns` lists them)";
+  return new WorkerNodeError(`Node ${olds.nodeName} is no longer in the cluster (${cluster.server}): someone removed it. ${drop}, then run \`pulumi up\` to join the host again.`);
 }

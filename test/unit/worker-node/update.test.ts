@@ -139,6 +139,20 @@ function effectsFor(cluster: FakeCluster, shell: FakeShell | undefined, events: 
   };
 }
 
+describe("updateWorkerNode: a Node removed behind the stack's back", () => {
+  test.each([
+    ["state written with refresh support: refresh drops it", { givenInputs: { keys: [] } }, /someone removed it\. Run `pulumi refresh` \(it drops the node from the state\), then run `pulumi up` to join the host again/],
+    ["older state, whose stored provider has no refresh: state delete", {}, /Its state predates refresh support \(a refresh would keep it\): drop it with `pulumi state delete <urn>`/],
+  ])("%s", async (_, recorded, message) => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    (cluster as unknown as { node: NodeView | undefined }).node = undefined;
+    const error = await updateWorkerNode({ ...olds, ...recorded }, news({ labels: { tier: "web" } }), effectsFor(cluster, undefined, events)).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^Node lab-host-1 is no longer in the cluster \(https:\/\/10\.213\.0\.1:6443\)/);
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
 describe("updateWorkerNode: labels after a refresh", () => {
   test("a Node its kubelet registered again (no annotation of ours) gets its labels and our machine-id annotation back; an adopted one only its labels", async () => {
     for (const adopted of [false, true]) {
