@@ -1,6 +1,6 @@
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { joinByHand, undoByHandJoin } from "../integration/support/by-hand-join";
+import { joinByHandOnPreparedHost, undoJoinOnPreparedHost } from "../integration/support/by-hand-join";
 import { kubectl, kubectlJson, labHosts, labSsh, requireLab, waitFor, type LabHost } from "../integration/support/lab";
 import type { PulumiProject } from "./support/pulumi-project";
 import { createLabStack, entryFor, setConfig } from "./support/lab-stack";
@@ -165,13 +165,13 @@ describe("pulumi refresh on the lab, and adoption", () => {
       await project.pulumi(["stack", "rm", "--yes", "--force"]);
       await project.remove();
       // Leave the host as found, whatever happened above.
-      await undoByHandJoin(host, token);
+      await undoJoinOnPreparedHost(host, token);
     }, 700_000);
 
     test("refused without adopt, taken over with it without a change, then drained and removed with its entry", async () => {
-      const joined = await joinByHand(host);
+      const joined = await joinByHandOnPreparedHost(host);
       token = joined.token;
-      expect(joined.install.stdout).toMatch(/This node has joined the cluster/);
+      expect(joined.join.stdout).toMatch(/This node has joined the cluster/);
       // The kubelet posts status while it settles after registering: wait until the Node is quiet.
       let resourceVersion = await nodeResourceVersion(host.name);
       await waitFor(`Node ${host.name} to stop changing`, async () => {
