@@ -13,9 +13,11 @@ export interface NodeEntry {
   nodeName?: string;
   labels?: Record<string, string>;
   taints?: Taint[];
+  /** Take over a host that already is a Ready Node of the cluster (kubespray, KubeKey, by hand) as it runs. */
+  adopt?: boolean;
 }
 
-export const entryFields: readonly (keyof NodeEntry)[] = ["name", "host", "port", "user", "hostKey", "nodeName", "labels", "taints"];
+export const entryFields: readonly (keyof NodeEntry)[] = ["name", "host", "port", "user", "hostKey", "nodeName", "labels", "taints", "adopt"];
 
 const maxNameLength = 253;
 

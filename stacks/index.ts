@@ -61,6 +61,7 @@ const workers = nodes.map(
       ...(kubeadm ? { kubeadm } : {}),
       labels: entry.labels ?? {},
       taints: entry.taints ?? [],
+      ...(entry.adopt !== undefined ? { adopt: entry.adopt } : {}),
     }),
 );
 

@@ -62,6 +62,7 @@ export function entryInputs(entry: Readonly<Record<string, unknown>>, settings: 
     kubernetesVersion: settings.kubernetesVersion,
     labels: entry.labels,
     taints: entry.taints,
+    adopt: entry.adopt,
     containerd: settings.containerd,
     packages: settings.packages,
     joinTimeout: settings.joinTimeout,

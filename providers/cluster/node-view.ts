@@ -19,6 +19,11 @@ export interface NodeView {
   readonly machineId: string;
   /** Every condition the kubelet reports (Ready, MemoryPressure…), for messages. */
   readonly conditions?: readonly NodeCondition[];
+  /** status.capacity and status.allocatable, as quantities (cpu "4", memory "8Gi"). */
+  readonly capacity?: Readonly<Record<string, string>>;
+  readonly allocatable?: Readonly<Record<string, string>>;
+  /** metadata.resourceVersion: changes with every write to the Node. */
+  readonly resourceVersion?: string;
 }
 
 export interface NodeCondition {
@@ -57,6 +62,9 @@ export function toNodeView(node: k8s.V1Node): NodeView {
       ...(c.reason ? { reason: c.reason } : {}),
       ...(c.message ? { message: c.message } : {}),
     })),
+    capacity: quantities(node.status?.capacity) ?? {},
+    allocatable: quantities(node.status?.allocatable) ?? {},
+    resourceVersion: node.metadata?.resourceVersion ?? "",
   };
 }
 

@@ -26,6 +26,8 @@ echo "listening=$( (ss -Hltn 2>/dev/null || netstat -ltn 2>/dev/null | tail -n +
 echo "kubelet_conf=$(test -e /etc/kubernetes/kubelet.conf && echo yes || echo no)"
 echo "kubelet_conf_server=$(grep -m1 'server:' /etc/kubernetes/kubelet.conf 2>/dev/null | awk '{print $2}')"
 echo "kubelet_conf_ca=$(grep -m1 'certificate-authority-data:' /etc/kubernetes/kubelet.conf 2>/dev/null | awk '{print $2}')"
+# A kubelet.conf may name its CA by path (certificate-authority:) instead of embedding it.
+echo "kubelet_conf_ca_file=$(f=$(grep -m1 'certificate-authority:' /etc/kubernetes/kubelet.conf 2>/dev/null | awk '{print $2}'); [ -n "$f" ] && base64 -w0 "$f" 2>/dev/null)"
 echo "pid1=$(cat /proc/1/comm 2>/dev/null)"
 for p in containerd.io containerd; do
   # Installed, or left unpacked/half-configured by a failed install: either way the host has it.
@@ -80,7 +82,7 @@ export interface ExistingNode {
   readonly machineId: string;
 }
 
-const controlPlaneLabels = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
+export const controlPlaneLabels = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
 
 /** Problems with the Node of the host's name: another machine's, or a control-plane node. */
 export function existingNodeProblems(node: ExistingNode | undefined, facts: HostFacts): string[] {
@@ -95,6 +97,12 @@ export function existingNodeProblems(node: ExistingNode | undefined, facts: Host
   return label
     ? [`this host is the control-plane node ${node.name} (label ${label}): kubeadm-workers manages worker nodes only; choose a host that is not part of the control plane`]
     : [];
+}
+
+/** sha256:… of the CA the host's kubelet.conf trusts (embedded, or the file it names); undefined when neither can be read. */
+export function kubeletTrustedCaHash(facts: HostFacts): string | undefined {
+  const base64 = facts.kubelet_conf_ca || facts.kubelet_conf_ca_file;
+  return base64 ? hashOfBase64Pem(base64) : undefined;
 }
 
 function hashOfBase64Pem(base64: string): string | undefined {
@@ -148,7 +156,7 @@ export function evaluatePreflight(facts: HostFacts, expect: PreflightExpectation
 /** A host whose kubelet.conf names another CA (or, without one, another server) belongs to another cluster. */
 function joinedClusterProblems(facts: HostFacts, expect: PreflightExpectations): string[] {
   const server = facts.kubelet_conf_server ?? "";
-  const hostCa = facts.kubelet_conf_ca ? hashOfBase64Pem(facts.kubelet_conf_ca) : undefined;
+  const hostCa = kubeletTrustedCaHash(facts);
   const reset = 'run "kubeadm reset -f" on it first if it may leave that cluster, or choose another host';
   if (hostCa && expect.caCertHash && hostCa !== expect.caCertHash) {
     return [
@@ -166,7 +174,7 @@ function joinedClusterProblems(facts: HostFacts, expect: PreflightExpectations):
   return [];
 }
 
-function controlPlaneProblems(facts: HostFacts): string[] {
+export function controlPlaneProblems(facts: HostFacts): string[] {
   const problems: string[] = [];
   const manifests = (facts.control_plane_manifests ?? "").split(/\s+/).filter(Boolean);
   if (manifests.length > 0) {

@@ -46,6 +46,13 @@ export interface WorkerNodeArgs {
   readonly joinTimeout?: pulumi.Input<number | string>;
   /** kubeadm join settings, e.g. preflight checks to skip by name. Used at join only. */
   readonly kubeadm?: pulumi.Input<KubeadmInputs>;
+  /**
+   * Take over a host that already is a Ready Node of this cluster (joined by kubespray, KubeKey or by
+   * hand) instead of joining it: create proves the cluster's CA, the Node's machine-id and that its
+   * labels, taints and version are the declared ones, and records it without touching the host or
+   * the Node. Only create reads it; later changes apply as usual. @default false
+   */
+  readonly adopt?: pulumi.Input<boolean>;
   /** Reset the host (kubeadm reset -f) after its Node is removed. @default true */
   readonly reset?: pulumi.Input<boolean>;
   /**

@@ -1,6 +1,7 @@
 // check: the pure validation of every input, plus the version rules that need to know what runs.
 // The control plane's version is the one fact read at preview: one GET /version per cluster per
 // provider process (cached by the caller), only when a version is being set, and never any SSH.
+import type { NodeView } from "../cluster/kube-api";
 import type { WorkerNodeInputs } from "./inputs";
 import { unknownValue, validateWorkerNodeInputs, type CheckFailure } from "./validate";
 import { normalizeVersion, parseKubernetesVersion, parseServerVersion, skewProblem, versionChangeProblem } from "./version";
@@ -63,17 +64,49 @@ async function versionFailures(olds: Partial<WorkerNodeInputs>, news: WorkerNode
   return skew ? [{ property: "kubernetesVersion", reason: skew }] : [];
 }
 
+/** Reads a Node by name (undefined: there is none), for the adoption preview. */
+export type NodeReader = (kubeconfig: string | undefined, name: string) => Promise<NodeView | undefined>;
+
 /**
- * Every input problem at once; the version rules only once the inputs are otherwise valid. The
- * returned inputs carry the normalized version ("v1.36.3" becomes "1.36.3").
+ * What a preview says about an entry that will adopt its host: only for a resource not in the
+ * state yet (no old inputs). With a known nodeName the Node is looked up (one GET, no SSH): absent,
+ * the preview fails; present, the line names its state. Without one the name is the hostname,
+ * which only the host knows: create checks it.
+ */
+export async function adoptionPreview(olds: Partial<WorkerNodeInputs>, news: WorkerNodeInputs, readNode: NodeReader): Promise<{ notes: string[]; failures: CheckFailure[] }> {
+  if (news.adopt !== true || olds.connection !== undefined) return { notes: [], failures: [] };
+  const host = known(news.connection?.host) ? news.connection.host : "(not known yet)";
+  const unchanged = "no package, containerd, join, label or taint step; nothing on the host or the Node changes";
+  if (!known(news.nodeName) || !known(news.cluster?.kubeconfig ?? "")) {
+    return { notes: [`${host}: adopt: create takes over the Node of this host as it runs, once it proves it is a Ready Node of this cluster with this host's machine-id: ${unchanged}`], failures: [] };
+  }
+  const name = news.nodeName;
+  let node: NodeView | undefined;
+  try {
+    node = await readNode(news.cluster?.kubeconfig, name);
+  } catch (error) {
+    return { notes: [`${name}: adopt: Node ${name} could not be read (${(error as Error).message}); create checks it before adopting`], failures: [] };
+  }
+  if (!node) {
+    return { notes: [], failures: [{ property: "adopt", reason: `there is no Node named ${name} in the cluster: adopt takes over a node that already runs; check nodeName, or remove adopt to join host ${host}` }] };
+  }
+  const state = `${node.ready ? "Ready" : `not Ready (${node.readyDetail})`}, kubelet ${node.kubeletVersion}, machine-id ${node.machineId || "(none)"}${node.unschedulable ? ", cordoned" : ""}`;
+  return { notes: [`${name}: adopt: Node ${name} (${state}) on host ${host} is taken over as it runs: ${unchanged}`], failures: [] };
+}
+
+/**
+ * Every input problem at once; the version rules and the adoption preview only once the inputs
+ * are otherwise valid. The returned inputs carry the normalized version ("v1.36.3" becomes "1.36.3").
  */
 export async function checkWorkerNode(
   olds: Partial<WorkerNodeInputs>,
   news: WorkerNodeInputs,
   readServerVersion: ServerVersionReader,
-): Promise<{ inputs: WorkerNodeInputs; failures: CheckFailure[] }> {
+  readNode?: NodeReader,
+): Promise<{ inputs: WorkerNodeInputs; failures: CheckFailure[]; notes: string[] }> {
   const failures = validateWorkerNodeInputs(news as unknown as Record<string, unknown>);
-  if (failures.length > 0) return { inputs: news, failures };
+  if (failures.length > 0) return { inputs: news, failures, notes: [] };
   const inputs = known(news.kubernetesVersion) ? { ...news, kubernetesVersion: normalizeVersion(news.kubernetesVersion) } : news;
-  return { inputs, failures: await versionFailures(olds ?? {}, inputs, readServerVersion) };
+  const adoption = readNode ? await adoptionPreview(olds ?? {}, inputs, readNode) : { notes: [], failures: [] };
+  return { inputs, failures: [...(await versionFailures(olds ?? {}, inputs, readServerVersion)), ...adoption.failures], notes: adoption.notes };
 }

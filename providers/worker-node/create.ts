@@ -2,7 +2,7 @@ import { bootstrapTokenSecret, bootstrapTokenSecretName, formatBootstrapToken, n
 import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
 import { renderJoinConfiguration } from "../cluster/join-config";
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
-import { drainBlockersAnnotation, drainPhaseAnnotation } from "../drain/annotations";
+import { drainPhaseAnnotation, drainStateCleared } from "../drain/annotations";
 import { nodeLog } from "../node-log";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { hostLogsReport } from "../host/host-logs";
@@ -17,6 +17,8 @@ import { clusterRuntime } from "./cluster-runtime";
 import { parseDurationSeconds } from "./duration";
 import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
+import { joinedByOthersProblem } from "./adopt-rules";
+import { summarizeNode } from "./node-status";
 import { notReadyMessage } from "./not-ready";
 import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 
@@ -31,7 +33,6 @@ export interface WorkerNodeEffects {
 }
 
 export const defaultJoinTimeoutSeconds = 600;
-const drainAnnotationsCleared = { [drainPhaseAnnotation]: null, [drainBlockersAnnotation]: null };
 export const bootstrapTokenTtlSeconds = 15 * 60;
 const criSocket = "unix:///run/containerd/containerd.sock";
 
@@ -120,6 +121,39 @@ async function resetForRollback(shell: RemoteShell, connection: ConnectionInputs
   }
 }
 
+/** What the state records for a node that is in the cluster now, joined or adopted. */
+export function joinedNodeOutputs(
+  inputs: WorkerNodeInputs,
+  joined: { nodeName: string; shell: RemoteShell; apiServerEndpoint: string; caCertHash: string; kubernetesVersion: string; machineId: string; node: NodeView },
+): WorkerNodeOutputs {
+  const { node, shell } = joined;
+  return {
+    nodeName: joined.nodeName,
+    host: inputs.connection.host,
+    port: inputs.connection.port ?? 22,
+    user: inputs.connection.user ?? "root",
+    hostKey: shell.hostKey,
+    hostKeyFingerprint: fingerprintOf(parseHostKey(shell.hostKey).blob),
+    apiServerEndpoint: joined.apiServerEndpoint,
+    caCertHash: joined.caCertHash,
+    kubernetesVersion: joined.kubernetesVersion,
+    kubeletVersion: node.kubeletVersion,
+    containerdVersion: node.containerRuntimeVersion,
+    machineId: joined.machineId,
+    labels: { ...(inputs.labels ?? {}) },
+    taints: [...(inputs.taints ?? [])],
+    reset: inputs.reset ?? true,
+    drain: { ...(inputs.drain ?? {}) },
+    containerd: { ...(inputs.containerd ?? {}) },
+    packages: { ...(inputs.packages ?? {}) },
+    // Later connections (update, delete) must meet the same host key.
+    connection: pinConnection(inputs.connection, shell),
+    cluster: { ...inputs.cluster },
+    ...(inputs.owner ? { owner: inputs.owner } : {}),
+    nodeStatus: summarizeNode(node),
+  };
+}
+
 /**
  * Scale out: joins the host and returns only once its Node is Ready with its labels and taints.
  * On any failure the host is reset, the token deleted and a Node we registered removed, so a
@@ -169,11 +203,20 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     problems.push(
       ...existingNodeProblems(existing && { name: nodeName, labels: existing.labels, machineId: existing.machineId, thisHost: ourNode(existing, facts) }, facts),
     );
+    const joinedByOthers = joinedByOthersProblem(nodeName, existing, facts);
+    if (joinedByOthers && ourNode(existing as NodeView, facts)) problems.push(joinedByOthers);
     if (problems.length > 0) {
       throw new WorkerNodeError(`preflight of host ${shell.address} (node ${nodeName}) failed; nothing was changed on it:\n  - ${problems.join("\n  - ")}`);
     }
     log(`preflight passed (${facts.os_id} ${facts.os_version}, ${facts.arch})`);
 
+    if (!existing && facts.kubelet_conf === "yes") {
+      // Joined to this cluster before (preflight checked the server) but its Node is gone: what is
+      // left on the host is stale and would make kubeadm join refuse. Reset before the host steps:
+      // the reset removes /etc/cni/net.d, which stops containerd 2, and those steps start it again.
+      log("stale join state of this cluster on the host and no Node for it: resetting before joining");
+      await resetHost(shell);
+    }
     await prepareHost(shell, { kubernetesVersion, containerd: inputs.containerd ?? {}, packages: inputs.packages ?? {}, ...runtime }, log);
 
     // joinTimeout covers the join and the wait for Ready together, as documented.
@@ -181,12 +224,6 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     if (existing && facts.kubelet_conf === "yes") {
       log("already joined: kubelet.conf present and the Node is this host's");
     } else {
-      if (facts.kubelet_conf === "yes") {
-        // Joined to this cluster before (preflight checked the server) but its Node is gone: what
-        // is left on the host is stale and would make kubeadm join refuse.
-        log("stale join state of this cluster on the host and no Node for it: resetting before joining");
-        await resetHost(shell);
-      }
       const secret = bootstrapTokenSecret(token, {
         expires: new Date(effects.now().getTime() + bootstrapTokenTtlSeconds * 1000),
         description: `kubeadm-workers join of ${nodeName}`,
@@ -227,40 +264,14 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
       ...(leftCordonedByUs ? { unschedulable: false } : {}),
       annotations: {
         ...(patch?.annotations ?? {}),
-        ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainAnnotationsCleared : {}),
+        ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainStateCleared : {}),
         [annotations.machineId]: facts.machine_id ?? "",
         ...ownershipAnnotations(inputs),
       },
     });
     log(`Ready (kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion})`);
 
-    return {
-      id: nodeName,
-      outs: {
-        nodeName,
-        host: inputs.connection.host,
-        port: inputs.connection.port ?? 22,
-        user: inputs.connection.user ?? "root",
-        hostKey: shell.hostKey,
-        hostKeyFingerprint,
-        apiServerEndpoint,
-        caCertHash: caHash,
-        kubernetesVersion,
-        kubeletVersion: node.kubeletVersion,
-        containerdVersion: node.containerRuntimeVersion,
-        machineId: facts.machine_id ?? "",
-        labels: { ...(inputs.labels ?? {}) },
-        taints: [...(inputs.taints ?? [])],
-        reset: inputs.reset ?? true,
-        drain: { ...(inputs.drain ?? {}) },
-        containerd: { ...(inputs.containerd ?? {}) },
-        packages: { ...(inputs.packages ?? {}) },
-        // Later connections (update, delete) must meet the same host key.
-        connection: pinConnection(inputs.connection, shell),
-        cluster: { ...inputs.cluster },
-        ...(inputs.owner ? { owner: inputs.owner } : {}),
-      },
-    };
+    return { id: nodeName, outs: joinedNodeOutputs(inputs, { nodeName, shell, apiServerEndpoint, caCertHash: caHash, kubernetesVersion, machineId: facts.machine_id ?? "", node }) };
   } catch (error) {
     const undone: string[] = [];
     if (joinStarted) {

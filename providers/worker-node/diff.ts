@@ -82,17 +82,23 @@ const equivalent: Record<keyof WorkerNodeInputs, Rule> = {
   kubeadm: (n, o) => o.joinInputs !== undefined && sameOrEmpty(n.kubeadm, o.joinInputs.kubeadm, {}),
   // Recorded since the scale-in report reads it from the Node; state from before has none.
   owner: (n, o) => n.owner === o.owner,
+  // Read by create only: once the node is in the state, adopting it or not changes nothing.
+  adopt: () => true,
 };
 
 /**
  * True when applying `news` would change nothing on the node: every input equals, or is
  * equivalent to, what the outputs record. Unknown inputs (the preview placeholder), inputs this
- * rule does not know, and state recorded before `joinInputs` existed are never equivalent.
+ * rule does not know, state recorded before `joinInputs` existed, and drift found by a refresh are
+ * never equivalent.
  */
 export function isEquivalentToRecorded(olds: WorkerNodeOutputs, news: WorkerNodeInputs): boolean {
   const recorded = olds as unknown as Record<string, unknown>;
   const given = news as unknown as Record<string, unknown>;
   if (given[providerKey] !== recorded[providerKey]) return false;
+  // A refresh found managed labels or taints changed on the Node: the engine's diff (against the
+  // inputs that refresh returned) shows them, and the update restores them.
+  if ((olds.drift ?? []).length > 0) return false;
   for (const [key, value] of Object.entries(given)) {
     if (key === providerKey || value === undefined || value === null) continue;
     if (!(key in equivalent)) return false;

@@ -9,7 +9,10 @@ import { withRecordedHostKeys } from "../host/pinned-connection";
 import { openSession } from "../host/ssh-session";
 import { checkWorkerNode, oneReadPerCluster } from "./check";
 import { createWorkerNode, type WorkerNodeEffects } from "./create";
+import { adoptWorkerNode } from "./adopt";
 import { deleteWorkerNode } from "./delete";
+import { givenInputsOf } from "./given-inputs";
+import { readWorkerNode } from "./read";
 import { isEquivalentToRecorded } from "./diff";
 import type { WorkerNodeInputs } from "./inputs";
 import type { WorkerNodeOutputs } from "./outputs";
@@ -29,9 +32,14 @@ export const effects: WorkerNodeEffects = {
 
 const serverVersion = oneReadPerCluster((kubeconfig) => effects.connectCluster(kubeconfig).serverVersion());
 
-/** Runs at preview: validation, and the version rules (one cached GET /version when a version is set); no SSH. */
-export function check(olds: Partial<WorkerNodeInputs>, news: WorkerNodeInputs): Promise<{ inputs: WorkerNodeInputs; failures: CheckFailure[] }> {
-  return checkWorkerNode(olds, news, serverVersion);
+/**
+ * Runs at preview: validation, the version rules (one cached GET /version when a version is set),
+ * and for a new adopting entry one GET of its Node; no SSH.
+ */
+export async function check(olds: Partial<WorkerNodeInputs>, news: WorkerNodeInputs): Promise<{ inputs: WorkerNodeInputs; failures: CheckFailure[] }> {
+  const { notes, ...checked } = await checkWorkerNode(olds, news, serverVersion, (kubeconfig, name) => effects.connectCluster(kubeconfig).getNode(name));
+  notes.forEach((note) => effects.log(note));
+  return checked;
 }
 
 /**
@@ -51,9 +59,15 @@ export function diff(_id: string, olds: WorkerNodeOutputs, news: WorkerNodeInput
   return Promise.resolve({});
 }
 
+/** Joins the host, or with `adopt` records a host that already is a Node of the cluster, touching nothing. */
 export async function create(inputs: WorkerNodeInputs): Promise<{ id: string; outs: WorkerNodeOutputs }> {
-  const created = await createWorkerNode(inputs, effects);
-  return { ...created, outs: { ...created.outs, joinInputs: joinInputsOf(inputs) } };
+  const created = inputs.adopt === true ? await adoptWorkerNode(inputs, effects) : await createWorkerNode(inputs, effects);
+  return { ...created, outs: { ...created.outs, joinInputs: joinInputsOf(inputs), givenInputs: givenInputsOf(inputs) } };
+}
+
+/** `pulumi refresh`: the node as the cluster has it, with read-only API calls (no SSH). */
+export function read(id: string, olds: WorkerNodeOutputs): Promise<{ id: string; props?: WorkerNodeOutputs; inputs?: WorkerNodeInputs }> {
+  return readWorkerNode(id, olds, effects);
 }
 
 export async function update(_id: string, olds: WorkerNodeOutputs, news: WorkerNodeInputs): Promise<{ outs: WorkerNodeOutputs }> {

@@ -102,6 +102,11 @@ export interface WorkerNodeInputs {
   readonly drain?: DrainInputs;
   /** `<project>/<stack>/<resource>`, set by the resource class and written on the Node (never user input). */
   readonly owner?: string;
+  /**
+   * Take over a host that is already a Ready Node of this cluster (joined by kubespray, KubeKey or by
+   * hand): create proves it and records it, changing nothing on the host or the Node. Create only.
+   */
+  readonly adopt?: boolean;
 }
 
 /**

@@ -18,11 +18,19 @@ function parseList(value: string | undefined): string[] {
 /**
  * The patch that makes a Node carry exactly the declared labels and taints. Only what we applied
  * before (recorded in annotations) is ever removed: labels and taints that kubeadm, the node
- * controller or an operator put there are left alone.
+ * controller or an operator put there are left alone. A Node without those annotations (an
+ * adopted one: adopt writes nothing) counts what the state recorded as declared, when given.
  */
-export function planNodeMetadata(node: NodeView, labels: Readonly<Record<string, string>>, taints: readonly Taint[]): NodePatch | undefined {
-  const previouslyManagedLabels = parseList(node.annotations[annotations.managedLabels]);
-  const previouslyManagedTaints = new Set(parseList(node.annotations[annotations.managedTaints]));
+export function planNodeMetadata(
+  node: NodeView,
+  labels: Readonly<Record<string, string>>,
+  taints: readonly Taint[],
+  recorded?: { readonly labels?: Readonly<Record<string, string>>; readonly taints?: readonly Taint[] },
+): NodePatch | undefined {
+  const labelsAnnotation = node.annotations[annotations.managedLabels];
+  const taintsAnnotation = node.annotations[annotations.managedTaints];
+  const previouslyManagedLabels = labelsAnnotation !== undefined ? parseList(labelsAnnotation) : Object.keys(recorded?.labels ?? {});
+  const previouslyManagedTaints = new Set(taintsAnnotation !== undefined ? parseList(taintsAnnotation) : (recorded?.taints ?? []).map(taintId));
   const labelPatch: Record<string, string | null> = {};
   for (const key of previouslyManagedLabels) if (!(key in labels) && key in node.labels) labelPatch[key] = null;
   for (const [key, value] of Object.entries(labels)) if (node.labels[key] !== value) labelPatch[key] = value;

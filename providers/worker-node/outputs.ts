@@ -32,6 +32,37 @@ export interface WorkerNodeOutputs {
   readonly joinInputs?: JoinInputs;
   /** `<project>/<stack>/<resource>` written on the Node (the scale-in report finds it there). */
   readonly owner?: string;
+  /** Which inputs were given, for read to rebuild them (see given-inputs.ts); absent in older state. */
+  readonly givenInputs?: GivenInputs;
+  /** Taken over by `adopt` (never joined by us): its Node carries none of our annotations until an update. */
+  readonly adopted?: boolean;
+  /** The Node as the last create, update or refresh saw it. */
+  readonly nodeStatus?: NodeStatusSummary;
+  /**
+   * Managed labels and taints that differ from the declared ones, as the last refresh found them
+   * (empty: none); the next `pulumi up` restores them.
+   */
+  readonly drift?: readonly string[];
+}
+
+/** The optional inputs given and the host keys as pinned: the rest of the inputs is in the outputs. */
+export interface GivenInputs {
+  readonly keys: readonly string[];
+  readonly hostKey?: string;
+  readonly bastionHostKey?: string;
+}
+
+/** What `kubectl get node -o yaml` tells an operator, without the timestamps that change every minute. */
+export interface NodeStatusSummary {
+  readonly ready: boolean;
+  readonly conditions: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
+  readonly capacity: Readonly<Record<string, string>>;
+  readonly allocatable: Readonly<Record<string, string>>;
+  readonly unschedulable: boolean;
+  /** Cordoned by someone else (no drain of ours on it): reported, never undone. */
+  readonly cordonedByOthers: boolean;
+  readonly kubeletVersion: string;
+  readonly containerRuntimeVersion: string;
 }
 
 /** Node annotations through which a later run (and a human) recognises a node as ours. */

@@ -22,11 +22,12 @@ const howToProceed =
  * resetting the host is still safe: the CA proves the cluster, the pinned host key proves the host),
  * and throws, naming both values, on any mismatch: the cluster's CA (kube-public/cluster-info)
  * against the recorded caCertHash, the Node's status.nodeInfo.machineID and our machine-id
- * annotation against the recorded machineId.
+ * annotation against the recorded machineId. An adopted node was never annotated (adopt changes
+ * nothing on the Node): there the annotation may be absent, and its machineID alone decides.
  */
 export async function proveNodeIsOurs(
   cluster: ClusterApi,
-  recorded: { nodeName: string; machineId: string; caCertHash: string },
+  recorded: { nodeName: string; machineId: string; caCertHash: string; adopted?: boolean },
 ): Promise<NodeView | undefined> {
   const { nodeName } = recorded;
   if (!recorded.caCertHash) {
@@ -42,7 +43,8 @@ export async function proveNodeIsOurs(
   const node = await cluster.getNode(nodeName);
   if (!node) return undefined;
   const annotated = node.annotations[annotations.machineId] ?? "";
-  if (!recorded.machineId || node.machineId !== recorded.machineId || annotated !== recorded.machineId) {
+  const annotationAgrees = annotated === recorded.machineId || (recorded.adopted === true && annotated === "");
+  if (!recorded.machineId || node.machineId !== recorded.machineId || !annotationAgrees) {
     throw new OwnershipError(
       `refusing to touch node ${nodeName}: it joined as machine ${recorded.machineId || "(none recorded)"}, but Node ${nodeName} on ${cluster.server} ` +
         `reports machine ${node.machineId || "(none)"} (status.nodeInfo.machineID) and carries ${annotations.machineId}=${annotated || "(none)"}: ` +

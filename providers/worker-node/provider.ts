@@ -36,4 +36,6 @@ export const workerNodeProvider: pulumi.dynamic.ResourceProvider<WorkerNodeInput
   create: (inputs) => implementation().create(inputs),
   update: (id, olds, news) => implementation().update(id, olds, news),
   delete: (id, olds) => implementation().remove(id, olds),
+  // The SDK types a read's inputs as outputs; ours are the inputs (see read.ts).
+  read: (id, olds) => implementation().read(id, olds as WorkerNodeOutputs) as Promise<pulumi.dynamic.ReadResult<WorkerNodeOutputs>>,
 };

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs, WorkerNodeArgs } from "./args";
 import type { Taint } from "./inputs";
+import type { NodeStatusSummary } from "./outputs";
 import { workerNodeProvider } from "./provider";
 import { ownerOf } from "../review/departing";
 
@@ -50,6 +51,12 @@ export class WorkerNode extends pulumi.dynamic.Resource {
   declare readonly machineId: pulumi.Output<string>;
   declare readonly labels: pulumi.Output<Record<string, string>>;
   declare readonly taints: pulumi.Output<Taint[]>;
+  /** Conditions, capacity, allocatable, versions and cordon, as the last up or refresh saw the Node. */
+  declare readonly nodeStatus: pulumi.Output<NodeStatusSummary>;
+  /** Managed labels and taints that differ from the declared ones, as the last refresh found them. */
+  declare readonly drift: pulumi.Output<string[]>;
+  /** Taken over by `adopt` rather than joined. */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: WorkerNodeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster ?? {};
@@ -75,6 +82,9 @@ export class WorkerNode extends pulumi.dynamic.Resource {
         kubeletVersion: undefined,
         containerdVersion: undefined,
         machineId: undefined,
+        nodeStatus: undefined,
+        drift: undefined,
+        adopted: undefined,
       },
       {
         ...opts,

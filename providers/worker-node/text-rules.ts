@@ -102,7 +102,7 @@ const registryHost: Rule = all(atMost(253), (value) => {
 
 /** The input properties of a WorkerNode, by the object that holds them ("" the top, "taint" each taint). */
 export const workerNodeFields: Readonly<Record<string, readonly string[]>> = {
-  "": ["connection", "cluster", "nodeName", "kubernetesVersion", "containerd", "packages", "labels", "taints", "joinTimeout", "reset", "kubeadm", "drain", "owner"],
+  "": ["connection", "cluster", "nodeName", "kubernetesVersion", "containerd", "packages", "labels", "taints", "joinTimeout", "reset", "kubeadm", "drain", "owner", "adopt"],
   connection: ["host", "port", "user", "password", "privateKey", "privateKeyPassword", "agentSocketPath", "hostKey", "perDialTimeout", "dialErrorLimit", "proxy"],
   "connection.proxy": ["host", "port", "user", "password", "privateKey", "privateKeyPassword", "agentSocketPath", "hostKey", "perDialTimeout", "dialErrorLimit"],
   cluster: ["kubeconfig", "apiServerEndpoint"],

@@ -8,9 +8,11 @@ import { nodeLog } from "../node-log";
 import { clusterRuntime } from "./cluster-runtime";
 import type { WorkerNodeEffects } from "./create";
 import { sameHostKey } from "./diff";
+import { givenInputsOf } from "./given-inputs";
 import type { WorkerNodeInputs } from "./inputs";
+import { summarizeNode } from "./node-status";
 import { planNodeMetadata } from "./node-metadata";
-import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
+import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 import { proveNodeIsOurs } from "./ownership";
 import { uncordonIfAbandoned } from "../drain/abandoned";
 import { nodeGone, targetVersion, upgradeNode } from "./upgrade";
@@ -34,8 +36,10 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   const log = nodeLog(effects, olds.nodeName);
   const cluster = effects.connectCluster(news.cluster.kubeconfig);
   // Before the host or any Node is touched: the kubeconfig given now must reach the cluster the node
-  // joined, and its Node must be this machine (a Node of the same name elsewhere is not ours).
-  if (!(await proveNodeIsOurs(cluster, olds))) throw nodeGone(olds, cluster);
+  // joined, and its Node must be this machine (a Node of the same name elsewhere is not ours). A Node
+  // its kubelet registered again has no annotation of ours yet (it is restored below), so here, as
+  // for an adopted node, its machineID decides; drain and delete still want both.
+  if (!(await proveNodeIsOurs(cluster, { ...olds, adopted: true }))) throw nodeGone(olds, cluster);
   const version = await targetVersion(olds, news, cluster);
   const upgrading = version !== olds.kubernetesVersion;
   // A host key given now is a deliberate re-pin, proved on a connection below; otherwise the one
@@ -71,20 +75,25 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
 
   const node = await cluster.getNode(olds.nodeName);
   if (!node) throw nodeGone(olds, cluster);
-  const patch = planNodeMetadata(node, news.labels ?? {}, news.taints ?? []);
+  const patch = planNodeMetadata(node, news.labels ?? {}, news.taints ?? [], olds);
   if (patch) {
     await cluster.patchNode(olds.nodeName, patch);
     log(`labels and taints updated`);
   }
-  const ownership = ownershipAnnotations(news);
+  // A Node its kubelet registered again after a delete lost our machine-id annotation: it is this
+  // machine (the kubelet says so), and delete needs the annotation to prove it. Adopted nodes never had one.
+  const sameMachine = !olds.adopted && !!olds.machineId && node.machineId === olds.machineId;
+  const ownership = { ...ownershipAnnotations(news), ...(sameMachine ? { [annotations.machineId]: olds.machineId } : {}) };
   if (Object.entries(ownership).some(([key, value]) => node.annotations[key] !== value)) {
     await cluster.patchNode(olds.nodeName, { annotations: ownership });
   }
   // The entry is back after a scale-in that did not finish: the node is a worker again.
   await uncordonIfAbandoned(cluster, olds.nodeName, log);
+  // What a refresh found drifted is what this update restored.
+  const { drift: _restored, ...recorded } = olds;
   return {
     outs: {
-      ...olds,
+      ...recorded,
       hostKey,
       hostKeyFingerprint: hostKey === olds.hostKey ? olds.hostKeyFingerprint : fingerprintOf(parseHostKey(hostKey).blob),
       kubernetesVersion: version,
@@ -98,6 +107,8 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
       connection: { ...connection, hostKey },
       cluster: { ...news.cluster },
       joinInputs: joinInputsOf(news),
+      givenInputs: givenInputsOf(news),
+      nodeStatus: summarizeNode(node),
       ...(news.owner ? { owner: news.owner } : {}),
     },
   };

@@ -84,7 +84,7 @@ async function upgradeDrainedNode(shell: RemoteShell, cluster: ClusterApi, olds:
  */
 export async function upgradeNode(shell: RemoteShell, cluster: ClusterApi, olds: WorkerNodeOutputs, news: WorkerNodeInputs, version: string, effects: WorkerNodeEffects): Promise<NodeView> {
   const log = nodeLog(effects, olds.nodeName);
-  const node = await proveNodeIsOurs(cluster, { nodeName: olds.nodeName, machineId: olds.machineId, caCertHash: olds.caCertHash });
+  const node = await proveNodeIsOurs(cluster, { nodeName: olds.nodeName, machineId: olds.machineId, caCertHash: olds.caCertHash, adopted: olds.adopted === true });
   if (!node) throw nodeGone(olds, cluster);
   const resolved = resolveDrainOptions(news.drain ?? {});
   if (!resolved.ok) throw new WorkerNodeError(`drain options are invalid: ${resolved.failures.join("; ")}`);
@@ -99,8 +99,10 @@ export async function upgradeNode(shell: RemoteShell, cluster: ClusterApi, olds:
 }
 
 export function nodeGone(olds: WorkerNodeOutputs, cluster: ClusterApi): WorkerNodeError {
-  return new WorkerNodeError(
-    `Node ${olds.nodeName} is no longer in the cluster (${cluster.server}): someone removed it. ` +
-      "Run `pulumi refresh` to drop it from state and `pulumi up` to join the host again.",
-  );
+  // Refresh runs the provider stored with the node; one stored before refresh existed (it records
+  // no givenInputs either) returns the state unchanged, so only removing the resource helps there.
+  const drop = olds.givenInputs
+    ? "Run `pulumi refresh` (it drops the node from the state)"
+    : "Its state predates refresh support (a refresh would keep it): drop it with `pulumi state delete <urn>` (`pulumi stack --show-urns` lists them)";
+  return new WorkerNodeError(`Node ${olds.nodeName} is no longer in the cluster (${cluster.server}): someone removed it. ${drop}, then run \`pulumi up\` to join the host again.`);
 }

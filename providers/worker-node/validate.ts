@@ -324,6 +324,7 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
     return typeof parsed === "string" ? parsed : undefined;
   });
   c.field(news.reset, "reset", isBoolean);
+  c.field(news.adopt, "adopt", isBoolean);
   const kubeadm = news.kubeadm as Record<string, unknown> | undefined;
   if (kubeadm && (kubeadm as unknown) !== unknownValue) {
     c.field(kubeadm.ignorePreflightErrors, "kubeadm.ignorePreflightErrors", (v) => {

@@ -13,7 +13,7 @@ describe("pulumi preview refuses bad WorkerNode input", () => {
   test("every problem of every entry is listed at once, and the preview fails", async () => {
     const nodes = [
       { name: "web-1", host: "10.213.0.250", nodeName: "Web_1", labels: { "bad key!": "x" } },
-      { name: "web-2", host: "10.213.0.251", hostKey: "ssh-ed25519 garbage", taints: [{ key: "dedicated", effect: "Sometimes" }] },
+      { name: "web-2", host: "10.213.0.251", hostKey: "ssh-ed25519 garbage", taints: [{ key: "dedicated", effect: "Sometimes" }], adopt: "yes" },
     ];
     await fs.writeFile(
       path.join(stack.project.dir, "Pulumi.invalid.yaml"),
@@ -24,13 +24,14 @@ describe("pulumi preview refuses bad WorkerNode input", () => {
     const { code, stdout, stderr } = await stack.project.pulumi(["preview", "--diff"]);
     const output = stdout + stderr;
     expect(code).not.toBe(0);
-    expect(output).toMatch(/the stack config has 6 problem\(s\); nothing was changed/);
+    expect(output).toMatch(/the stack config has 7 problem\(s\); nothing was changed/);
     expect(output).toContain("nodes[0] (web-1): nodeName must be lowercase letters");
     expect(output).toContain('nodes[0] (web-1): labels["bad key!"] is not a valid label key');
     expect(output).toContain("nodes[0] (web-1): drain.timeoutSeconds must be a positive integer, got -5");
     expect(output).toContain("nodes[1] (web-2): connection.hostKey must be an OpenSSH public key line");
     expect(output).toContain("nodes[1] (web-2): taints[0].effect must be one of NoSchedule, PreferNoSchedule, NoExecute");
     expect(output).toContain("nodes[1] (web-2): drain.timeoutSeconds must be a positive integer, got -5");
+    expect(output).toContain('nodes[1] (web-2): adopt must be true or false, got "yes"');
     expect(output).not.toMatch(/\+ .*WorkerNode.*created/);
     // the secret never shows, not even in the error
     expect(output).not.toContain("not a private key");

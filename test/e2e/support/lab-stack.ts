@@ -11,6 +11,7 @@ export interface NodeEntry {
   nodeName?: string;
   labels?: Record<string, string>;
   taints?: { key: string; value?: string; effect: string }[];
+  adopt?: boolean;
 }
 
 /** The stack config a lab user writes: what the lab publishes in .lab/cluster.json, and its kubeconfig. */

@@ -38,6 +38,9 @@ describe("a Node read from the API", () => {
       containerRuntimeVersion: "containerd://2.1.4",
       machineId: "m-1",
       conditions: [{ type: "Ready", status: "False", reason: "KubeletNotReady", message: "cni not ready" }],
+      capacity: {},
+      allocatable: { cpu: "2", memory: "4Gi", pods: "110" },
+      resourceVersion: "",
     });
   });
 

@@ -16,7 +16,7 @@ describe("the stack program refuses unknown fields and keys", () => {
 
   test("an unknown field of an entry is named with the closest known one", () => {
     expect(stackProblems(settings({ nodes: [{ name: "web-1", host: "10.213.0.11", lables: { tier: "web" }, hostkey: "x" }] }))).toEqual([
-      expect.stringMatching(/^nodes\[0\] \(web-1\): hostkey is not a field of a nodes entry; did you mean "hostKey"\? \(known: name, host, port, user, hostKey, nodeName, labels, taints\)$/),
+      expect.stringMatching(/^nodes\[0\] \(web-1\): hostkey is not a field of a nodes entry; did you mean "hostKey"\? \(known: name, host, port, user, hostKey, nodeName, labels, taints, adopt\)$/),
       expect.stringMatching(/^nodes\[0\] \(web-1\): lables is not a field of a nodes entry; did you mean "labels"\?/),
     ]);
   });

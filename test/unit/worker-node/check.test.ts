@@ -89,3 +89,36 @@ describe("oneReadPerCluster: a preview asks each cluster once, however many node
     expect(calls).toBe(2);
   });
 });
+
+describe("adoptionPreview: what a preview says about an entry that adopts its host", () => {
+  const readyNode = { name: "web-3", uid: "u", labels: {}, annotations: {}, taints: [], unschedulable: false, ready: true, readyDetail: "True", kubeletVersion: "v1.36.3", containerRuntimeVersion: "containerd://2.1.4", machineId: "m-3" };
+  const adopting = (extra: Partial<WorkerNodeInputs> = {}): WorkerNodeInputs => ({ ...node(), adopt: true, ...extra });
+  const { read } = controlPlane("v1.36.3");
+
+  test.each<[string, Partial<WorkerNodeInputs>, Partial<WorkerNodeInputs>, { notes: RegExp[]; failure?: RegExp; lookups: string[] }]>([
+    ["a new entry with its nodeName: the Node as it runs", {}, { nodeName: "web-3" }, { notes: [/^web-3: adopt: Node web-3 \(Ready, kubelet v1\.36\.3, machine-id m-3\) on host 10\.213\.0\.11 is taken over as it runs: no package, containerd, join, label or taint step/], lookups: ["web-3"] }],
+    ["a new entry named by its hostname: no lookup, said so", {}, {}, { notes: [/^10\.213\.0\.11: adopt: create takes over the Node of this host as it runs, once it proves/], lookups: [] }],
+    ["a new entry whose Node does not exist: the preview fails", {}, { nodeName: "web-9" }, { notes: [], failure: /there is no Node named web-9 in the cluster: adopt takes over a node that already runs/, lookups: ["web-9"] }],
+    ["an entry already in the state: adopt is create-only, nothing said", { connection: { host: "10.213.0.11" } }, { nodeName: "web-3" }, { notes: [], lookups: [] }],
+  ])("%s", async (_, olds, extra, expected) => {
+    const lookups: string[] = [];
+    const readNode = (_kubeconfig: string | undefined, name: string) => (lookups.push(name), Promise.resolve(name === "web-3" ? readyNode : undefined));
+    const { failures, notes } = await checkWorkerNode(olds, adopting(extra), read, readNode);
+    expect(notes).toHaveLength(expected.notes.length);
+    expected.notes.forEach((note, i) => expect(notes[i]).toMatch(note));
+    if (expected.failure) expect(failures).toEqual([{ property: "adopt", reason: expect.stringMatching(expected.failure) as string }]);
+    else expect(failures).toEqual([]);
+    expect(lookups).toEqual(expected.lookups);
+  });
+
+  test("a cluster that cannot be read does not fail the preview: create checks", async () => {
+    const { failures, notes } = await checkWorkerNode({}, adopting({ nodeName: "web-3" }), read, () => Promise.reject(new Error("connect ECONNREFUSED")));
+    expect(failures).toEqual([]);
+    expect(notes).toEqual(["web-3: adopt: Node web-3 could not be read (connect ECONNREFUSED); create checks it before adopting"]);
+  });
+
+  test("adopt must be a boolean", async () => {
+    const { failures } = await checkWorkerNode({}, { ...node(), adopt: "yes" as unknown as boolean }, read);
+    expect(failures).toEqual([{ property: "adopt", reason: 'must be true or false, got "yes"' }]);
+  });
+});

@@ -126,6 +126,42 @@ function failureOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe("createWorkerNode", () => {
+  test("stale join state (kubelet.conf, no Node) is reset before the host steps, which bring containerd back up for the join", async () => {
+    const cluster = new FakeCluster();
+    const staleFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const events: string[] = [];
+    const shell = new FakeShell((command, options) => {
+      const script = options.stdin ?? "";
+      if (script.includes('echo "os_id=')) return ok(staleFacts);
+      if (command.startsWith("kubeadm config images list")) return events.push("host steps"), ok(kubeadmImages);
+      if (script.includes("kubeadm reset -f")) return events.push("reset"), ok();
+      if (command.startsWith("kubeadm join")) {
+        events.push("join");
+        cluster.node = readyNode();
+      }
+      return ok();
+    });
+
+    await createWorkerNode(inputs, effects(cluster, [shell]));
+
+    // kubeadm reset removes /etc/cni/net.d, which stops containerd 2: the host steps after it start it again
+    expect(events.filter((e, i) => events.indexOf(e) === i)).toEqual(["reset", "host steps", "join"]);
+  });
+
+  test("a host that already is this cluster's Node, joined by another tool (no annotation of ours), is refused pointing at adopt; nothing runs on it", async () => {
+    const cluster = new FakeCluster();
+    cluster.node = readyNode(); // the kubelet reports this host's machine-id; no kubeadm-workers annotation
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => ok(), () => ok(), joinedFacts);
+
+    const error = await failureOf(createWorkerNode(inputs, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/the host already is Node worker-1 of this cluster, joined by another tool or by hand .*set adopt: true in its entry/);
+    expect(error.message).toMatch(/nothing was changed on it/);
+    expect(shell.scripts).toHaveLength(1); // the facts only
+    expect(cluster.calls).toEqual([]);
+  });
+
   test("joins, labels the Node, records the host key and deletes the token", async () => {
     const cluster = new FakeCluster();
     const shell = host(() => {

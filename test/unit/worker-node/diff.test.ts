@@ -102,6 +102,13 @@ describe("isEquivalentToRecorded: everything else is left to the engine's diff",
     expect(isEquivalentToRecorded(joinedWithName, { ...inputs, nodeName: "lab-host-1" })).toBe(true);
   });
 
+  test("drift a refresh found is never equivalent (the engine's diff shows it, the update restores it); none found, or an adopt flag, is", () => {
+    expect(isEquivalentToRecorded({ ...recorded, drift: ['label tier is "edge", declared "web"'] }, inputs)).toBe(false);
+    expect(isEquivalentToRecorded({ ...recorded, drift: [] }, inputs)).toBe(true);
+    expect(isEquivalentToRecorded({ ...recorded, adopted: true }, { ...inputs, adopt: true })).toBe(true);
+    expect(isEquivalentToRecorded(recorded, { ...inputs, adopt: false })).toBe(true);
+  });
+
   test("state written before joinInputs was recorded is never called equivalent", () => {
     const { joinInputs: _dropped, ...older } = recorded as WorkerNodeOutputs & Record<string, unknown>;
     expect(isEquivalentToRecorded(older as WorkerNodeOutputs, { ...inputs, kubernetesVersion: "1.36.3" })).toBe(false);

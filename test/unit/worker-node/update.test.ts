@@ -139,6 +139,32 @@ function effectsFor(cluster: FakeCluster, shell: FakeShell | undefined, events: 
   };
 }
 
+describe("updateWorkerNode: a Node removed behind the stack's back", () => {
+  test.each([
+    ["state written with refresh support: refresh drops it", { givenInputs: { keys: [] } }, /someone removed it\. Run `pulumi refresh` \(it drops the node from the state\), then run `pulumi up` to join the host again/],
+    ["older state, whose stored provider has no refresh: state delete", {}, /Its state predates refresh support \(a refresh would keep it\): drop it with `pulumi state delete <urn>`/],
+  ])("%s", async (_, recorded, message) => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    (cluster as unknown as { node: NodeView | undefined }).node = undefined;
+    const error = await updateWorkerNode({ ...olds, ...recorded }, news({ labels: { tier: "web" } }), effectsFor(cluster, undefined, events)).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^Node lab-host-1 is no longer in the cluster \(https:\/\/10\.213\.0\.1:6443\)/);
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe("updateWorkerNode: labels after a refresh", () => {
+  test("a Node its kubelet registered again (no annotation of ours) gets its labels and our machine-id annotation back; an adopted one only its labels", async () => {
+    for (const adopted of [false, true]) {
+      const events: Events = [];
+      const cluster = new FakeCluster(events, nodeAt("v1.36.2", { annotations: {} }));
+      const { outs } = await updateWorkerNode({ ...olds, adopted, drift: ["label tier is missing"] }, news({ labels: { tier: "web" } }), effectsFor(cluster, undefined, events));
+      expect(cluster.node.annotations["kubeadm-workers.io/machine-id"]).toBe(adopted ? undefined : "m-1");
+      expect(outs.drift).toBeUndefined();
+    }
+  });
+});
+
 describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place worker upgrade", () => {
   beforeEach(() => (hostKeyOfHost = hostKey));
 
@@ -165,6 +191,17 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
     expect(outs).toMatchObject({ kubernetesVersion: "1.36.3", kubeletVersion: "v1.36.3", nodeName: "lab-host-1" });
     expect(Object.keys(cluster.node.annotations).filter((k) => k.startsWith("kubeadm-workers.io/drain-"))).toEqual([]);
     expect(shell.closed).toBe(true);
+  });
+
+  test("an upgrade leaves no drain annotation behind, not even one an earlier drain left", async () => {
+    const events: Events = [];
+    const stale = { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/drain-owners": "[]", "kubeadm-workers.io/drain-phase": "timed-out", "kubeadm-workers.io/cordoned-before-drain": "true" };
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2", { annotations: stale }));
+    const shell = new FakeShell(events, hostKey, () => (cluster.node = { ...cluster.node, kubeletVersion: "v1.36.3" }));
+
+    await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, shell, events));
+
+    expect(Object.keys(cluster.node.annotations).filter((k) => k.startsWith("kubeadm-workers.io/drain-") || k.startsWith("kubeadm-workers.io/cordoned-"))).toEqual([]);
   });
 
   test("a kubelet that never reports the new version fails naming what was awaited; the node stays cordoned and the slot is released", async () => {

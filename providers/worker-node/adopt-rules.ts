@@ -1,0 +1,127 @@
+// When a host may be taken over as it runs (adopt), and when a host that is already a Node of this
+// cluster must be refused (no adopt). Pure: adopt.ts and create.ts gather the facts.
+import type { NodeView } from "../cluster/kube-api";
+import { ownerAnnotation } from "../review/departing";
+import { controlPlaneLabels, controlPlaneProblems, kubeletTrustedCaHash, type HostFacts } from "../host/preflight";
+import type { Taint } from "./inputs";
+import { annotations } from "./outputs";
+import { normalizeVersion } from "./version";
+
+export interface AdoptionCase {
+  /** The Node name: nodeName as given, else the host's hostname. */
+  readonly nodeName: string;
+  /** What the host says about itself (preflightScript, read-only). */
+  readonly facts: HostFacts;
+  /** The Node of that name, if any. */
+  readonly node: NodeView | undefined;
+  /** The cluster's CA as cluster-info publishes it (and the kubeconfig trusts). */
+  readonly caCertHash: string;
+  /** `<project>/<stack>/<resource>` of the adopting resource. */
+  readonly owner?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly kubernetesVersion?: string;
+}
+
+const recordAsItRuns =
+  "adopt records a node exactly as it runs: declare what the Node carries now for the adopting up, and change it in a later one";
+
+function sameTaint(a: Taint, b: Taint): boolean {
+  return a.key === b.key && a.effect === b.effect && (a.value ?? "") === (b.value ?? "");
+}
+
+function taintText(t: Taint): string {
+  return `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`;
+}
+
+/** What the entry declares that the Node does not carry: labels, taints, the Kubernetes version. */
+function declarationProblems(c: AdoptionCase, node: NodeView): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(c.labels)) {
+    const actual = node.labels[key];
+    if (actual !== value) {
+      problems.push(`label ${key}: the entry declares ${JSON.stringify(value)}, Node ${c.nodeName} has ${actual === undefined ? "no such label" : JSON.stringify(actual)}; ${recordAsItRuns}`);
+    }
+  }
+  for (const taint of c.taints) {
+    if (!node.taints.some((t) => sameTaint(t, taint))) {
+      const present = node.taints.map(taintText).join(", ") || "none";
+      problems.push(`taint ${taintText(taint)}: the entry declares it, Node ${c.nodeName} does not carry it (its taints: ${present}); ${recordAsItRuns}`);
+    }
+  }
+  if (c.kubernetesVersion && normalizeVersion(c.kubernetesVersion) !== normalizeVersion(node.kubeletVersion)) {
+    problems.push(
+      `kubernetesVersion: the entry declares ${normalizeVersion(c.kubernetesVersion)}, Node ${c.nodeName} runs kubelet ${node.kubeletVersion || "(not reported)"}; ` +
+        `adopt it at the version it runs (unset kubernetesVersion, or set ${normalizeVersion(node.kubeletVersion)}), then change the version in a later up: that is an in-place upgrade`,
+    );
+  }
+  return problems;
+}
+
+/** Whether the Node is this host, in this cluster, Ready, and no one else's. */
+function identityProblems(c: AdoptionCase, node: NodeView): string[] {
+  const { facts, nodeName } = c;
+  const problems: string[] = [];
+  const hostCa = kubeletTrustedCaHash(facts);
+  if (!hostCa) {
+    problems.push("the CA that /etc/kubernetes/kubelet.conf trusts cannot be read (neither certificate-authority-data nor a readable certificate-authority file): the host cannot be proven to belong to this cluster");
+  } else if (hostCa !== c.caCertHash) {
+    problems.push(`the host's kubelet trusts CA ${hostCa}, but this cluster's cluster-info publishes ${c.caCertHash}: the host belongs to another cluster`);
+  }
+  if (!facts.machine_id) {
+    problems.push("the host has no /etc/machine-id: it cannot be matched to its Node");
+  } else if (node.machineId !== facts.machine_id) {
+    problems.push(
+      `Node ${nodeName} reports machine-id ${node.machineId || "(none)"} (status.nodeInfo.machineID), but this host's /etc/machine-id is ${facts.machine_id}: ` +
+        "the Node is another machine; check the entry's host and nodeName",
+    );
+  }
+  const annotated = node.annotations[annotations.machineId];
+  if (annotated !== undefined && annotated !== facts.machine_id) {
+    problems.push(`Node ${nodeName} carries ${annotations.machineId}=${annotated}, which is not this host's machine-id ${facts.machine_id || "(none)"}`);
+  }
+  const owner = node.annotations[ownerAnnotation];
+  if (owner !== undefined && owner !== c.owner) {
+    problems.push(
+      `Node ${nodeName} is managed by ${owner} (${ownerAnnotation}): a node is adopted only from no stack; drop it from that stack's state first (pulumi state delete there)`,
+    );
+  }
+  const label = controlPlaneLabels.find((l) => l in node.labels);
+  if (label) problems.push(`Node ${nodeName} is a control-plane node (label ${label}): kubeadm-workers manages worker nodes only`);
+  problems.push(...controlPlaneProblems(facts));
+  if (!node.ready) problems.push(`Node ${nodeName} is not Ready (${node.readyDetail}): adopt takes over a working node; bring it back to Ready first`);
+  return problems;
+}
+
+/**
+ * Every reason not to adopt; empty: the host is a Ready Node of this cluster (its kubelet trusts
+ * the cluster's CA), the Node reports this host's machine-id, no other stack manages it, and it
+ * already carries what the entry declares — so recording it changes nothing.
+ */
+export function adoptionProblems(c: AdoptionCase): string[] {
+  if (c.facts.kubelet_conf !== "yes") {
+    const noNode = c.node ? "" : ` (and there is no Node named ${c.nodeName} in the cluster)`;
+    return [`the host has no /etc/kubernetes/kubelet.conf: it is not a joined kubeadm node, so there is nothing to adopt${noNode}; remove adopt to join it`];
+  }
+  if (!c.node) {
+    return [
+      `there is no Node named ${c.nodeName} in the cluster: adopt takes over a node that already runs; ` +
+        `set nodeName to the Node's name (unset, it is the host's hostname "${c.facts.hostname ?? ""}"), or remove adopt to join the host`,
+    ];
+  }
+  return [...identityProblems(c, c.node), ...declarationProblems(c, c.node)];
+}
+
+/**
+ * Without adopt, a host that already is this host's Node but was never joined by us (no machine-id
+ * annotation of ours) is someone else's node: joining over it would rewrite its containerd and
+ * packages. Undefined when the host is not joined, or was joined by us.
+ */
+export function joinedByOthersProblem(nodeName: string, node: NodeView | undefined, facts: HostFacts): string | undefined {
+  if (!node || facts.kubelet_conf !== "yes") return undefined;
+  if (node.annotations[annotations.machineId] !== undefined) return undefined;
+  return (
+    `the host already is Node ${nodeName} of this cluster, joined by another tool or by hand (no ${annotations.machineId} annotation of kubeadm-workers): ` +
+    'set adopt: true in its entry to take it over as it runs, or run "kubeadm reset -f" on the host to join it afresh'
+  );
+}
