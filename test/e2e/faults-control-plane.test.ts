@@ -1,6 +1,6 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
 import { labSsh, waitFor, type LabHost } from "../integration/support/lab";
-import type { BackgroundRun, CommandResult } from "../support/process";
+import { killProcessTree, type BackgroundRun, type CommandResult } from "../support/process";
 import { bootstrapTokenSecrets, FaultStack, hostJoinState, nodeState, workerNodesInState } from "./support/fault-stack";
 import { restartControlPlane } from "./support/lab-faults";
 import { entryFor, type NodeEntry } from "./support/lab-stack";
@@ -54,10 +54,15 @@ describe("the control plane failing under pulumi up on the lab", () => {
     const host3 = stack.hosts[2];
     await stack.setNodes(entries);
     const up = stack.project.pulumiInBackground(["up", "--yes", "--skip-preview"]);
-    await whileJoining(host3);
-    await restartControlPlane("kube-apiserver", 5);
-
-    console.log(`kube-apiserver restarted during the join of ${host3.name}: ${await finishesOrResumes(stack, up, host3.name)}`);
+    let outcome: string;
+    try {
+      await whileJoining(host3);
+      await restartControlPlane("kube-apiserver", 5);
+      outcome = await finishesOrResumes(stack, up, host3.name);
+    } finally {
+      if (up.running()) await killProcessTree(up.pid);
+    }
+    console.log(`kube-apiserver restarted during the join of ${host3.name}: ${outcome}`);
     expect(await nodeState(host3.name)).toMatchObject({ ready: true, unschedulable: false });
     expect(await hostJoinState(host3)).toBe("joined");
     expect(await workerNodesInState(stack.project)).toEqual(entries.map((e) => e.name).sort());
@@ -78,9 +83,13 @@ describe("the control plane failing under pulumi up on the lab", () => {
     try {
       await observer.ready;
       const up = stack.project.pulumiInBackground(["up", "--yes", "--skip-preview"]);
-      await firstEvictionFrom(ns, leaving.name);
-      await restartControlPlane(component, secondsDown);
-      outcome = await finishesOrResumes(stack, up, leaving.name);
+      try {
+        await firstEvictionFrom(ns, leaving.name);
+        await restartControlPlane(component, secondsDown);
+        outcome = await finishesOrResumes(stack, up, leaving.name);
+      } finally {
+        if (up.running()) await killProcessTree(up.pid);
+      }
     } finally {
       await observer.stop();
     }

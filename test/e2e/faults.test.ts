@@ -109,7 +109,12 @@ describe("faults under pulumi up on the lab", () => {
     await stack.setNodes([h1, h2]);
     const first = stack.project.pulumiInBackground(["up", "--yes", "--skip-preview"]);
     const second = stack.project.pulumiInBackground(["up", "--yes", "--skip-preview"]);
-    const results = await Promise.all([first.done, second.done]);
+    let results;
+    try {
+      results = await Promise.all([first.done, second.done]);
+    } finally {
+      for (const up of [first, second]) if (up.running()) await killProcessTree(up.pid);
+    }
 
     const won = results.filter((r) => r.code === 0);
     const refused = results.filter((r) => r.code !== 0);

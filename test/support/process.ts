@@ -57,6 +57,8 @@ export interface BackgroundRun {
   readonly pid: number;
   /** stdout and stderr so far. */
   output(): string;
+  /** False once it has exited. */
+  running(): boolean;
   /** Resolves with the result once it exits (killed included: code -1 then). */
   readonly done: Promise<CommandResult>;
 }
@@ -66,6 +68,8 @@ export function startDetached(command: string, args: readonly string[], options:
   const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
+  let exited = false;
+  child.on("exit", () => (exited = true));
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CommandResult>((resolve, reject) => {
@@ -73,7 +77,7 @@ export function startDetached(command: string, args: readonly string[], options:
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
   if (child.pid === undefined) throw new Error(`${command} did not start`);
-  return { pid: child.pid, output: () => stdout + stderr, done };
+  return { pid: child.pid, output: () => stdout + stderr, running: () => !exited, done };
 }
 
 /**

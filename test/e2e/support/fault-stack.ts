@@ -32,6 +32,7 @@ export class FaultStack {
   /** Deletes the namespace (its pods would have nowhere to go), destroys the stack, stops the samplers. */
   async close(ns: string): Promise<void> {
     try {
+      await this.project.stopBackground();
       await kubectl(["delete", "namespace", ns, "--wait=true", "--timeout=120s", "--ignore-not-found"]).catch(() => undefined);
       await this.project.pulumi(["cancel", "--yes"]);
       await this.project.pulumi(["destroy", "--yes", "--skip-preview"], 600_000);

@@ -50,7 +50,8 @@ export async function armSshCut(host: LabHost, pattern: string, delaySeconds: nu
   ].join("\n");
   // Through base64: no quoting of the script, and no command line of the cutter that matches `pattern`.
   const encoded = Buffer.from(script).toString("base64");
-  await onHost(host, `echo ${encoded} | base64 -d >/tmp/${id}.sh && setsid nohup sh /tmp/${id}.sh >/dev/null 2>&1 </dev/null & echo $! >/tmp/${id}.pid`);
+  // Only the cutter goes to the background, with no descriptor of the SSH session: the call returns at once.
+  await onHost(host, `echo ${encoded} | base64 -d >/tmp/${id}.sh; setsid nohup sh /tmp/${id}.sh >/dev/null 2>&1 </dev/null & echo $! >/tmp/${id}.pid`);
   return {
     report: () => onHost(host, `cat /tmp/${id}.log 2>/dev/null || true`).then((s) => s.trim()),
     disarm: async () => {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CommandResult, repoRoot, run, startDetached, type BackgroundRun } from "../../support/process";
+import { CommandResult, killProcessTree, repoRoot, run, startDetached, type BackgroundRun } from "../../support/process";
 import { captureBackend, captureOutput } from "./capture";
 
 /**
@@ -10,6 +10,8 @@ import { captureBackend, captureOutput } from "./capture";
  * Every output and, before removal, the backend are kept for the secrets scan (./capture.ts).
  */
 export class PulumiProject {
+  private readonly background: BackgroundRun[] = [];
+
   private constructor(
     readonly dir: string,
     readonly backendDir: string,
@@ -61,11 +63,18 @@ export class PulumiProject {
   /** Starts `pulumi ARGS` in its own process group and returns at once; its output is captured when it ends. */
   pulumiInBackground(args: readonly string[]): BackgroundRun {
     const started = startDetached("pulumi", this.argv(args), { cwd: this.dir, env: this.env });
+    this.background.push(started);
     void started.done.then((result) => captureOutput(`pulumi ${args.join(" ")} (background)`, result), () => undefined);
     return started;
   }
 
+  /** Kills (the whole process tree of) every background run still going: for afterAll, after a test that timed out. */
+  async stopBackground(): Promise<void> {
+    for (const run of this.background) if (run.running()) await killProcessTree(run.pid);
+  }
+
   async remove(): Promise<void> {
+    await this.stopBackground();
     captureBackend(this.backendDir, path.basename(this.dir));
     await fs.rm(this.dir, { recursive: true, force: true });
   }
