@@ -2,6 +2,7 @@ import type { ClusterApi } from "../cluster/kube-api";
 import { drainAnnotations } from "./annotations";
 import { acquireDrainSlot, checkBudgetPermissions, type DrainSlot } from "./budget";
 import { DrainError, drainNode, type DrainEffects } from "./execute";
+import { patientCluster } from "./patient-cluster";
 import type { DrainOptions } from "./options";
 import { cordonPatch, isLeaving } from "./scale-in";
 import { nodeLog } from "../node-log";
@@ -34,7 +35,8 @@ function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainE
 }
 
 /**
- * Takes a drain slot, cordons, drains, runs `work` while still holding the slot, and releases the
+ * Takes a drain slot, cordons, drains, runs `work` while still holding the slot (handing it the
+ * cluster that rides through short API outages, as the drain does), and releases the
  * slot in finally. ONE deadline (drain.timeoutSeconds, from the call) covers the wait for the slot
  * and the drain; `work` is not bounded by it. The node is cordoned only once the slot is ours, so
  * at most maxConcurrentDrains nodes are ever cordoned by scale-ins and upgrades together. Before
@@ -43,7 +45,7 @@ function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainE
  * before anything is written. On failure the node stays cordoned (and the caller's resource stays
  * in state, so the next `up` resumes); a lost or stolen slot stops the drain at its next pause.
  */
-export async function drainWithSlot<T>(cluster: ClusterApi, node: string, options: DrainOptions, effects: DrainEffects, work: () => Promise<T>): Promise<T> {
+export async function drainWithSlot<T>(cluster: ClusterApi, node: string, options: DrainOptions, effects: DrainEffects, work: (cluster: ClusterApi) => Promise<T>): Promise<T> {
   const log = nodeLog(effects, node);
   const deadline = new Date(effects.now().getTime() + options.timeoutSeconds * 1000);
   await checkBudgetPermissions(cluster);
@@ -53,13 +55,15 @@ export async function drainWithSlot<T>(cluster: ClusterApi, node: string, option
 
   const slot = await acquireDrainSlot(cluster, node, options.maxConcurrentDrains, deadline, { ...effects, log });
   try {
-    const current = (await cluster.getNode(node)) ?? before;
-    await cluster.patchNode(node, cordonPatch(current));
-    log(`cordoned (drain slot ${slot.name} taken, ${Math.max(0, Math.round((deadline.getTime() - effects.now().getTime()) / 1000))}s of drain.timeoutSeconds left)`);
     const guarded = guardedBy(slot, node, effects);
-    await drainNode(cluster, node, options, guarded, deadline);
+    // From here on the drain rides through a short API outage (a restarted API server or etcd).
+    const steady = patientCluster(cluster, guarded, log);
+    const current = (await steady.getNode(node)) ?? before;
+    await steady.patchNode(node, cordonPatch(current));
+    log(`cordoned (drain slot ${slot.name} taken, ${Math.max(0, Math.round((deadline.getTime() - effects.now().getTime()) / 1000))}s of drain.timeoutSeconds left)`);
+    await drainNode(steady, node, options, guarded, deadline);
     await guarded.sleep(0);
-    return await work();
+    return await work(steady);
   } finally {
     await slot.release().catch((error: Error) => log(`warning: drain slot ${slot.name} not released (${error.message}); it frees itself within 30s`));
   }

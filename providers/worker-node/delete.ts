@@ -27,10 +27,10 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
   if (!node) {
     log(`Node already gone from the cluster (${cluster.server}, CA ${olds.caCertHash.slice(0, 19)}… as recorded)`);
   } else {
-    await drainWithSlot(cluster, olds.nodeName, options, effects, async () => {
-      await waitForVolumesDetached(cluster, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
-      await cluster.patchNode(olds.nodeName, { annotations: drainAnnotations("deleting-node", []) });
-      await cluster.deleteNode(olds.nodeName);
+    await drainWithSlot(cluster, olds.nodeName, options, effects, async (steady) => {
+      await waitForVolumesDetached(steady, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
+      await steady.patchNode(olds.nodeName, { annotations: drainAnnotations("deleting-node", []) });
+      await steady.deleteNode(olds.nodeName);
       log("Node deleted");
     });
   }

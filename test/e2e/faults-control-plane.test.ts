@@ -24,7 +24,8 @@ async function finishesOrResumes(stack: FaultStack, up: BackgroundRun, node: str
   const first: CommandResult = await up.done;
   if (first.code === 0) return "the up met the fault and finished";
   const output = first.stdout + first.stderr;
-  expect(output).toMatch(new RegExp(`error: .*${node}`));
+  // the error is the node's: in its message, or under the node's resource in the diagnostics
+  expect(output).toMatch(new RegExp(`error: .*${node}|WorkerNode \\(${node}\\):\\s*\\n\\s*error: `));
   const errorLines = output.split("\n").filter((l) => /error: /.test(l)).slice(0, 4).join(" | ");
   await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 400_000);
   return `the up failed (${errorLines}); the next up finished`;
