@@ -1,9 +1,12 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
-import { kubectl, labSsh } from "../integration/support/lab";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { kubectl, labSsh, waitFor } from "../integration/support/lab";
 import { killProcessTree } from "../support/process";
 import { bootstrapTokenSecrets, FaultStack, hostJoinState, nodeState, workerNodesInState } from "./support/fault-stack";
 import { armSshCut, setHostOnline } from "./support/lab-faults";
 import { entryFor, type NodeEntry } from "./support/lab-stack";
+import type { PulumiProject } from "./support/pulumi-project";
 import { deployWebApp, firstEvictionFrom, spreadWebOnto, webPodsByNode, webReady } from "./support/web-app";
 
 // Faults under `pulumi up` with the real CLI on the lab, in order on one stack: SSH cut in the middle
@@ -14,6 +17,12 @@ import { deployWebApp, firstEvictionFrom, spreadWebOnto, webPodsByNode, webReady
 jest.setTimeout(600_000);
 
 const e2eLabel = { "kubeadm-workers-e2e": "faults" };
+
+/** The lock files of the file backend (.pulumi/locks/<org>/<project>/<stack>/<uuid>.json). */
+function stackLocks(project: PulumiProject): string[] {
+  const dir = path.join(project.backendDir, ".pulumi", "locks");
+  return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".json")) : [];
+}
 const ns = "e2e-faults";
 
 describe("faults under pulumi up on the lab", () => {
@@ -108,6 +117,9 @@ describe("faults under pulumi up on the lab", () => {
     const host2 = stack.hosts[1];
     await stack.setNodes([h1, h2]);
     const first = stack.project.pulumiInBackground(["up", "--yes", "--skip-preview"]);
+    // The second starts once the first holds the stack's lock (two started in the same millisecond
+    // may both see two lock files and both give up, which is safe but proves less).
+    await waitFor("the first up's lock file", () => Promise.resolve(stackLocks(stack.project).length > 0 ? true : undefined), 60_000);
     const second = stack.project.pulumiInBackground(["up", "--yes", "--skip-preview"]);
     let results;
     try {
@@ -124,6 +136,7 @@ describe("faults under pulumi up on the lab", () => {
     // The refused one touched nothing: no resource step at all in its output.
     expect(refused[0].stdout).not.toMatch(/WorkerNode|creating|created/);
     expect(won[0].stdout).toMatch(/\+ 1 created/);
+    expect(stackLocks(stack.project)).toEqual([]);
     expect(await nodeState(host2.name)).toMatchObject({ ready: true, unschedulable: false });
     // joined once: the stack agrees with the cluster, nothing left to do
     await stack.project.pulumiOk(["preview", "--expect-no-changes"]);
