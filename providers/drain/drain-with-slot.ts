@@ -2,7 +2,7 @@ import type { ClusterApi } from "../cluster/kube-api";
 import { drainAnnotations } from "./annotations";
 import { acquireDrainSlot, checkBudgetPermissions, type DrainSlot } from "./budget";
 import { DrainError, drainNode, type DrainEffects } from "./execute";
-import { patientCluster } from "./patient-cluster";
+import { patientCluster } from "../cluster/patient-cluster";
 import type { DrainOptions } from "./options";
 import { cordonPatch, isLeaving } from "./scale-in";
 import { nodeLog } from "../node-log";

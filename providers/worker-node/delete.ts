@@ -1,3 +1,4 @@
+import { patientCluster } from "../cluster/patient-cluster";
 import { drainAnnotations } from "../drain/annotations";
 import { drainWithSlot } from "../drain/drain-with-slot";
 import { resolveDrainOptions } from "../drain/options";
@@ -21,7 +22,7 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
   const options = resolved.options;
   // The kubeconfig recorded at create; without one, the default loading (as create did), whose
   // cluster must still prove to be the node's by its CA below.
-  const cluster = effects.connectCluster(olds.cluster?.kubeconfig);
+  const cluster = patientCluster(effects.connectCluster(olds.cluster?.kubeconfig), effects, log);
   if (!olds.cluster?.kubeconfig) log(`no kubeconfig recorded: using KUBECONFIG / ~/.kube/config (${cluster.server}), checked against the recorded cluster CA`);
   const node = await proveNodeIsOurs(cluster, olds);
   if (!node) {

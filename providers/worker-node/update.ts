@@ -1,3 +1,4 @@
+import { patientCluster } from "../cluster/patient-cluster";
 import { isDeepStrictEqual } from "node:util";
 import { aptSourceStep } from "../host/apt-source";
 import { droppedMirrorsStep } from "../host/converge-steps";
@@ -31,7 +32,7 @@ export function joinInputsOf(inputs: WorkerNodeInputs): NonNullable<WorkerNodeOu
  */
 export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ outs: WorkerNodeOutputs }> {
   const log = nodeLog(effects, olds.nodeName);
-  const cluster = effects.connectCluster(news.cluster.kubeconfig);
+  const cluster = patientCluster(effects.connectCluster(news.cluster.kubeconfig), effects, log);
   const version = await targetVersion(olds, news, cluster);
   const upgrading = version !== olds.kubernetesVersion;
   // A host key given now is a deliberate re-pin, proved on a connection below; otherwise the one
