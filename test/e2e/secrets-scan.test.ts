@@ -36,10 +36,13 @@ describe("no secret in plaintext after the e2e tier", () => {
     const known = knownSecrets();
     const report: ScanReport = { findings: [], counts: {} };
     scanTree(report, "capture", captureDir, known);
+    // The lab's passphrase is also the comment of the lab's SSH key and the hosts' cgroup name: on
+    // hosts it proves nothing, so host files are scanned for the other secrets.
+    const onHosts = known.filter((k) => k.name !== "PULUMI_CONFIG_PASSPHRASE");
     for (const h of labHosts()) {
       const upper = path.join(labDir, "hosts", h.name, "upper");
-      scanTree(report, h.name, upper, known, (file) => `/${path.relative(upper, file)}`);
-      scanTree(report, `${h.name} console`, path.join(labDir, "hosts", h.name, "console.log"), known);
+      scanTree(report, h.name, upper, onHosts, (file) => `/${path.relative(upper, file)}`);
+      scanTree(report, `${h.name} console`, path.join(labDir, "hosts", h.name, "console.log"), onHosts);
     }
     const captured = fs.readdirSync(captureDir);
     console.log(`secrets scan: ${JSON.stringify(report.counts)}; captured: ${captured.filter((f) => f.startsWith("cli-")).length} CLI outputs, ${captured.filter((f) => f.startsWith("state-")).length} stack states, ${captured.filter((f) => f.startsWith("ps-")).length} process-list samples`);

@@ -40,9 +40,12 @@ const patternRules: readonly PatternRule[] = [
 function knownNeedles(secret: KnownSecret): { rule: string; needle: string }[] {
   const needles = [{ rule: `known secret ${secret.name}`, needle: secret.value.trim() }];
   needles.push({ rule: `known secret ${secret.name} (base64)`, needle: Buffer.from(secret.value).toString("base64") });
-  for (const line of secret.value.split("\n").map((l) => l.trim())) {
-    // PEM body lines are 64 characters; shorter fragments could occur by chance.
-    if (line.length >= 40 && !line.startsWith("-----")) needles.push({ rule: `known secret ${secret.name} (a line of it)`, needle: line });
+  // PEM body lines are 64 characters; shorter fragments could occur by chance. The first two body
+  // lines are left out: they hold what every key of the type shares (OpenSSH's "openssh-key-v1…none…
+  // ssh-ed25519" header) and public material (the public key, an RSA modulus), found elsewhere by right.
+  const body = secret.value.split("\n").map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("-----"));
+  for (const line of body.slice(secret.value.includes("PRIVATE KEY-----") ? 2 : 0)) {
+    if (line.length >= 40) needles.push({ rule: `known secret ${secret.name} (a line of it)`, needle: line });
   }
   return needles.filter((n) => n.needle.length >= 8);
 }
