@@ -54,6 +54,14 @@ kind: KubeletConfiguration
 cgroupDriver: cgroupfs
 # The machine's kernel mounts cgroup v1 only; kubelet 1.35+ refuses to start on it unless told.
 failCgroupV1: false
+# A host's disk is this machine's disk, shared with everything on it: the default thresholds, a share
+# of its size (imagefs.available<15%), declare DiskPressure on a big disk that still has tens of
+# gigabytes free, and the kubelet then evicts every pod and taints the node. Absolute floors instead.
+evictionHard:
+  memory.available: "100Mi"
+  nodefs.available: "2Gi"
+  imagefs.available: "2Gi"
+  nodefs.inodesFree: "5%"
 # kubeadm defaults this to certificatesDir/ca.crt, which is the lab's own directory on the machine; on
 # a worker, kubeadm join writes the cluster CA to /etc/kubernetes/pki/ca.crt, as in any kubeadm cluster.
 authentication:
