@@ -1,3 +1,4 @@
+import { resetScript } from "../../../providers/host/join";
 import { bootstrapTokenSecrets, kubectl, kubectlJson, labClusterConfig, labHosts, labSsh, requireLab, type LabHost } from "../../integration/support/lab";
 import { createLabStack, setConfig, type NodeEntry } from "./lab-stack";
 import { HostProcessSampler } from "./lab-faults";
@@ -19,6 +20,10 @@ export class FaultStack {
     requireLab();
     const hosts = labHosts();
     if (hosts.length < 3) throw new Error(`the ${name} e2e needs 3 lab hosts: run "npm run lab -- up --hosts 3"`);
+    // Hosts keep their disks between labs, and a kubelet.conf left by a test that did not finish
+    // would make the host "already joined" and its Node come back: every host starts reset.
+    for (const host of hosts.slice(0, 3)) await labSsh(host.address, resetScript);
+    await kubectl(["delete", "node", "--ignore-not-found", ...hosts.slice(0, 3).map((h) => h.name)]);
     const project = await createLabStack(name, { containerd: { ...labClusterConfig().containerd, upgrade: true }, drain: { timeoutSeconds: 300 } });
     const samplers: HostProcessSampler[] = [];
     for (const host of hosts.slice(0, 3)) samplers.push(await HostProcessSampler.start(host));

@@ -4,7 +4,7 @@ import { namespace, pdb } from "../../integration/support/workloads";
 interface PodJson {
   metadata: { name: string; deletionTimestamp?: string };
   spec: { nodeName?: string };
-  status: { conditions?: { type: string; status: string }[] };
+  status: { phase?: string; conditions?: { type: string; status: string }[] };
 }
 
 /**
@@ -52,7 +52,7 @@ export async function webReady(ns: string, replicas = 4): Promise<void> {
       const d = await kubectlJson<{ status: { readyReplicas?: number; updatedReplicas?: number; replicas?: number } }>(["get", "deployment", "web", "-n", ns]);
       return d.status.readyReplicas === replicas && d.status.updatedReplicas === replicas && d.status.replicas === replicas ? true : undefined;
     },
-    180_000,
+    120_000,
   );
 }
 
@@ -63,16 +63,20 @@ async function webPods(ns: string): Promise<PodJson[]> {
 /** Live (not terminating) web pods on each node. */
 export async function webPodsByNode(ns: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const p of await webPods(ns)) if (!p.metadata.deletionTimestamp && p.spec.nodeName) counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+  for (const p of await webPods(ns)) {
+    // a pod the kubelet itself evicted (phase Failed) or one that ended is not running anywhere
+    const live = !p.metadata.deletionTimestamp && p.status.phase !== "Failed" && p.status.phase !== "Succeeded";
+    if (live && p.spec.nodeName) counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+  }
   return counts;
 }
 
 /** Restarts the Deployment until at least `atLeast` of its pods run on `node` (the scheduler spreads new pods). */
 export async function spreadWebOnto(ns: string, node: string, atLeast = 2, replicas = 4): Promise<void> {
   for (let attempt = 1; ((await webPodsByNode(ns)).get(node) ?? 0) < atLeast; attempt++) {
-    if (attempt > 3) throw new Error(`deployment ${ns}/web: fewer than ${atLeast} pods on ${node} after 3 restarts: ${JSON.stringify([...(await webPodsByNode(ns))])}`);
+    if (attempt > 2) throw new Error(`deployment ${ns}/web: fewer than ${atLeast} pods on ${node} after 2 restarts: ${JSON.stringify([...(await webPodsByNode(ns))])}`);
     await kubectl(["rollout", "restart", "deployment/web", "-n", ns]);
-    await kubectl(["rollout", "status", "deployment/web", "-n", ns, "--timeout=180s"]);
+    await kubectl(["rollout", "status", "deployment/web", "-n", ns, "--timeout=90s"]);
     await webReady(ns, replicas);
   }
 }
