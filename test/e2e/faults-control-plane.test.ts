@@ -1,5 +1,5 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
-import { labSsh, waitFor, type LabHost } from "../integration/support/lab";
+import { labKubeletMode, labSsh, waitFor, type LabHost } from "../integration/support/lab";
 import { killProcessTree, type BackgroundRun, type CommandResult } from "../support/process";
 import { bootstrapTokenSecrets, FaultStack, hostJoinState, nodeState, workerNodesInState } from "./support/fault-stack";
 import { restartControlPlane } from "./support/lab-faults";
@@ -12,6 +12,12 @@ import { deployWebApp, firstEvictionFrom, spreadWebOnto, webReady } from "./supp
 // error naming the node and what failed; then one more `up` finishes. A watch on the PDBs and pods
 // (resumed across the restarts from its last resourceVersion) holds throughout every drain.
 jest.setTimeout(600_000);
+
+// Drains the faults land in need pods that really take time to stop and start (kw-testapp behind a
+// readiness probe), and a silent kubelet when a host goes: real kubelets. On a stand-in lab (kwok
+// plays the pods and keeps the Node's heartbeat) the suite is a counted skip naming the command.
+const onStandinLab = labKubeletMode() !== "real";
+if (onStandinLab) console.warn(`SKIPPED: test/e2e/faults-control-plane.test.ts needs real kubelets on the lab hosts: LAB_KUBELET=real npm test -- --selectProjects e2e --testPathPatterns faults-control-plane`);
 
 const e2eLabel = { "kubeadm-workers-e2e": "faults-cp" };
 const ns = "e2e-faults-cp";
@@ -35,7 +41,7 @@ async function whileJoining(host: LabHost): Promise<void> {
   await waitFor(`kubeadm join running on ${host.name}`, async () => ((await labSsh(host.address, "pgrep -f '[k]ubeadm join --config'")).code === 0 ? true : undefined), 300_000);
 }
 
-describe("the control plane failing under pulumi up on the lab", () => {
+(onStandinLab ? describe.skip : describe)("the control plane failing under pulumi up on the lab", () => {
   let stack: FaultStack;
   let entries: NodeEntry[];
 

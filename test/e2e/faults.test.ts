@@ -1,7 +1,7 @@
 import { PdbObserver } from "../integration/support/pdb-observer";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { kubectl, labSsh, waitFor } from "../integration/support/lab";
+import { kubectl, labKubeletMode, labSsh, waitFor } from "../integration/support/lab";
 import { killProcessTree } from "../support/process";
 import { bootstrapTokenSecrets, FaultStack, hostJoinState, nodeState, workerNodesInState } from "./support/fault-stack";
 import { armSshCut, setHostOnline } from "./support/lab-faults";
@@ -16,6 +16,12 @@ import { deployWebApp, firstEvictionFrom, spreadWebOnto, webPodsByNode, webReady
 // throughout every drain. (API server and etcd restarts: faults-control-plane.test.ts.)
 jest.setTimeout(600_000);
 
+// Drains the faults land in need pods that really take time to stop and start (kw-testapp behind a
+// readiness probe), and a silent kubelet when a host goes: real kubelets. On a stand-in lab (kwok
+// plays the pods and keeps the Node's heartbeat) the suite is a counted skip naming the command.
+const onStandinLab = labKubeletMode() !== "real";
+if (onStandinLab) console.warn(`SKIPPED: test/e2e/faults.test.ts needs real kubelets on the lab hosts: LAB_KUBELET=real npm test -- --selectProjects e2e --testPathPatterns faults`);
+
 const e2eLabel = { "kubeadm-workers-e2e": "faults" };
 
 /** The lock files of the file backend (.pulumi/locks/<org>/<project>/<stack>/<uuid>.json). */
@@ -25,7 +31,7 @@ function stackLocks(project: PulumiProject): string[] {
 }
 const ns = "e2e-faults";
 
-describe("faults under pulumi up on the lab", () => {
+(onStandinLab ? describe.skip : describe)("faults under pulumi up on the lab", () => {
   let stack: FaultStack;
   let h1: NodeEntry, h2: NodeEntry;
 
