@@ -103,6 +103,8 @@ export class PdbObserver {
       });
       child.on("close", (code) => {
         c.child = undefined;
+        // a history too old for the (restarted) API server's cache, refused as an HTTP error rather than an event
+        if (code !== 0 && /\b410\b|too old resource version|Expired|Gone/i.test(stderr)) gone = true;
         if (!this.stopping && code !== 0) this.errors.push(`${new Date().toISOString()} ${c.path}: watch ended (kubectl exit ${code}: ${stderr.trim().split("\n")[0] ?? ""}); resuming from resourceVersion ${c.resourceVersion}`);
         resolve(gone);
       });
