@@ -33,7 +33,9 @@ const patternRules: readonly PatternRule[] = [
   { rule: "kubeconfig token", pattern: /(?<![\w-])token["']?\s*:\s*["']?[A-Za-z0-9._~+/-]{16,}/g },
   // kubeadm's token format, [a-z0-9]{6}.[a-z0-9]{16}, standing alone.
   { rule: "bootstrap token", pattern: /(?<![\w.-])[a-z0-9]{6}\.[a-z0-9]{16}(?![\w.-])/g },
-  { rule: "password", pattern: /(?<![A-Za-z0-9-])(?:password|passwd|passphrase)["']?\s*[:=]\s*["']?(?!\[secret\]|\*{3})[^\s"',}]{4,}/gi },
+  // An assignment (`password=…`, `password: …`, `"password":"…"`) on one line; not `passwd:amd64`
+  // (a package name in dpkg's log) nor a prompt (`Password: ` and nothing after it).
+  { rule: "password", pattern: /(?<![A-Za-z0-9-])(?:password|passwd|passphrase)(?:[ \t]*=|["']?[ \t]*:[ \t]|"[ \t]*:)[ \t]*["']?(?!\[secret\]|\*{3})[^\s"',}]{4,}/gi },
 ];
 
 /** Each known secret is looked for as written, base64-encoded, and (multi-line ones) line by line. */

@@ -38,8 +38,16 @@ export interface ScanReport {
 }
 
 /** Scans every text file under `dir`; `hostPathOf` maps a file to the path a host sees (own key material is allowed there). */
-export function scanTree(report: ScanReport, kind: string, dir: string, known: readonly KnownSecret[], hostPathOf?: (file: string) => string): void {
+export function scanTree(
+  report: ScanReport,
+  kind: string,
+  dir: string,
+  known: readonly KnownSecret[],
+  hostPathOf?: (file: string) => string,
+  include: (hostPath: string) => boolean = () => true,
+): void {
   for (const file of files(dir)) {
+    if (hostPathOf && !include(hostPathOf(file))) continue;
     if (fs.statSync(file).size > maxFileBytes) continue;
     const content = fs.readFileSync(file);
     if (!looksLikeText(content)) continue;

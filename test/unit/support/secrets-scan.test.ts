@@ -23,6 +23,8 @@ describe("scanText finds secrets in plaintext", () => {
     ["a bootstrap token in a JoinConfiguration", `{"discovery":{"bootstrapToken":{"token":"${token}"}}}`, ["kubeconfig token", "bootstrap token"]],
     ["a password assignment", "db_password = hunter2hunter2", ["password"]],
     ["a passphrase in an environment", "PULUMI_CONFIG_PASSPHRASE=correct-horse", ["password"]],
+    ["a password in YAML", "  password: hunter2hunter2", ["password"]],
+    ["a password in JSON", '{"password":"hunter2hunter2"}', ["password"]],
   ])("%s", (_what, text, expected) => {
     expect(rules(text)).toEqual(expected);
   });
@@ -35,6 +37,8 @@ describe("scanText finds secrets in plaintext", () => {
     ["an encrypted secret in state", '{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","ciphertext":"v1:kX3l1k2aYp0=:v1:Zm9vYmFy"}'],
     ["a secret shown as [secret]", 'password: "[secret]"'],
     ["sshd refusing passwords", "PasswordAuthentication no"],
+    ["the passwd package in dpkg's log", "2026-11-30 04:32:13 install passwd:amd64 <none> 1:4.13+dfsg1-1+deb12u2"],
+    ["a password prompt", "Password: \nnext line"],
     ["a token's id alone (the Secret's name)", "bootstrap-token-abcdef deleted"],
     ["a dotted name that only looks like a token", "image kw-testapp.0123456789abcdef.tar"],
     ["a redacted token", "kubeadm join --token <redacted>"],
