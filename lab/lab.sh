@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run lab -- up [--hosts N] | status | down
+# npm run lab -- up [--hosts N] | status | down | restart COMPONENT [SECONDS_DOWN] | host NAME offline|online
 # The lab: SSH hosts in network namespaces on the bridge kw-br0 (lab/hosts/) and a kubeadm-compatible
 # control plane as processes (lab/control-plane/). State lives in .lab/ (see README, "Lab").
 set -euo pipefail
@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The address hosts dial for the API server: the lab bridge's own (lab/hosts/common.sh sets it up).
 export LAB_BRIDGE_IP=10.213.0.1
 
-usage() { echo "usage: npm run lab -- up [--hosts N] | status | down" >&2; exit 2; }
+usage() { echo "usage: npm run lab -- up [--hosts N] | status | down | restart COMPONENT [SECONDS_DOWN] | host lab-host-N offline|online" >&2; exit 2; }
 
 case "${1:-}" in
   up)
@@ -33,5 +33,9 @@ case "${1:-}" in
     bash "$here/hosts/down.sh" || rc=1
     exit $rc
     ;;
+  # Faults on a running lab, for the fault tests (test/e2e/faults*.test.ts) and by hand:
+  # a control-plane component killed (SIGKILL) and started again; a host off the network and back.
+  restart) shift; bash "$here/control-plane/restart.sh" "$@" ;;
+  host) shift; bash "$here/hosts/host-link.sh" "$@" ;;
   *) usage ;;
 esac

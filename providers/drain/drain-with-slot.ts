@@ -3,6 +3,7 @@ import { drainAnnotations, drainPurposeAnnotation, type DrainPurpose } from "./a
 import { acquireDrainSlot, checkBudgetPermissions, type DrainSlot } from "./budget";
 import { DrainError, drainNode } from "./execute";
 import type { DrainEffects } from "./types";
+import { patientCluster } from "../cluster/patient-cluster";
 import type { DrainOptions } from "./options";
 import { cordonPatch, isDraining } from "./scale-in";
 import { nodeLog } from "../node-log";
@@ -35,7 +36,8 @@ function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainE
 }
 
 /**
- * Takes a drain slot, cordons, drains, runs `work` while still holding the slot, and releases the
+ * Takes a drain slot, cordons, drains, runs `work` while still holding the slot (handing it the
+ * cluster that rides through short API outages, as the drain does), and releases the
  * slot in finally. ONE deadline (drain.timeoutSeconds, from the call) covers the wait for the slot
  * and the drain; `work` is not bounded by it. The node is cordoned only once the slot is ours, so
  * at most maxConcurrentDrains nodes are ever cordoned by scale-ins and upgrades together. Before
@@ -50,7 +52,7 @@ export async function drainWithSlot<T>(
   options: DrainOptions,
   effects: DrainEffects,
   purpose: DrainPurpose,
-  work: () => Promise<T>,
+  work: (cluster: ClusterApi) => Promise<T>,
 ): Promise<T> {
   const log = nodeLog(effects, node);
   const deadline = new Date(effects.now().getTime() + options.timeoutSeconds * 1000);
@@ -61,13 +63,15 @@ export async function drainWithSlot<T>(
 
   const slot = await acquireDrainSlot(cluster, node, options.maxConcurrentDrains, deadline, { ...effects, log });
   try {
-    const current = (await cluster.getNode(node)) ?? before;
-    await cluster.patchNode(node, cordonPatch(current));
-    log(`cordoned (drain slot ${slot.name} taken, ${Math.max(0, Math.round((deadline.getTime() - effects.now().getTime()) / 1000))}s of drain.timeoutSeconds left)`);
     const guarded = guardedBy(slot, node, effects);
-    await drainNode(cluster, node, options, guarded, deadline);
+    // From here on the drain rides through a short API outage (a restarted API server or etcd).
+    const steady = patientCluster(cluster, guarded, log);
+    const current = (await steady.getNode(node)) ?? before;
+    await steady.patchNode(node, cordonPatch(current));
+    log(`cordoned (drain slot ${slot.name} taken, ${Math.max(0, Math.round((deadline.getTime() - effects.now().getTime()) / 1000))}s of drain.timeoutSeconds left)`);
+    await drainNode(steady, node, options, guarded, deadline);
     await guarded.sleep(0);
-    return await work();
+    return await work(steady);
   } finally {
     await slot.release().catch((error: Error) => log(`warning: drain slot ${slot.name} not released (${error.message}); it frees itself within 30s`));
   }

@@ -20,3 +20,22 @@ export function deletedLongAgo(pod: { readonly deletionTimestamp?: Date }, now: 
   if (!pod.deletionTimestamp || skipSeconds <= 0) return false;
   return Math.floor((now.getTime() - pod.deletionTimestamp.getTime()) / 1000) > skipSeconds;
 }
+
+/**
+ * Why the Node's kubelet cannot confirm anything any more, or undefined while it reports: the node
+ * lifecycle controller set its Ready condition to Unknown (the kubelet stopped posting status: host
+ * down, off the network).
+ */
+export function kubeletSilence(conditions: readonly { type: string; status: string; message?: string }[] | undefined): string | undefined {
+  const ready = conditions?.find((c) => c.type === "Ready");
+  return ready?.status === "Unknown" ? `Ready Unknown${ready.message ? `: ${ready.message}` : ""}` : undefined;
+}
+
+/**
+ * An evicted pod whose grace period is over on a node whose kubelet is silent: no kubelet will ever
+ * confirm its end, so it can only go with the Node (Cluster API's drain stops waiting for such pods
+ * too). Its replacement is already counted by the PDB and waited for like any other.
+ */
+export function strandedOnSilentNode(pod: { readonly deletionTimestamp?: Date }, now: Date, silence: string | undefined): boolean {
+  return silence !== undefined && pod.deletionTimestamp !== undefined && pod.deletionTimestamp.getTime() <= now.getTime();
+}

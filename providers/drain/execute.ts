@@ -4,7 +4,7 @@ import { describeBlockedPods } from "./blockers";
 import { checkCapacity } from "./capacity";
 import { planDrain } from "./classify";
 import { judgeEvictionFailure } from "./eviction-errors";
-import { deletedLongAgo, evictionWaves } from "./eviction-order";
+import { deletedLongAgo, evictionWaves, kubeletSilence, strandedOnSilentNode } from "./eviction-order";
 import { selects } from "./label-selector";
 import type { DrainOptions } from "./options";
 import {
@@ -234,16 +234,31 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
   }
   log(`all ${states.length} evicted pods are gone`);
 
-  /** Gone: not on this node any more, replaced by a pod of the same name with another UID, or stuck in deletion past skipWaitForDeleteTimeoutSeconds (kubectl's waitForDelete). */
+  /**
+   * Gone: not on this node any more, replaced by a pod of the same name with another UID, stuck in
+   * deletion past skipWaitForDeleteTimeoutSeconds (kubectl's waitForDelete), or past its grace period
+   * on a node whose kubelet has gone silent (its host is down: nothing there will confirm the end).
+   */
   async function waitUntilGone(awaitedPods: readonly DrainPod[]): Promise<void> {
     const awaited = awaitedPods.filter((p) => p.uid);
+    const given = new Set<string>();
     for (;;) {
       const now = effects.now();
-      const present = new Map((await cluster.listPodsOnNode(node)).map((p) => [p.uid, p]));
+      const [onNode, nodeNow] = await Promise.all([cluster.listPodsOnNode(node), cluster.getNode(node)]);
+      const present = new Map(onNode.map((p) => [p.uid, p]));
+      const silence = kubeletSilence(nodeNow?.conditions);
+      const stranded: DrainPod[] = [];
       const left = awaited.filter((p) => {
         const current = present.get(p.uid);
-        return current !== undefined && !deletedLongAgo(current, now, options.skipWaitForDeleteTimeoutSeconds);
+        if (current === undefined || deletedLongAgo(current, now, options.skipWaitForDeleteTimeoutSeconds)) return false;
+        if (!strandedOnSilentNode(current, now, silence)) return true;
+        if (!given.has(p.uid as string)) stranded.push(p);
+        return false;
       });
+      if (stranded.length > 0) {
+        stranded.forEach((p) => given.add(p.uid as string));
+        log(`warning: the kubelet does not report (${silence}): ${stranded.length} evicted pods cannot be confirmed gone (${stranded.map(refOf).join(", ")}); not waiting for them, they go with the Node`);
+      }
       if (left.length === 0) return;
       if (remaining() <= 0) await fail(left.map((pod) => ({ pod, blockedBy: { kind: "terminating" } })));
       await effects.sleep(1000);

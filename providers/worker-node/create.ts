@@ -1,3 +1,4 @@
+import { patientCluster } from "../cluster/patient-cluster";
 import { bootstrapTokenSecret, bootstrapTokenSecretName, formatBootstrapToken, newBootstrapToken } from "../cluster/bootstrap-token";
 import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
 import { renderJoinConfiguration } from "../cluster/join-config";
@@ -160,7 +161,9 @@ export function joinedNodeOutputs(
  * failed create leaves nothing half-joined (Pulumi then records no resource).
  */
 export async function createWorkerNode(inputs: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ id: string; outs: WorkerNodeOutputs }> {
-  const cluster = effects.connectCluster(inputs.cluster.kubeconfig);
+  let log = nodeLog(effects, inputs.nodeName ?? inputs.connection.host);
+  // A join rides through a short API outage (a restarted API server or etcd) instead of failing on it.
+  const cluster = patientCluster(effects.connectCluster(inputs.cluster.kubeconfig), effects, (line) => log(line));
   const joinTimeout = inputs.joinTimeout === undefined ? defaultJoinTimeoutSeconds : (parseDurationSeconds(inputs.joinTimeout) as number);
   const [serverVersion, apiServerEndpoint, caHash, runtime] = await Promise.all([
     inputs.kubernetesVersion ? Promise.resolve(inputs.kubernetesVersion) : cluster.serverVersion(),
@@ -172,7 +175,6 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
   const token = newBootstrapToken((size) => effects.randomBytes(size));
   const tokenText = formatBootstrapToken(token);
 
-  let log = nodeLog(effects, inputs.nodeName ?? inputs.connection.host);
   const shell = await effects.openSession(inputs.connection, { secrets: [tokenText, token.secret] });
   const hostKeyFingerprint = fingerprintOf(parseHostKey(shell.hostKey).blob);
   log(`connected to ${shell.address}, host key ${hostKeyFingerprint}${inputs.connection.hostKey ? " (pinned)" : " (recorded on first use)"}`);

@@ -1,3 +1,4 @@
+import { patientCluster } from "../cluster/patient-cluster";
 import { drainAnnotations } from "../drain/annotations";
 import { drainWithSlot } from "../drain/drain-with-slot";
 import { resolveDrainOptions } from "../drain/options";
@@ -21,16 +22,16 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
   const options = resolved.options;
   // The kubeconfig recorded at create; without one, the default loading (as create did), whose
   // cluster must still prove to be the node's by its CA below.
-  const cluster = effects.connectCluster(olds.cluster?.kubeconfig);
+  const cluster = patientCluster(effects.connectCluster(olds.cluster?.kubeconfig), effects, log);
   if (!olds.cluster?.kubeconfig) log(`no kubeconfig recorded: using KUBECONFIG / ~/.kube/config (${cluster.server}), checked against the recorded cluster CA`);
   const node = await proveNodeIsOurs(cluster, olds);
   if (!node) {
     log(`Node already gone from the cluster (${cluster.server}, CA ${olds.caCertHash.slice(0, 19)}… as recorded)`);
   } else {
-    await drainWithSlot(cluster, olds.nodeName, options, effects, "remove", async () => {
-      await waitForVolumesDetached(cluster, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
-      await cluster.patchNode(olds.nodeName, { annotations: drainAnnotations("deleting-node", []) });
-      await cluster.deleteNode(olds.nodeName);
+    await drainWithSlot(cluster, olds.nodeName, options, effects, "remove", async (steady) => {
+      await waitForVolumesDetached(steady, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
+      await steady.patchNode(olds.nodeName, { annotations: drainAnnotations("deleting-node", []) });
+      await steady.deleteNode(olds.nodeName);
       log("Node deleted");
     });
   }

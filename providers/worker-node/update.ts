@@ -1,3 +1,4 @@
+import { patientCluster } from "../cluster/patient-cluster";
 import { isDeepStrictEqual } from "node:util";
 import { aptSourceStep } from "../host/apt-source";
 import { droppedMirrorsStep } from "../host/converge-steps";
@@ -34,7 +35,7 @@ export function joinInputsOf(inputs: WorkerNodeInputs): NonNullable<WorkerNodeOu
  */
 export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ outs: WorkerNodeOutputs }> {
   const log = nodeLog(effects, olds.nodeName);
-  const cluster = effects.connectCluster(news.cluster.kubeconfig);
+  const cluster = patientCluster(effects.connectCluster(news.cluster.kubeconfig), effects, log);
   // Before the host or any Node is touched: the kubeconfig given now must reach the cluster the node
   // joined, and its Node must be this machine (a Node of the same name elsewhere is not ours). A Node
   // its kubelet registered again has no annotation of ours yet (it is restored below), so here, as

@@ -95,7 +95,7 @@ export async function upgradeNode(shell: RemoteShell, cluster: ClusterApi, olds:
   // A cordon without our drain phase is someone else's: it stays after the upgrade.
   const leaveCordoned = node.unschedulable && node.annotations[drainPhaseAnnotation] === undefined;
   log(`upgrading from v${olds.kubernetesVersion} to v${version} in place (kubeadm's worker procedure)`);
-  return drainWithSlot(cluster, olds.nodeName, resolved.options, effects, "upgrade", () => upgradeDrainedNode(shell, cluster, olds, news, version, leaveCordoned, effects));
+  return drainWithSlot(cluster, olds.nodeName, resolved.options, effects, "upgrade", (steady) => upgradeDrainedNode(shell, steady, olds, news, version, leaveCordoned, effects));
 }
 
 export function nodeGone(olds: WorkerNodeOutputs, cluster: ClusterApi): WorkerNodeError {

@@ -1,47 +1,120 @@
-import { kubectlJson } from "./lab";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { pdbBreaches, pdbStateOf, podStateOf, type PdbState, type PodState } from "../../support/pdb-breach";
+import { kubeconfigPath, kubectlJson } from "./lab";
 
-interface PdbList {
-  items: { metadata: { name: string }; status?: { currentHealthy?: number; desiredHealthy?: number; observedGeneration?: number } }[];
+interface Collection<T> {
+  readonly path: string;
+  readonly toState: (object: any) => T;
+  readonly items: Map<string, T>;
+  resourceVersion: string;
+  child?: ChildProcess;
 }
 
 /**
- * Watches every PDB of a namespace while a drain runs (polling, several times a second) and records
- * each moment a budget was broken: currentHealthy below desiredHealthy. Stop it in a `finally`: a
- * test that fails before stop() would leave it polling (a kubectl every 150 ms) after the test.
+ * Watches the PDBs and pods of a namespace while a drain runs (two Kubernetes watches, through
+ * `kubectl get --raw ...?watch=1`) and records every moment a budget was broken, judged after each
+ * event (see pdbBreaches), so a breach as short as one event is seen. A watch the API server ends
+ * (a restart, its timeout) is resumed from the last resourceVersion it delivered, so the events of
+ * the gap are replayed, not lost; only a 410 Gone (history compacted) makes it list again, noted in
+ * `errors`. Stop it in a `finally`: stop() ends both kubectl processes.
  */
 export class PdbObserver {
   readonly violations: string[] = [];
-  /** Polls that failed (the API server down for a moment): not samples, so they cannot hide a breach. */
+  /** Watches that ended or could not start (the API server down for a moment), and relists. */
   readonly errors: string[] = [];
+  /** Events judged (the initial lists count as one each). */
   samples = 0;
-  private running = true;
-  private readonly loop: Promise<void>;
+  /** Resolves once both initial lists are in and both watches started. */
+  readonly ready: Promise<void>;
+  private stopping = false;
+  private lastBreaches = "";
+  private readonly pdbs: Collection<PdbState>;
+  private readonly pods: Collection<PodState>;
+  private readonly loops: Promise<void>[] = [];
 
   constructor(private readonly namespace: string) {
-    this.loop = this.observe();
+    this.pdbs = { path: `/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`, toState: pdbStateOf, items: new Map(), resourceVersion: "" };
+    this.pods = { path: `/api/v1/namespaces/${namespace}/pods`, toState: podStateOf, items: new Map(), resourceVersion: "" };
+    this.ready = Promise.all([this.start(this.pdbs), this.start(this.pods)]).then(() => undefined);
   }
 
-  private async observe(): Promise<void> {
-    while (this.running) {
-      const list = await kubectlJson<PdbList>(["get", "pdb", "-n", this.namespace]).catch((e: Error) => {
-        this.errors.push(`${new Date().toISOString()} ${e.message}`);
-        return undefined;
-      });
-      for (const item of list?.items ?? []) {
-        const current = item.status?.currentHealthy ?? 0;
-        const desired = item.status?.desiredHealthy ?? 0;
-        if (item.status?.observedGeneration !== undefined && current < desired) {
-          this.violations.push(`${new Date().toISOString()} PDB ${this.namespace}/${item.metadata.name}: ${current} healthy < ${desired} desired`);
-        }
+  /** Starts following one collection; resolves once its first list is in. */
+  private start<T>(c: Collection<T>): Promise<void> {
+    return new Promise((listed) => this.loops.push(this.follow(c, listed)));
+  }
+
+  private judge(): void {
+    this.samples++;
+    const breaches = pdbBreaches(this.pdbs.items.values(), this.pods.items.values());
+    const key = breaches.join("\n");
+    if (key !== this.lastBreaches && breaches.length > 0) this.violations.push(...breaches.map((b) => `${new Date().toISOString()} ${this.namespace}/${b}`));
+    this.lastBreaches = key;
+  }
+
+  private async list<T>(c: Collection<T>): Promise<void> {
+    const list = await kubectlJson<{ metadata: { resourceVersion: string }; items: any[] }>(["get", "--raw", c.path]);
+    c.items.clear();
+    for (const item of list.items) c.items.set(item.metadata.name, c.toState(item));
+    c.resourceVersion = list.metadata.resourceVersion;
+    this.judge();
+  }
+
+  /** Lists, then watches from the list's resourceVersion until stop(), resuming after every end. */
+  private async follow<T>(c: Collection<T>, listed: () => void): Promise<void> {
+    let mustList = true;
+    while (!this.stopping) {
+      try {
+        if (mustList) await this.list(c);
+        mustList = false;
+        listed();
+        mustList = await this.watchOnce(c);
+      } catch (error) {
+        this.errors.push(`${new Date().toISOString()} ${c.path}: ${(error as Error).message.split("\n")[0]}`);
       }
-      if (list) this.samples++;
-      await new Promise((r) => setTimeout(r, 150));
+      if (!this.stopping) await new Promise((r) => setTimeout(r, 300));
     }
+    listed();
   }
 
-  /** Ends the polling and waits for the last poll; safe to call more than once. */
+  /** One watch request; resolves when it ends, true when the history is gone and a relist is due. */
+  private watchOnce<T>(c: Collection<T>): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.stopping) return resolve(false);
+      const url = `${c.path}?watch=1&allowWatchBookmarks=true&resourceVersion=${c.resourceVersion}`;
+      const child = spawn("kubectl", ["--kubeconfig", kubeconfigPath, "get", "--raw", url], { stdio: ["ignore", "pipe", "pipe"] });
+      c.child = child;
+      let gone = false;
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        if (!line.trim()) return;
+        const event = JSON.parse(line) as { type: string; object: any };
+        if (event.type === "ERROR") {
+          gone = event.object?.code === 410;
+          this.errors.push(`${new Date().toISOString()} ${c.path}: watch error ${event.object?.code} ${event.object?.message}${gone ? " (listing again)" : ""}`);
+          return;
+        }
+        c.resourceVersion = event.object.metadata.resourceVersion;
+        if (event.type === "BOOKMARK") return;
+        if (event.type === "DELETED") c.items.delete(event.object.metadata.name);
+        else c.items.set(event.object.metadata.name, c.toState(event.object));
+        this.judge();
+      });
+      child.on("close", (code) => {
+        c.child = undefined;
+        // a history too old for the (restarted) API server's cache, refused as an HTTP error rather than an event
+        if (code !== 0 && /\b410\b|too old resource version|Expired|Gone/i.test(stderr)) gone = true;
+        if (!this.stopping && code !== 0) this.errors.push(`${new Date().toISOString()} ${c.path}: watch ended (kubectl exit ${code}: ${stderr.trim().split("\n")[0] ?? ""}); resuming from resourceVersion ${c.resourceVersion}`);
+        resolve(gone);
+      });
+    });
+  }
+
+  /** Ends both watches and waits for their kubectl processes; safe to call more than once. */
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    this.stopping = true;
+    for (const c of [this.pdbs, this.pods]) if (c.child?.pid) c.child.kill("SIGTERM");
+    await Promise.all(this.loops);
   }
 }

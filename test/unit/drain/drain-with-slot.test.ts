@@ -1,4 +1,4 @@
-import type { ClusterApi, LeaseView, NodePatch, NodeView } from "../../../providers/cluster/kube-api";
+import { KubernetesApiError, type ClusterApi, type LeaseView, type NodePatch, type NodeView } from "../../../providers/cluster/kube-api";
 import { drainWithSlot } from "../../../providers/drain/drain-with-slot";
 import { defaultDrainOptions } from "../../../providers/drain/options";
 
@@ -122,5 +122,40 @@ describe("drainWithSlot when the slot is taken away mid-drain", () => {
     expect(worked).toBe(false);
     expect(cluster.node.unschedulable).toBe(true);
     expect(cluster.leases.get("kubeadm-workers-drain-0")?.holder).toBe("w9");
+  });
+});
+
+describe("drainWithSlot through a short API server outage", () => {
+  const outage = (cluster: EmptyNodeCluster, calls: number, error: () => Error) => {
+    const list = cluster.listPodsOnNode;
+    let left = calls;
+    cluster.listPodsOnNode = () => (left-- > 0 ? Promise.reject(error()) : list());
+  };
+
+  test("a call the API server does not answer (restarting) is retried, and the drain finishes", async () => {
+    const cluster = new EmptyNodeCluster();
+    outage(cluster, 3, () => new KubernetesApiError("Kubernetes API https://lab:6443: listing the pods of Node w1 failed: connect ECONNREFUSED 10.213.0.1:6443.", undefined));
+    const { effects, log } = clock();
+    await drainWithSlot(cluster as unknown as ClusterApi, "w1", defaultDrainOptions, effects, "remove", () => Promise.resolve());
+    expect(log.filter((l) => /API server/.test(l))).toEqual([
+      "w1: the API server does not answer (Kubernetes API https://lab:6443: listing the pods of Node w1 failed: connect ECONNREFUSED 10.213.0.1:6443.); retrying for up to 60s",
+      "w1: the API server answers again",
+    ]);
+  });
+
+  test("an outage longer than the tolerance fails naming the node and the call", async () => {
+    const cluster = new EmptyNodeCluster();
+    outage(cluster, 1000, () => new KubernetesApiError("Kubernetes API https://lab:6443: listing the pods of Node w1 failed: HTTP 503.", 503));
+    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", defaultDrainOptions, clock().effects, "remove", () => Promise.resolve()).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/listing the pods of Node w1 failed: HTTP 503/);
+  });
+
+  test("an answer that is not an outage (403) fails at once", async () => {
+    const cluster = new EmptyNodeCluster();
+    outage(cluster, 1, () => new KubernetesApiError("Kubernetes API https://lab:6443: listing the pods of Node w1 failed: forbidden.", 403));
+    const { effects, log } = clock();
+    const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", defaultDrainOptions, effects, "remove", () => Promise.resolve()).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/forbidden/);
+    expect(log.filter((l) => /API server/.test(l))).toEqual([]);
   });
 });

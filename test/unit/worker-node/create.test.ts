@@ -1,4 +1,4 @@
-import type { ClusterApi, NodePatch, NodeView, SecretSpec } from "../../../providers/cluster/kube-api";
+import { KubernetesApiError, type ClusterApi, type NodePatch, type NodeView, type SecretSpec } from "../../../providers/cluster/kube-api";
 import { SshError } from "../../../providers/host/ssh-error";
 import type { CommandResult, RemoteShell, RunOptions } from "../../../providers/host/ssh-session";
 import { createWorkerNode, type WorkerNodeEffects } from "../../../providers/worker-node/create";
@@ -180,6 +180,28 @@ describe("createWorkerNode", () => {
     expect(shell.commands).toContain("mkdir -p /etc/kubernetes && umask 077 && cat > /etc/kubernetes/kubeadm-workers-join.json");
     expect(shell.commands).toContain("rm -f /etc/kubernetes/kubeadm-workers-join.json");
     expect(shell.closed).toBe(true);
+  });
+
+  test("an API server restarted while the join waits for Ready: the waits ride through it, the node joins and the token is deleted", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => {
+      cluster.node = readyNode();
+      return ok();
+    });
+    // the API server goes away right after the join and answers again after three attempts
+    let outage = 0;
+    const getNode = cluster.getNode;
+    cluster.getNode = () => (cluster.node && outage++ < 3 ? Promise.reject(new KubernetesApiError("Kubernetes API https://10.0.0.1:6443: reading Node worker-1 failed: connect ECONNREFUSED 10.0.0.1:6443.", undefined)) : getNode());
+    const lines: string[] = [];
+
+    const { outs } = await createWorkerNode(inputs, { ...effects(cluster, [shell]), log: (l) => void lines.push(l) });
+
+    expect(outs.nodeName).toBe("worker-1");
+    expect(cluster.calls[cluster.calls.length - 1]).toMatch(/^delete bootstrap-token-/);
+    expect(lines.filter((l) => /API server/.test(l))).toEqual([
+      "worker-1: the API server does not answer (Kubernetes API https://10.0.0.1:6443: reading Node worker-1 failed: connect ECONNREFUSED 10.0.0.1:6443.); retrying for up to 60s",
+      "worker-1: the API server answers again",
+    ]);
   });
 
   test("a refused join resets the host, deletes the token and says what was undone", async () => {

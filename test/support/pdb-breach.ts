@@ -1,0 +1,62 @@
+import { selects, type LabelSelector } from "../../providers/drain/label-selector";
+
+/** A PodDisruptionBudget as a watch event carries it, reduced to what a breach depends on. */
+export interface PdbState {
+  readonly name: string;
+  readonly selector: LabelSelector | undefined;
+  /** status.desiredHealthy: what the disruption controller says must stay healthy. */
+  readonly desiredHealthy?: number;
+  readonly currentHealthy?: number;
+  /** status.observedGeneration: unset until the controller has looked at this PDB. */
+  readonly observedGeneration?: number;
+}
+
+export interface PodState {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ready: boolean;
+  /** metadata.deletionTimestamp set: the disruption controller no longer counts it as healthy. */
+  readonly terminating: boolean;
+}
+
+/**
+ * Every budget broken at this moment, judged two ways: the PDB's own status (currentHealthy below
+ * desiredHealthy), and the pods themselves, counted as the disruption controller counts them (Ready
+ * and not being deleted), so a breach the controller has not yet written down is seen too.
+ */
+export function pdbBreaches(pdbs: Iterable<PdbState>, pods: Iterable<PodState>): string[] {
+  const podList = [...pods];
+  const breaches: string[] = [];
+  for (const pdb of pdbs) {
+    if (pdb.observedGeneration === undefined || pdb.desiredHealthy === undefined) continue;
+    const current = pdb.currentHealthy ?? 0;
+    if (current < pdb.desiredHealthy) breaches.push(`PDB ${pdb.name}: status says ${current} healthy < ${pdb.desiredHealthy} desired`);
+    const healthy = podList.filter((p) => p.ready && !p.terminating && selects(pdb.selector, p.labels));
+    if (healthy.length < pdb.desiredHealthy) {
+      breaches.push(`PDB ${pdb.name}: ${healthy.length} Ready pods (${healthy.map((p) => p.name).sort().join(", ") || "none"}) < ${pdb.desiredHealthy} desired`);
+    }
+  }
+  return breaches;
+}
+
+/** The PDB fields a breach needs, from the API object. */
+export function pdbStateOf(object: any): PdbState {
+  return {
+    name: object.metadata.name,
+    selector: object.spec?.selector,
+    desiredHealthy: object.status?.desiredHealthy,
+    currentHealthy: object.status?.currentHealthy,
+    observedGeneration: object.status?.observedGeneration,
+  };
+}
+
+/** The pod fields a breach needs, from the API object. */
+export function podStateOf(object: any): PodState {
+  const conditions: { type: string; status: string }[] = object.status?.conditions ?? [];
+  return {
+    name: object.metadata.name,
+    labels: object.metadata.labels ?? {},
+    ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
+    terminating: Boolean(object.metadata.deletionTimestamp),
+  };
+}

@@ -1,0 +1,39 @@
+import { pdbBreaches, pdbStateOf, podStateOf, type PdbState, type PodState } from "../../support/pdb-breach";
+
+const pdb = (over: Partial<PdbState> = {}): PdbState => ({ name: "web-pdb", selector: { matchLabels: { app: "web" } }, desiredHealthy: 2, currentHealthy: 2, observedGeneration: 1, ...over });
+const pod = (name: string, over: Partial<PodState> = {}): PodState => ({ name, labels: { app: "web" }, ready: true, terminating: false, ...over });
+
+describe("pdbBreaches", () => {
+  test.each<[string, PdbState[], PodState[], RegExp[]]>([
+    ["enough Ready pods and a healthy status", [pdb()], [pod("a"), pod("b"), pod("c")], []],
+    ["exactly the desired count", [pdb()], [pod("a"), pod("b")], []],
+    ["one Ready pod too few", [pdb()], [pod("a"), pod("b", { ready: false })], [/web-pdb: 1 Ready pods \(a\) < 2 desired/]],
+    ["a terminating pod no longer counts, even while Ready", [pdb()], [pod("a"), pod("b", { terminating: true })], [/1 Ready pods \(a\) < 2/]],
+    ["pods another selector picks do not count", [pdb()], [pod("a"), pod("b", { labels: { app: "api" } })], [/1 Ready pods/]],
+    ["the controller's status says so", [pdb({ currentHealthy: 1 })], [pod("a"), pod("b")], [/status says 1 healthy < 2 desired/]],
+    ["both ways at once", [pdb({ currentHealthy: 0 })], [], [/status says 0 healthy/, /0 Ready pods \(none\) < 2/]],
+    ["a PDB the controller has not looked at yet is not judged", [pdb({ observedGeneration: undefined, currentHealthy: 0 })], [], []],
+    ["an empty selector selects every pod", [pdb({ selector: {} })], [pod("a", { labels: {} }), pod("b", { labels: { x: "y" } })], []],
+  ])("%s", (_what, pdbs, pods, expected) => {
+    const breaches = pdbBreaches(pdbs, pods);
+    expect(breaches).toHaveLength(expected.length);
+    expected.forEach((re, i) => expect(breaches[i]).toMatch(re));
+  });
+
+  test("reads the fields from API objects", () => {
+    expect(podStateOf({ metadata: { name: "p", labels: { app: "web" }, deletionTimestamp: "2026-01-01T00:00:00Z" }, status: { conditions: [{ type: "Ready", status: "True" }] } })).toEqual({
+      name: "p",
+      labels: { app: "web" },
+      ready: true,
+      terminating: true,
+    });
+    expect(podStateOf({ metadata: { name: "q" } })).toEqual({ name: "q", labels: {}, ready: false, terminating: false });
+    expect(pdbStateOf({ metadata: { name: "b" }, spec: { selector: { matchLabels: { app: "web" } } }, status: { desiredHealthy: 3, currentHealthy: 4, observedGeneration: 2 } })).toEqual({
+      name: "b",
+      selector: { matchLabels: { app: "web" } },
+      desiredHealthy: 3,
+      currentHealthy: 4,
+      observedGeneration: 2,
+    });
+  });
+});
