@@ -6,6 +6,7 @@ import type { PdbStatus } from "../drain/progress";
 import type { PendingPodView } from "../drain/replacements";
 import type { ClusterNode, Container, DrainPod, ObjectRef, PodPhase, Toleration } from "../drain/types";
 import type { Taint, TaintEffect } from "../worker-node/inputs";
+import { loadKubeConfig } from "./request-count";
 
 export interface NodeView {
   readonly name: string;
@@ -581,9 +582,7 @@ class Cluster implements ClusterApi {
  * ~/.kube/config, in-cluster) when none is given.
  */
 export function connectCluster(kubeconfig?: string): ClusterApi {
-  const config = new k8s.KubeConfig();
-  if (kubeconfig) config.loadFromString(kubeconfig);
-  else config.loadFromDefault();
+  const config = loadKubeConfig(kubeconfig);
   const cluster = config.getCurrentCluster();
   if (!cluster) {
     throw new KubernetesApiError(

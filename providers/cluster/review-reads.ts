@@ -5,6 +5,7 @@ import * as k8s from "@kubernetes/client-node";
 import type { ClusterNode } from "../drain/types";
 import type { ReviewPdb, ReviewPod } from "../review/scale-in-report";
 import { toDrainPod } from "./kube-api";
+import { loadKubeConfig } from "./request-count";
 
 export interface ReviewNode extends ClusterNode {
   readonly annotations: Readonly<Record<string, string>>;
@@ -78,9 +79,7 @@ function toReviewPdb(pdb: k8s.V1PodDisruptionBudget): ReviewPdb {
  * `timeoutMs`, so a cluster that does not answer makes the report say so instead of holding the preview.
  */
 export async function readClusterSnapshot(kubeconfig: string | undefined, timeoutMs: number): Promise<ClusterSnapshot> {
-  const config = new k8s.KubeConfig();
-  if (kubeconfig) config.loadFromString(kubeconfig);
-  else config.loadFromDefault();
+  const config = loadKubeConfig(kubeconfig);
   const server = config.getCurrentCluster()?.server ?? "(no current cluster)";
   const core = config.makeApiClient(k8s.CoreV1Api);
   const policy = config.makeApiClient(k8s.PolicyV1Api);
