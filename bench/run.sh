@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash lab/toolchain/env.sh)"
 npx tsc -p tsconfig.json
-was_up=1
-bash lab/lab.sh status >/dev/null 2>&1 || was_up=0
+was_up=0
+bash lab/control-plane/status.sh 2>/dev/null | grep -q '^kube-apiserver running' && was_up=1
 # Idempotent: adds what is missing (hosts 4-6, kwok-realistic) to a lab that is up.
 bash lab/lab.sh up --hosts 6
 if ((was_up == 0)) && [[ "${KW_KEEP_LAB:-}" != 1 ]]; then trap 'bash lab/lab.sh down' EXIT; fi

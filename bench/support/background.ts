@@ -56,6 +56,8 @@ async function count(args: string[]): Promise<number> {
 export async function growBackground(nodes: number, pods: number, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   await kubectl(["create", "namespace", backgroundNamespace]).catch(() => undefined);
+  // Pods are refused until the namespace's default ServiceAccount exists.
+  await waitFor(`default ServiceAccount of ${backgroundNamespace}`, async () => ((await kubectl(["get", "sa", "-n", backgroundNamespace])).stdout.includes("default") ? true : undefined));
   const haveNodes = await count(["get", "nodes", "-l", "kw-bench=background"]);
   const names = Array.from({ length: nodes }, (_, i) => `bench-bg-${i}`);
   await createAll(names.slice(haveNodes).map(node));
