@@ -27,6 +27,12 @@ async function machine(): Promise<string> {
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}, kubectl ${kubectl.clientVersion.gitVersion}`;
 }
 
+function record(rows: readonly BenchRow[]): void {
+  const earlier = fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, "utf8")) as BenchRow[]) : [];
+  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+  fs.writeFileSync(resultsFile, `${JSON.stringify(mergeRows(earlier, rows), null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   requireLab();
   const wanted = process.argv.slice(2);
@@ -40,18 +46,18 @@ async function main(): Promise<void> {
     const runs = Number(process.env.BENCH_RUNS ?? scenario.defaultRuns);
     log(`scenario ${scenario.id}: ${runs} run(s) each side`);
     try {
-      rows.push(...(await scenario.run(runs, log)));
+      const fresh = await scenario.run(runs, log);
+      rows.push(...fresh);
+      // Written after each scenario: a session stopped later keeps what it measured.
+      record(fresh);
+      console.log(markdownTable(fresh));
     } catch (error) {
       failed.push(scenario.id);
       log(`scenario ${scenario.id} FAILED: ${(error as Error).message}`);
     }
   }
-  const earlier = fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, "utf8")) as BenchRow[]) : [];
-  const merged = mergeRows(earlier, rows);
-  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-  fs.writeFileSync(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
   console.log(`\n${markdownTable(rows)}\n`);
-  log(`wrote ${path.relative(repoRoot, resultsFile)} (${merged.length} rows)`);
+  log(`wrote ${path.relative(repoRoot, resultsFile)}`);
   if (failed.length > 0) throw new Error(`scenario(s) failed: ${failed.join(", ")}`);
 }
 
