@@ -30,18 +30,24 @@ function pod(name: string, nodeName: string): unknown {
   };
 }
 
-/** Creates the objects with up to `parallel` kubectl processes of `chunk` objects each. */
-async function createAll(objects: unknown[]): Promise<void> {
+/**
+ * Creates the objects with up to `parallel` kubectl processes of `chunk` objects each, in order;
+ * starts no new chunk after `deadline` (ms since the epoch). Resolves with how many were created.
+ */
+async function createAll(objects: unknown[], deadline = Infinity): Promise<number> {
   const chunks: unknown[][] = [];
   for (let i = 0; i < objects.length; i += chunk) chunks.push(objects.slice(i, i + chunk));
   let next = 0;
+  let created = 0;
   const worker = async (): Promise<void> => {
-    while (next < chunks.length) {
+    while (next < chunks.length && Date.now() < deadline) {
       const items = chunks[next++];
       await kubectl(["create", "-f", "-", "-o", "name"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+      created += items.length;
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
+  return created;
 }
 
 async function count(args: string[]): Promise<number> {
@@ -51,9 +57,16 @@ async function count(args: string[]): Promise<number> {
 
 /**
  * Grows the background to `nodes` Nodes and `pods` pods in all (spread evenly), adding only what is
- * missing, and waits until every Node is Ready and every pod Running.
+ * missing, and waits until every Node is Ready and every pod Running. With a budget, pods stop being
+ * added when it is spent (what this machine's lab manages in the time), and the wait for Running
+ * ends after `waitSeconds` — resolves with the size reached: Nodes and Running pods.
  */
-export async function growBackground(nodes: number, pods: number, log: (line: string) => void): Promise<void> {
+export async function growBackground(
+  nodes: number,
+  pods: number,
+  log: (line: string) => void,
+  budget: { createSeconds: number; waitSeconds: number } = { createSeconds: Infinity, waitSeconds: 900 },
+): Promise<{ nodes: number; pods: number }> {
   const started = Date.now();
   await kubectl(["create", "namespace", backgroundNamespace]).catch(() => undefined);
   // Pods are refused until the namespace's default ServiceAccount exists.
@@ -62,14 +75,23 @@ export async function growBackground(nodes: number, pods: number, log: (line: st
   const names = Array.from({ length: nodes }, (_, i) => `bench-bg-${i}`);
   await createAll(names.slice(haveNodes).map(node));
   const havePods = await count(["get", "pods", "-n", backgroundNamespace]);
-  await createAll(Array.from({ length: pods - havePods }, (_, k) => pod(`bg-${havePods + k}`, names[(havePods + k) % nodes] ?? "")));
-  log(`background: ${nodes} nodes and ${pods} pods created in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const added = await createAll(
+    Array.from({ length: pods - havePods }, (_, k) => pod(`bg-${havePods + k}`, names[(havePods + k) % nodes] ?? "")),
+    started + budget.createSeconds * 1000,
+  );
+  const total = havePods + added;
+  log(`background: ${nodes} nodes and ${total} of ${pods} pods created in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await waitFor(`${nodes} background Nodes Ready`, async () => {
     const { stdout } = await kubectl(["get", "nodes", "-l", "kw-bench=background", "--chunk-size=500", "-o", "jsonpath={range .items[*]}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}"]);
     return stdout.split("\n").filter((s) => s === "True").length >= nodes ? true : undefined;
   }, 600_000);
-  await waitFor(`${pods} background pods Running`, async () => ((await count(["get", "pods", "-n", backgroundNamespace, "--field-selector=status.phase=Running"])) >= pods ? true : undefined), 900_000);
-  log(`background: all Ready/Running after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const waitUntil = Date.now() + budget.waitSeconds * 1000;
+  let running: number;
+  while ((running = await count(["get", "pods", "-n", backgroundNamespace, "--field-selector=status.phase=Running"])) < total && Date.now() < waitUntil) {
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+  log(`background: ${nodes} nodes Ready, ${running} of ${total} pods Running after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return { nodes, pods: running };
 }
 
 export async function removeBackground(): Promise<void> {
