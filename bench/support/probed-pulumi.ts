@@ -14,7 +14,7 @@ export interface ProbedRun {
   readonly apiRequests: number;
   /** Probe records of the dynamic provider processes (the launcher runs @pulumi/pulumi's cmd/dynamic-provider). */
   readonly providers: ProbeRecord[];
-  /** Probe records of the stack program's process(es). */
+  /** Probe records of the stack program's process (the language host runs @pulumi/pulumi's cmd/run). */
   readonly programs: ProbeRecord[];
 }
 
@@ -52,7 +52,7 @@ export async function probedPulumi(project: PulumiProject, args: readonly string
       seconds,
       apiRequests,
       providers: records.filter((r) => r.script.includes("dynamic-provider")),
-      programs: records.filter((r) => !r.script.includes("dynamic-provider")),
+      programs: records.filter((r) => r.script.includes(`cmd${path.sep}run`)),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
