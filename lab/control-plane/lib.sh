@@ -27,6 +27,7 @@ ETCD_PEER_PORT=$((23800 + port_offset))
 KCM_PORT=$((20257 + port_offset * 10))
 SCHEDULER_PORT=$((20259 + port_offset * 10))
 KWOK_PORT=$((20250 + port_offset * 10))
+KWOK_REALISTIC_PORT=$((20251 + port_offset * 10))
 
 SERVICE_CIDR=10.96.0.0/12
 FIRST_SERVICE_IP=10.96.0.1
@@ -37,7 +38,7 @@ KWOK_FALLBACK_CIDR=10.192.0.0/12    # pod IPs kwok hands out on Nodes without a 
 ENDPOINT_IP="${LAB_BRIDGE_IP:-127.0.0.1}"
 
 # Start order; down.sh walks it backwards.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-realistic)
 
 kubectl_admin() { "$KUBERNETES_DIR/bin/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
 

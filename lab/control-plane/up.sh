@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings the lab control plane up, in dependency order, each step waiting for the previous one's
 # health endpoint: PKI -> kubeconfigs -> etcd -> kube-apiserver -> kubeadm ConfigMaps/RBAC ->
-# controller manager, scheduler -> kwok. Idempotent: running components are left alone.
+# controller manager, scheduler -> kwok, kwok-realistic. Idempotent: running components are left alone.
 # Env: LAB_DIR (default <repo>/.lab), LAB_BRIDGE_IP (optional; the address hosts dial).
 # Outputs: $LAB_DIR/kubeconfig (cluster-admin, https://$ENDPOINT_IP:6443: the bridge address, else loopback), $LAB_DIR/control-plane/pki/ca.crt.
 here="$(dirname "${BASH_SOURCE[0]}")"
@@ -25,4 +25,5 @@ fi
 bash "$here/controller-manager.sh"
 bash "$here/scheduler.sh"
 bash "$here/kwok.sh"
+bash "$here/kwok-realistic.sh"
 echo "control-plane: up in $(( $(date +%s) - started ))s; kubeconfig $ADMIN_KUBECONFIG, CA $PKI_DIR/ca.crt, endpoint https://$ENDPOINT_IP:$APISERVER_PORT"

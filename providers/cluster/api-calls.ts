@@ -4,12 +4,7 @@
 import * as k8s from "@kubernetes/client-node";
 
 /** The given kubeconfig text, or the usual loading (KUBECONFIG, ~/.kube/config, in-cluster) when none is given. */
-export function loadKubeConfig(kubeconfig: string | undefined): k8s.KubeConfig {
-  const config = new k8s.KubeConfig();
-  if (kubeconfig) config.loadFromString(kubeconfig);
-  else config.loadFromDefault();
-  return config;
-}
+export { loadKubeConfig } from "./request-count";
 
 export class KubernetesApiError extends Error {
   constructor(

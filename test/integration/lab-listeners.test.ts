@@ -9,7 +9,7 @@ import { labDir, requireLab } from "./support/lab";
 // outside the lab is ever dialled.
 const labBridge = "10.213.0.1";
 const loopback = ["127.0.0.1", "[::1]"];
-const components = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"];
+const components = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "kwok-realistic"];
 
 interface Listener {
   readonly address: string;

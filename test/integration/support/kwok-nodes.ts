@@ -3,11 +3,13 @@ import { apply, kubectl, kubectlJson, waitFor } from "./lab";
 /**
  * A Node kwok plays (annotation kwok.x-k8s.io/node=fake), labelled for one test so that test's
  * workloads land only on its own nodes (they select the label and tolerate nothing else).
+ * `lifecycle: "realistic"` hands it to the lab's kwok-realistic instead (kwok.x-k8s.io/node=realistic:
+ * pods take 1–5 s to be Ready and up to their grace period to go; lab/control-plane/kwok-realistic.sh).
  */
 export async function createKwokNode(
   name: string,
   testLabel: string,
-  options: { unschedulable?: boolean; allocatable?: Record<string, string> } = {},
+  options: { unschedulable?: boolean; allocatable?: Record<string, string>; lifecycle?: "instant" | "realistic" } = {},
 ): Promise<void> {
   const allocatable = options.allocatable ?? { cpu: "32", memory: "64Gi", pods: "110" };
   await apply({
@@ -15,7 +17,7 @@ export async function createKwokNode(
     kind: "Node",
     metadata: {
       name,
-      annotations: { "kwok.x-k8s.io/node": "fake" },
+      annotations: { "kwok.x-k8s.io/node": options.lifecycle === "realistic" ? "realistic" : "fake" },
       labels: { "kubernetes.io/hostname": name, "kw-test": testLabel, type: "kwok" },
     },
     spec: { unschedulable: options.unschedulable ?? false },
