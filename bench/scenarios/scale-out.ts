@@ -1,5 +1,5 @@
 // Scenario 4: one `pulumi up` joining 1, 3 or 6 lab hosts in parallel (the real CLI, the real provider,
-// real kubelets on LAB_KUBELET=real), each followed by a destroy, the sizes in alternating orders. The
+// the lab hosts' real kubelets), each followed by a destroy, the sizes in alternating orders. The
 // hosts keep their packages between ups, as re-provisioned machines of a pool do: one untimed up of
 // all six first installs containerd and the Kubernetes packages. Also the dynamic provider's peak
 // memory (scenario 6).

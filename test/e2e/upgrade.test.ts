@@ -56,6 +56,8 @@ describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upg
     // The hosts may still have Debian's containerd 1.x, which preflight refuses for Kubernetes 1.36
     // unless told to replace it (containerd.upgrade).
     await Promise.all(entries.map((e) => removeKubePackages(e.host)));
+    // (and a Node a host's kubelet registered before its reset would make kubeadm join refuse it)
+    await kubectl(["delete", "node", ...entries.map((e) => e.name), "--ignore-not-found"]);
     project = await createLabStack("upgrade", { kubernetesVersion: from, nodes: entries, containerd: { ...labClusterConfig().containerd, upgrade: true } });
     await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
     for (const entry of entries) {
