@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { pdbBreaches, pdbStateOf, podStateOf, type PdbState, type PodState } from "../../support/pdb-breach";
-import { kubeconfigPath, kubectlJson } from "./lab";
+import { kubeconfigPath, kubectl } from "./lab";
 
 interface Collection<T> {
   readonly path: string;
@@ -20,7 +20,17 @@ interface Collection<T> {
  * `errors`. Stop it in a `finally`: stop() ends both kubectl processes.
  */
 export class PdbObserver {
-  readonly violations: string[] = [];
+  private readonly breaches: string[] = [];
+  /**
+   * Every moment a budget was broken. Reading it from an observer that never saw the namespace (its
+   * list failed, or it was stopped first) fails, so a test cannot pass on an observer that saw nothing.
+   */
+  get violations(): string[] {
+    if (this.samples === 0) {
+      throw new Error(`the PDB observer of namespace ${this.namespace} observed nothing: ${this.errors.join("; ") || "it was stopped before its first list came back"}`);
+    }
+    return this.breaches;
+  }
   /** Watches that ended or could not start (the API server down for a moment), and relists. */
   readonly errors: string[] = [];
   /** Events judged (the initial lists count as one each). */
@@ -48,12 +58,13 @@ export class PdbObserver {
     this.samples++;
     const breaches = pdbBreaches(this.pdbs.items.values(), this.pods.items.values());
     const key = breaches.join("\n");
-    if (key !== this.lastBreaches && breaches.length > 0) this.violations.push(...breaches.map((b) => `${new Date().toISOString()} ${this.namespace}/${b}`));
+    if (key !== this.lastBreaches && breaches.length > 0) this.breaches.push(...breaches.map((b) => `${new Date().toISOString()} ${this.namespace}/${b}`));
     this.lastBreaches = key;
   }
 
   private async list<T>(c: Collection<T>): Promise<void> {
-    const list = await kubectlJson<{ metadata: { resourceVersion: string }; items: any[] }>(["get", "--raw", c.path]);
+    // (--raw prints the API's JSON as is: kubectl refuses it together with -o json)
+    const list = JSON.parse((await kubectl(["get", "--raw", c.path])).stdout) as { metadata: { resourceVersion: string }; items: any[] };
     c.items.clear();
     for (const item of list.items) c.items.set(item.metadata.name, c.toState(item));
     c.resourceVersion = list.metadata.resourceVersion;
