@@ -8,6 +8,8 @@ interface Collection<T> {
   readonly toState: (object: any) => T;
   readonly items: Map<string, T>;
   resourceVersion: string;
+  /** Its first list is in: until both are, budgets would be judged against pods not yet read. */
+  listed: boolean;
   child?: ChildProcess;
 }
 
@@ -44,8 +46,8 @@ export class PdbObserver {
   private readonly loops: Promise<void>[] = [];
 
   constructor(private readonly namespace: string) {
-    this.pdbs = { path: `/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`, toState: pdbStateOf, items: new Map(), resourceVersion: "" };
-    this.pods = { path: `/api/v1/namespaces/${namespace}/pods`, toState: podStateOf, items: new Map(), resourceVersion: "" };
+    this.pdbs = { path: `/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`, toState: pdbStateOf, items: new Map(), resourceVersion: "", listed: false };
+    this.pods = { path: `/api/v1/namespaces/${namespace}/pods`, toState: podStateOf, items: new Map(), resourceVersion: "", listed: false };
     this.ready = Promise.all([this.start(this.pdbs), this.start(this.pods)]).then(() => undefined);
   }
 
@@ -55,6 +57,7 @@ export class PdbObserver {
   }
 
   private judge(): void {
+    if (!this.pdbs.listed || !this.pods.listed) return;
     this.samples++;
     const breaches = pdbBreaches(this.pdbs.items.values(), this.pods.items.values());
     const key = breaches.join("\n");
@@ -68,6 +71,7 @@ export class PdbObserver {
     c.items.clear();
     for (const item of list.items) c.items.set(item.metadata.name, c.toState(item));
     c.resourceVersion = list.metadata.resourceVersion;
+    c.listed = true;
     this.judge();
   }
 
