@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { PdbObserver } from "../integration/support/pdb-observer";
-import { apply, kubeconfigPath, kubectl, kubectlJson, labClusterConfig, labHosts, labSsh, requireLab, waitFor } from "../integration/support/lab";
+import { apply, kubeconfigPath, kubectl, kubectlJson, labHosts, labSsh, requireLab, waitFor } from "../integration/support/lab";
 import { namespace, pdb } from "../integration/support/workloads";
 import type { PulumiProject } from "./support/pulumi-project";
+import { webAppDeployment } from "./support/web-app";
 import { createLabStack, entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
 
 // Real pods on real nodes, with the real CLI: two lab hosts join through `pulumi up` and run the lab's
@@ -28,43 +29,9 @@ interface PodObject {
 }
 
 const readyPods = async () =>
-  (await kubectlJson<{ items: PodObject[] }>(["get", "pods", "-n", ns, "-l", "app=app"])).items.filter(
+  (await kubectlJson<{ items: PodObject[] }>(["get", "pods", "-n", ns, "-l", "app=web"])).items.filter(
     (p) => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
   );
-
-function testApp(image: string) {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "app", namespace: ns },
-    spec: {
-      replicas: 4,
-      selector: { matchLabels: { app: "app" } },
-      template: {
-        metadata: { labels: { app: "app" } },
-        spec: {
-          nodeSelector: e2eLabel,
-          terminationGracePeriodSeconds: 30,
-          // soft, so that the replacements of the drained node's pods may all go to the one left
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: "app" } } }],
-          containers: [
-            {
-              name: "app",
-              image,
-              env: [
-                { name: "STARTUP_DELAY", value: "3s" },
-                { name: "SHUTDOWN_DELAY", value: `${shutdownDelaySeconds}s` },
-              ],
-              ports: [{ containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: "/readyz", port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
-              resources: { requests: { cpu: "10m", memory: "16Mi" } },
-            },
-          ],
-        },
-      },
-    },
-  };
-}
 
 /** Follows a container's log until the container ends; `done` resolves with all it printed. */
 function followLog(pod: string): { done: Promise<string>; stop: () => void } {
@@ -111,13 +78,13 @@ describe("real pods on real kubelets: scale-out runs them, scale-in moves them",
   });
 
   test("the test app runs on the joined nodes: pod IPs, readiness passed, kubectl logs through the kubelet, the container in crictl ps on the host", async () => {
-    await apply(testApp(labClusterConfig().images.testApp), pdb(ns, "app-pdb", "app", { maxUnavailable: 1 }));
+    await apply(webAppDeployment(ns, e2eLabel, 4, shutdownDelaySeconds), pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
     const pods = await waitFor("4 test app pods Ready", async () => {
       const ready = await readyPods();
       return ready.length === 4 ? ready : undefined;
     }, 180_000).catch(async (error: Error) => {
       // What the pods and their events say, for whoever reads the failure.
-      const described = await kubectl(["describe", "pods", "-n", ns, "-l", "app=app"]).catch(() => undefined);
+      const described = await kubectl(["describe", "pods", "-n", ns, "-l", "app=web"]).catch(() => undefined);
       throw new Error(`${error.message}\n--- kubectl describe pods\n${described?.stdout.split("\n").slice(-60).join("\n") ?? ""}`);
     });
 

@@ -8,22 +8,22 @@ interface PodJson {
 }
 
 /**
- * A web Deployment of the lab's kw-testapp for real kubelets: Ready only after a start-up delay,
- * slow to stop, spread over the nodes carrying `nodeLabel`, behind a PDB that allows one disruption,
- * so a drain of a node with two of its pods takes several eviction rounds: long enough to hit.
+ * A web Deployment of the lab's kw-testapp for real kubelets (pods labelled app=web): Ready only
+ * after a start-up delay, slow to stop (it logs SIGTERM and serves on for `shutdownDelaySeconds`),
+ * spread over the nodes carrying `nodeLabel`.
  */
-export async function deployWebApp(ns: string, nodeLabel: Record<string, string>, replicas = 4): Promise<void> {
+export function webAppDeployment(ns: string, nodeLabel: Record<string, string>, replicas = 4, shutdownDelaySeconds = 2) {
   const container = {
     name: "app",
     image: labClusterConfig().images.testApp,
     env: [
       { name: "STARTUP_DELAY", value: "3s" },
-      { name: "SHUTDOWN_DELAY", value: "2s" },
+      { name: "SHUTDOWN_DELAY", value: `${shutdownDelaySeconds}s` },
     ],
     readinessProbe: { httpGet: { path: "/readyz", port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
     resources: { requests: { cpu: "10m", memory: "16Mi" } },
   };
-  const deployment = {
+  return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: "web", namespace: ns },
@@ -41,7 +41,14 @@ export async function deployWebApp(ns: string, nodeLabel: Record<string, string>
       },
     },
   };
-  await apply(namespace(ns), deployment, pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
+}
+
+/**
+ * The web Deployment behind a PDB that allows one disruption, Ready: a drain of a node with two of
+ * its pods takes several eviction rounds, long enough to hit.
+ */
+export async function deployWebApp(ns: string, nodeLabel: Record<string, string>, replicas = 4): Promise<void> {
+  await apply(namespace(ns), webAppDeployment(ns, nodeLabel, replicas), pdb(ns, "web-pdb", "web", { maxUnavailable: 1 }));
   await webReady(ns, replicas);
 }
 
