@@ -40,7 +40,8 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   // joined, and its Node must be this machine (a Node of the same name elsewhere is not ours). A Node
   // its kubelet registered again has no annotation of ours yet (it is restored below), so here, as
   // for an adopted node, its machineID decides; drain and delete still want both.
-  if (!(await proveNodeIsOurs(cluster, { ...olds, adopted: true }))) throw nodeGone(olds, cluster);
+  let node = await proveNodeIsOurs(cluster, { ...olds, adopted: true });
+  if (!node) throw nodeGone(olds, cluster);
   const version = await targetVersion(olds, news, cluster);
   const upgrading = version !== olds.kubernetesVersion;
   // A host key given now is a deliberate re-pin, proved on a connection below; otherwise the one
@@ -51,7 +52,6 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   const packages = news.packages ?? {};
   const hostChanged = !isDeepStrictEqual(containerd, olds.containerd ?? {}) || !isDeepStrictEqual(packages, olds.packages ?? {});
   let hostKey = olds.hostKey;
-  let kubeletVersion = olds.kubeletVersion;
 
   if (hostChanged || repinned || upgrading) {
     const shell = await effects.openSession(connection, {});
@@ -68,14 +68,13 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
         ];
         await prepareHost(shell, { kubernetesVersion: olds.kubernetesVersion, containerd, packages, ...(await clusterRuntime(cluster)) }, log, converge);
       }
-      if (upgrading) kubeletVersion = (await upgradeNode(shell, cluster, olds, news, version, effects)).kubeletVersion;
+      // (the Node as the upgrade left it: uncordoned, at the new kubelet version)
+      if (upgrading) node = await upgradeNode(shell, cluster, olds, news, version, effects);
     } finally {
       await shell.close();
     }
   }
 
-  const node = await cluster.getNode(olds.nodeName);
-  if (!node) throw nodeGone(olds, cluster);
   const patch = planNodeMetadata(node, news.labels ?? {}, news.taints ?? [], olds);
   if (patch) {
     await cluster.patchNode(olds.nodeName, patch);
@@ -98,7 +97,7 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
       hostKey,
       hostKeyFingerprint: hostKey === olds.hostKey ? olds.hostKeyFingerprint : fingerprintOf(parseHostKey(hostKey).blob),
       kubernetesVersion: version,
-      kubeletVersion,
+      kubeletVersion: upgrading ? node.kubeletVersion : olds.kubeletVersion,
       labels: { ...(news.labels ?? {}) },
       taints: [...(news.taints ?? [])],
       reset: news.reset ?? true,
