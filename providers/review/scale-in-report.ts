@@ -125,14 +125,17 @@ export function planScaleInReport(facts: ScaleInFacts, options: DrainOptions): S
   let capacity: CapacityVerdict;
   if (!options.checkCapacity) capacity = { kind: "not-checked" };
   else {
-    const leavingFor = (action: DepartingNode["action"]) => planned.filter((p) => (action === "upgrade") === (p.report.action === "upgrade"));
+    const upgraded = planned.filter((p) => p.report.action === "upgrade");
+    const removed = planned.filter((p) => p.report.action !== "upgrade");
     const checks = [
-      checkCapacity(leavingFor("delete").flatMap((p) => p.movers), facts.remainingNodes),
-      ...leavingFor("upgrade").map((p) => checkCapacity(p.movers, facts.remainingNodes.filter((n) => n.name !== p.report.node))),
+      checkCapacity(removed.flatMap((p) => p.movers), facts.remainingNodes),
+      ...upgraded.map((p) => checkCapacity(p.movers, facts.remainingNodes.filter((n) => n.name !== p.report.node))),
     ];
     const short = checks.filter((c) => !c.fits);
-    const upgrades = leavingFor("upgrade").length;
-    capacity = short.length === 0 ? { kind: "fits", pods: movers.length, nodes: facts.remainingNodes.length, upgrades } : { kind: "short", message: short.map((c) => c.message).join("\n") };
+    capacity =
+      short.length === 0
+        ? { kind: "fits", pods: movers.length, nodes: facts.remainingNodes.length, upgrades: upgraded.length }
+        : { kind: "short", message: short.map((c) => c.message).join("\n") };
   }
   return { nodes: planned.map((p) => p.report), capacity };
 }
