@@ -8,6 +8,8 @@ import { kubeconfigPath, kubectl, labClusterConfig, labDir, labHosts, labSsh, re
 jest.setTimeout(300_000);
 
 const lab = (...args: string[]) => run("bash", ["lab/lab.sh", ...args], { timeoutMs: 300_000 });
+/** `lab ARGS` that must succeed: a failure carries the lab's whole output (what it left behind, and why). */
+const labOk = (...args: string[]) => runOk("bash", ["lab/lab.sh", ...args], { timeoutMs: 300_000 });
 const pidFile = (component: string) => path.join(labDir, "control-plane", "pids", `${component}.pid`);
 
 
@@ -44,7 +46,7 @@ describe("the lab lifecycle", () => {
     expect(status.stdout).toMatch(/^kube-scheduler dead pid=\d+$/m);
     expect(status.stdout).toMatch(/^kube-apiserver running pid=\d+$/m);
 
-    expect((await lab("up")).code).toBe(0);
+    await labOk("up");
     const healed = await lab("status");
     expect(healed.code).toBe(0);
     expect(healed.stdout).toMatch(/^kube-scheduler running pid=\d+$/m);
@@ -128,17 +130,20 @@ describe("the lab lifecycle", () => {
     const pids = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"].map((c) => Number(fs.readFileSync(pidFile(c), "utf8")));
     const hostInits = labHosts().map((h) => Number(fs.readFileSync(path.join(labDir, "hosts", h.name, "init.pid"), "utf8")));
 
-    expect((await lab("down")).code).toBe(0);
+    try {
+      await labOk("down");
 
-    expect([...pids, ...hostInits].filter(isRunning)).toEqual([]);
-    expect((await runOk("ip", ["netns", "list"])).stdout).not.toMatch(/kw-/);
-    expect((await run("ip", ["link", "show", "kw-br0"])).code).not.toBe(0);
-    expect(fs.readFileSync("/proc/mounts", "utf8")).not.toContain(labDir);
-    const stopped = await lab("status");
-    expect(stopped.stdout).not.toMatch(/ (running|dead)/);
-    expect(stopped.code).toBe(0);
-
-    expect((await lab("up")).code).toBe(0);
+      expect([...pids, ...hostInits].filter(isRunning)).toEqual([]);
+      expect((await runOk("ip", ["netns", "list"])).stdout).not.toMatch(/kw-/);
+      expect((await run("ip", ["link", "show", "kw-br0"])).code).not.toBe(0);
+      expect(fs.readFileSync("/proc/mounts", "utf8")).not.toContain(labDir);
+      const stopped = await lab("status");
+      expect(stopped.stdout).not.toMatch(/ (running|dead)/);
+      expect(stopped.code).toBe(0);
+    } finally {
+      // Back up even when down failed, so the suites after this one find a lab (and their own failures).
+      await labOk("up");
+    }
     expect((await kubectl(["get", "--raw", "/readyz"])).stdout.trim()).toBe("ok");
     expect((await labSsh(labHosts()[0].address, "hostname")).stdout.trim()).toBe(labHosts()[0].name);
   });
