@@ -31,9 +31,15 @@ export function pdbBreaches(pdbs: Iterable<PdbState>, pods: Iterable<PodState>):
     if (pdb.observedGeneration === undefined || pdb.desiredHealthy === undefined) continue;
     const current = pdb.currentHealthy ?? 0;
     if (current < pdb.desiredHealthy) breaches.push(`PDB ${pdb.name}: status says ${current} healthy < ${pdb.desiredHealthy} desired`);
-    const healthy = podList.filter((p) => p.ready && !p.terminating && selects(pdb.selector, p.labels));
+    const selected = podList.filter((p) => selects(pdb.selector, p.labels));
+    const healthy = selected.filter((p) => p.ready && !p.terminating);
     if (healthy.length < pdb.desiredHealthy) {
-      breaches.push(`PDB ${pdb.name}: ${healthy.length} Ready pods (${healthy.map((p) => p.name).sort().join(", ") || "none"}) < ${pdb.desiredHealthy} desired`);
+      // Why each other pod does not count: a pod being deleted is a disruption, one NotReady may be a probe.
+      const others = selected.filter((p) => !healthy.includes(p)).map((p) => `${p.name} ${p.terminating ? "terminating" : "not Ready"}`).sort();
+      breaches.push(
+        `PDB ${pdb.name}: ${healthy.length} Ready pods (${healthy.map((p) => p.name).sort().join(", ") || "none"}) < ${pdb.desiredHealthy} desired` +
+          (others.length > 0 ? `; not counted: ${others.join(", ")}` : ""),
+      );
     }
   }
   return breaches;

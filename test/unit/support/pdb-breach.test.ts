@@ -7,8 +7,8 @@ describe("pdbBreaches", () => {
   test.each<[string, PdbState[], PodState[], RegExp[]]>([
     ["enough Ready pods and a healthy status", [pdb()], [pod("a"), pod("b"), pod("c")], []],
     ["exactly the desired count", [pdb()], [pod("a"), pod("b")], []],
-    ["one Ready pod too few", [pdb()], [pod("a"), pod("b", { ready: false })], [/web-pdb: 1 Ready pods \(a\) < 2 desired/]],
-    ["a terminating pod no longer counts, even while Ready", [pdb()], [pod("a"), pod("b", { terminating: true })], [/1 Ready pods \(a\) < 2/]],
+    ["one Ready pod too few", [pdb()], [pod("a"), pod("b", { ready: false })], [/web-pdb: 1 Ready pods \(a\) < 2 desired; not counted: b not Ready$/]],
+    ["a terminating pod no longer counts, even while Ready", [pdb()], [pod("a"), pod("b", { terminating: true })], [/1 Ready pods \(a\) < 2 desired; not counted: b terminating$/]],
     ["pods another selector picks do not count", [pdb()], [pod("a"), pod("b", { labels: { app: "api" } })], [/1 Ready pods/]],
     ["the controller's status says so", [pdb({ currentHealthy: 1 })], [pod("a"), pod("b")], [/status says 1 healthy < 2 desired/]],
     ["both ways at once", [pdb({ currentHealthy: 0 })], [], [/status says 0 healthy/, /0 Ready pods \(none\) < 2/]],
