@@ -152,7 +152,7 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
     const key = refOf(pdb);
     let wait = pdbWaits.get(key);
     if (!wait) {
-      wait = cluster.waitForPdbToAllow(pdb.namespace, pdb.name, ms).finally(() => pdbWaits.delete(key));
+      wait = cluster.waitForPdbToAllow(pdb.namespace, pdb.name, ms).then(() => undefined).finally(() => pdbWaits.delete(key));
       pdbWaits.set(key, wait);
     }
     return wait;
