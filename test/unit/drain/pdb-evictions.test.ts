@@ -1,6 +1,6 @@
 import type { ClusterApi, EvictionOutcome, NodeView } from "../../../providers/cluster/kube-api";
 import { drainNode } from "../../../providers/drain/execute";
-import { defaultDrainOptions } from "../../../providers/drain/options";
+import { defaultDrainOptions, type DrainOptions } from "../../../providers/drain/options";
 import type { PdbStatus } from "../../../providers/drain/progress";
 import type { DrainPod, ObjectRef } from "../../../providers/drain/types";
 import { pod } from "./builders";
@@ -71,6 +71,11 @@ class OnePdbCluster implements Partial<ClusterApi> {
     this.pods = this.pods.filter((p) => p !== target);
     return Promise.resolve({ kind: "evicted" });
   };
+  deletePod = (ref: ObjectRef): Promise<EvictionOutcome> => {
+    this.evictions.push(`delete ${ref.name}`);
+    this.pods = this.pods.filter((p) => p.name !== ref.name);
+    return Promise.resolve({ kind: "evicted" });
+  };
   /** The watch: answers with the status at once when it allows; else when the next replacement is Ready. */
   waitForPdbToAllow = (_namespace: string, _name: string, maxWaitMs: number): Promise<PdbStatus | undefined> => {
     if (this.allowed === 0 && this.replacementsStarting > 0) {
@@ -95,8 +100,8 @@ function effects(clock: { now: number }) {
 const webPods = (count: number): DrainPod[] =>
   Array.from({ length: count }, (_, i) => pod(`web/web-${i}`, { uid: `u${i}`, labels: { app: "web" }, ready: true }));
 
-const drain = (cluster: OnePdbCluster, clock: { now: number }) =>
-  drainNode(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, checkCapacity: false, timeoutSeconds: 600 }, effects(clock));
+const drain = (cluster: OnePdbCluster, clock: { now: number }, options: Partial<DrainOptions> = {}) =>
+  drainNode(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, checkCapacity: false, timeoutSeconds: 600, ...options }, effects(clock));
 
 describe("evictions behind a PodDisruptionBudget", () => {
   test("10 pods behind a PDB that allows 1 disruption cost 10 evictions, not 55", async () => {
@@ -140,7 +145,36 @@ describe("evictions behind a PodDisruptionBudget", () => {
     await drain(cluster, clock);
 
     expect(cluster.pods).toEqual([]);
-    // one refused (the other actor's disruption came first), then each pod once
-    expect(cluster.evictions).toEqual(["web-0", "web-0", "web-1", "web-2", "web-3"]);
+    // one refused (the other actor's disruption came first), then each pod evicted once
+    expect(cluster.evictions[0]).toBe("web-0");
+    expect([...cluster.evictions].sort()).toEqual(["web-0", "web-0", "web-1", "web-2", "web-3"]);
+  });
+
+  test("a PDB that never allows: nothing is sent, and the timeout names the PDB as before", async () => {
+    const clock = { now: t0 };
+    const cluster = new OnePdbCluster(clock, webPods(3), 0);
+
+    const error = await drain(cluster, clock, { timeoutSeconds: 60 }).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(/drain of w1 timed out after 1m: 3 pods not evicted: web\/web-0, web\/web-1, web\/web-2 \(PDB web\/web-pdb allows 0 disruptions: 3 of 3 healthy, needs 3\)/);
+    expect(cluster.evictions).toEqual([]);
+  });
+
+  test("an unready pod behind a PDB that allows nothing is still sent: the API decides (unhealthyPodEvictionPolicy)", async () => {
+    const clock = { now: t0 };
+    const cluster = new OnePdbCluster(clock, [pod("web/web-0", { uid: "u0", labels: { app: "web" }, ready: false })], 0);
+
+    await drain(cluster, clock, { timeoutSeconds: 30 }).catch(() => undefined);
+
+    expect(cluster.evictions.length).toBeGreaterThan(0);
+  });
+
+  test("plain deletes (disableEviction) are not held back by budgets: every pod at once", async () => {
+    const clock = { now: t0 };
+    const cluster = new OnePdbCluster(clock, webPods(4), 0);
+
+    await drain(cluster, clock, { disableEviction: true });
+
+    expect(cluster.evictions).toEqual(["delete web-0", "delete web-1", "delete web-2", "delete web-3"]);
   });
 });
