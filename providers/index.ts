@@ -5,3 +5,5 @@ export type { ContainerdInputs, DrainInputs, KubeadmInputs, PackagesInputs, Tain
 export type { DrainOptions } from "./drain/options";
 export { fingerprintOf, parseHostKey, matchHostKey } from "./host/host-key";
 export type { HostKey, HostKeyMatch } from "./host/host-key";
+export { providerPolicyRules } from "./cluster/provider-permissions";
+export type { PolicyRule } from "./cluster/provider-permissions";

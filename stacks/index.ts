@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs, type PackagesInputs } from "../providers";
 import type { NodeEntry } from "./entries";
+import { providerIdentity } from "./provider-identity";
 import { scaleInReview } from "./scale-in-review";
 import { stackProblems } from "./stack-problems";
 
@@ -18,6 +19,7 @@ const containerd = config.getObject<ContainerdInputs>("containerd");
 const joinTimeout = config.get("joinTimeout");
 const drain = config.getObject<DrainInputs>("drain");
 const kubeadm = config.getObject<KubeadmInputs>("kubeadm");
+const leastPrivilege = config.getObject<unknown>("leastPrivilege");
 
 // Every entry and every config key is checked before any resource exists: the engine stops at the
 // first resource whose check fails, and a pull request's preview should list every problem at once.
@@ -36,10 +38,16 @@ const problems = stackProblems({
   joinTimeout,
   drain,
   kubeadm,
+  leastPrivilege,
 });
 if (problems.length > 0) {
   throw new Error(`the stack config has ${problems.length} problem(s); nothing was changed:\n  - ${problems.join("\n  - ")}`);
 }
+
+// With leastPrivilege, the stack's kubeconfig only creates the provider's own identity; the
+// WorkerNodes work with that identity's kubeconfig (stacks/provider-identity.ts).
+const identity = leastPrivilege === true && kubeconfig ? providerIdentity(pulumi.getStack(), kubeconfig) : undefined;
+const workerKubeconfig = identity?.kubeconfig ?? kubeconfig;
 
 const workers = nodes.map(
   (entry) =>
@@ -51,7 +59,7 @@ const workers = nodes.map(
         privateKey,
         ...(entry.hostKey ? { hostKey: entry.hostKey } : {}),
       },
-      cluster: { ...(kubeconfig ? { kubeconfig } : {}), ...(apiServerEndpoint ? { apiServerEndpoint } : {}) },
+      cluster: { ...(workerKubeconfig ? { kubeconfig: workerKubeconfig } : {}), ...(apiServerEndpoint ? { apiServerEndpoint } : {}) },
       ...(entry.nodeName ? { nodeName: entry.nodeName } : {}),
       ...(kubernetesVersion ? { kubernetesVersion } : {}),
       ...(packages ? { packages } : {}),
@@ -62,7 +70,8 @@ const workers = nodes.map(
       labels: entry.labels ?? {},
       taints: entry.taints ?? [],
       ...(entry.adopt !== undefined ? { adopt: entry.adopt } : {}),
-    }),
+    },
+    identity ? { dependsOn: [identity.grants] } : {}),
 );
 
 // A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before anything
@@ -89,5 +98,6 @@ export = async () => {
     nodeNames: workers.map((w) => w.nodeName),
     hostKeyFingerprints: workers.map((w) => w.hostKeyFingerprint),
     kubeletVersions: workers.map((w) => w.kubeletVersion),
+    ...(identity ? { providerIdentity: { user: identity.user, clusterRole: identity.clusterRole } } : {}),
   };
 };

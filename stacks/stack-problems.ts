@@ -19,6 +19,7 @@ export const stackConfigKeys = [
   "joinTimeout",
   "drain",
   "kubeadm",
+  "leastPrivilege",
 ] as const;
 
 /** The stack config as the program reads it (secrets only as keys that are set). */
@@ -36,6 +37,7 @@ export interface StackSettings {
   readonly joinTimeout?: unknown;
   readonly drain?: unknown;
   readonly kubeadm?: unknown;
+  readonly leastPrivilege?: unknown;
 }
 
 function kind(value: unknown): string {
@@ -71,9 +73,19 @@ export function entryInputs(entry: Readonly<Record<string, unknown>>, settings: 
   };
 }
 
+/** leastPrivilege: a boolean, and the stack's kubeconfig to create the identity with. */
+function leastPrivilegeProblems({ leastPrivilege, configKeys, namespace = "kubeadm-workers" }: StackSettings): string[] {
+  if (leastPrivilege === undefined || leastPrivilege === false) return [];
+  if (leastPrivilege !== true) return [`${namespace}:leastPrivilege must be true or false, got ${kind(leastPrivilege)}`];
+  if (!configKeys.includes("kubeconfig")) {
+    return [`${namespace}:leastPrivilege needs ${namespace}:kubeconfig (an admin kubeconfig, set with --secret): the stack creates the provider's identity with it`];
+  }
+  return [];
+}
+
 /** Every problem of the stack config, config keys first, then each entry's shape, clashes, and each entry's inputs. */
 export function stackProblems(settings: StackSettings): string[] {
-  const keys = configKeyProblems(settings);
+  const keys = [...configKeyProblems(settings), ...leastPrivilegeProblems(settings)];
   if (!Array.isArray(settings.nodes)) return [...keys, `nodes must be a list of entries ({ name, host, … }), got ${kind(settings.nodes)}`];
   const nodes = (settings.nodes as unknown[]).map((entry) => (typeof entry === "object" && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined));
   const shapes = (settings.nodes as unknown[]).flatMap((entry, i) => entryShapeProblems(entry, i));

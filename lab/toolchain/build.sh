@@ -2,19 +2,15 @@
 # Builds the project's toolchain from the registries this machine reaches (npm, the Go module proxy),
 # into a cache outside the checkout keyed by version. Idempotent: a component whose directory exists
 # is reused as is. Usage: build.sh [component...]
-#   (default: all; components: node pulumi etcd kubernetes kubelet kubernetes-previous containerd runc
-#   cni-plugins kwok, plus those that
-#   lab/toolchain/components/*.sh declare)
+#   (default: all but the on-demand ones; components: node pulumi etcd kubernetes kubelet
+#   kubernetes-previous containerd runc cni-plugins kwok, plus those that
+#   lab/toolchain/components/*.sh declare; on demand, built only when named: pulumi-kubernetes)
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
 # The machine's Go lives in /usr/local/go; a non-login shell (CI) may not have it on PATH.
 command -v go >/dev/null || { [[ -x /usr/local/go/bin/go ]] && export PATH="/usr/local/go/bin:$PATH"; }
 mkdir -p "$KW_TOOLCHAIN" "$KW_CACHE/logs"
-
-# One build at a time per cache: a second `npm test` waits instead of racing on the same directories.
-exec 9>"$KW_TOOLCHAIN/.lock"
-flock 9
 
 fail() { echo "toolchain: $*" >&2; exit 1; }
 
@@ -227,8 +223,12 @@ build_kwok() {
 }
 
 # Other parts of the lab add their own components: each lab/toolchain/components/*.sh defines its build
-# functions and appends "name version dir build_fn" entries to extra_components (sourced, never run).
+# functions and appends "name version dir build_fn [install_fn]" entries to extra_components (sourced,
+# never run). install_fn DIR runs after every build or cache hit: what the checkout itself needs.
 extra_components=()
+# Entries of the same form for components the lab does not need, built only when named (test/run.sh
+# builds them in the background while the tiers before e2e run; see the component files).
+on_demand_components=()
 for component_file in "$REPO_ROOT"/lab/toolchain/components/*.sh; do
   [[ -e "$component_file" ]] || continue
   # shellcheck source=/dev/null
@@ -238,19 +238,36 @@ done
 builtin_components=(node pulumi etcd kubernetes kubelet kubernetes-previous containerd runc cni-plugins kwok)
 extra_names=()
 for entry in "${extra_components[@]}"; do extra_names+=("${entry%% *}"); done
+on_demand_names=()
+for entry in "${on_demand_components[@]}"; do on_demand_names+=("${entry%% *}"); done
 
 # build_extra NAME: builds the extra component NAME; fails (status 1) when no component file declares it.
 build_extra() {
-  local entry name version dir build_fn
-  for entry in "${extra_components[@]}"; do
-    read -r name version dir build_fn <<<"$entry"
-    if [[ "$name" == "$1" ]]; then component "$name" "$version" "$dir" "$build_fn"; return 0; fi
+  local entry name version dir build_fn install_fn
+  for entry in "${extra_components[@]}" "${on_demand_components[@]}"; do
+    read -r name version dir build_fn install_fn <<<"$entry"
+    if [[ "$name" == "$1" ]]; then
+      component "$name" "$version" "$dir" "$build_fn"
+      [[ -z "$install_fn" ]] || "$install_fn" "$dir" || fail "$name $version could not be installed (see above)"
+      return 0
+    fi
   done
   return 1
 }
 
 components=("$@")
 [[ ${#components[@]} -gt 0 ]] || components=("${builtin_components[@]}" "${extra_names[@]}")
+
+# One build at a time per cache: a second `npm test` waits instead of racing on the same directories.
+# A build of on-demand components only takes their own lock, so the lab's build (lab.sh up) is not
+# held up by one running in the background; Go's caches take concurrent builds.
+lock_name=.lock
+only_on_demand=1
+for c in "${components[@]}"; do [[ " ${on_demand_names[*]} " == *" $c "* ]] || only_on_demand=0; done
+((only_on_demand)) && lock_name=".lock-$(IFS=-; echo "${components[*]}")"
+exec 9>"$KW_TOOLCHAIN/$lock_name"
+flock 9
+
 for c in "${components[@]}"; do
   case "$c" in
     node)   component node "$NODE_VERSION" "$NODE_DIR" build_node ;;
@@ -263,6 +280,6 @@ for c in "${components[@]}"; do
     runc)   component runc "$RUNC_VERSION" "$RUNC_DIR" build_runc ;;
     cni-plugins) component cni-plugins "$CNI_PLUGINS_VERSION" "$CNI_PLUGINS_DIR" build_cni_plugins ;;
     kwok)   component kwok "$KWOK_VERSION" "$KWOK_DIR" build_kwok ;;
-    *) build_extra "$c" || fail "unknown component '$c' (known: ${builtin_components[*]} ${extra_names[*]})" ;;
+    *) build_extra "$c" || fail "unknown component '$c' (known: ${builtin_components[*]} ${extra_names[*]} ${on_demand_names[*]})" ;;
   esac
 done

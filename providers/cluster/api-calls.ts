@@ -62,12 +62,27 @@ export interface ApiContext {
   readonly calls: ApiCalls;
 }
 
+/**
+ * What a 403 lacks, from the RBAC authorizer's message (`User "u" cannot patch resource "nodes" in API
+ * group "" at the cluster scope`): who, which verb on which resource of which group, and where.
+ */
+export function forbiddenHint(message: string): string {
+  const refused = /User "([^"]+)" cannot (\S+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)")?/.exec(message);
+  if (!refused) return " The kubeconfig's identity lacks the permission for this call: grant it (README, \"Least-privilege identity\", lists what the provider needs).";
+  const [, user, verb, resource, group = "", namespace] = refused;
+  const where = namespace ? `namespace ${namespace}` : "cluster-wide";
+  return (
+    ` The kubeconfig's identity (${user}) may not ${verb} ${resource} (API group "${group}", ${where}):` +
+    ` grant it that verb on that resource, e.g. in its ClusterRole (the stack's leastPrivilege option creates one with every rule the provider needs).`
+  );
+}
+
 export function apiCalls(server: string): ApiCalls {
   const failure = (what: string, error: unknown): KubernetesApiError => {
     const status = statusOf(error);
     const hint =
       status === 401 ? " The kubeconfig's credentials are not accepted (expired token or certificate?)."
-      : status === 403 ? " The kubeconfig's user lacks the permission; it needs cluster-admin."
+      : status === 403 ? forbiddenHint(describeApiError(error))
       : status === undefined ? ` Is the API server at ${server} reachable from where pulumi runs?`
       : "";
     return new KubernetesApiError(`Kubernetes API ${server}: ${what} failed: ${describeApiError(error)}.${hint}`, status, { cause: error });

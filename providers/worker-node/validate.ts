@@ -308,7 +308,7 @@ export function validateWorkerNodeInputs(news: Record<string, unknown>): CheckFa
   const cluster = (news.cluster ?? {}) as Record<string, unknown>;
   if ((cluster as unknown) !== unknownValue) {
     c.field(cluster.kubeconfig, "cluster.kubeconfig", (v) =>
-      nonEmptyString(v, "") ?? (/\bclusters:/.test(v as string) ? undefined : "must be the text of a kubeconfig (it has no clusters: section); pass the file's content, not its path"),
+      nonEmptyString(v, "") ?? (/\bclusters"?\s*:/.test(v as string) ? undefined : "must be the text of a kubeconfig, YAML or JSON (it has no clusters section); pass the file's content, not its path"),
     );
     c.field(cluster.apiServerEndpoint, "cluster.apiServerEndpoint", endpointRule);
   }

@@ -1,14 +1,13 @@
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { connectCluster } from "../../../providers/cluster/kube-api";
 import { observeApiRequests, type ApiRequest } from "../../../providers/cluster/request-count";
+import { startLoopbackApi, type LoopbackApi } from "../../support/loopback-api";
 
 // A loopback HTTP server answering like the API server for the two calls below.
-let server: http.Server;
+let api: LoopbackApi;
 let kubeconfig: string;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  api = await startLoopbackApi((req, res) => {
     res.setHeader("Content-Type", "application/json");
     if (req.url === "/api/v1/nodes/n1") res.end(JSON.stringify({ kind: "Node", apiVersion: "v1", metadata: { name: "n1", uid: "u1" } }));
     else if (req.url?.startsWith("/api/v1/pods?")) res.end(JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: {}, items: [] }));
@@ -17,20 +16,10 @@ beforeAll(async () => {
       res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", code: 404, message: "not found" }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  kubeconfig = JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    // client-node refuses plain HTTP unless TLS checks are off; loopback only.
-    clusters: [{ name: "c", cluster: { server: `http://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } }],
-    users: [{ name: "u", user: {} }],
-    contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
-    "current-context": "x",
-  });
+  kubeconfig = api.kubeconfig;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => api.close());
 
 describe("API request counting at the adapter", () => {
   test("an observer sees every request with its method and path, and the answers are unchanged", async () => {

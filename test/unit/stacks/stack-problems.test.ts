@@ -28,6 +28,17 @@ describe("the stack program refuses unknown fields and keys", () => {
     ]);
   });
 
+  test("leastPrivilege is a boolean and needs the stack's kubeconfig to create the identity with", () => {
+    expect(stackProblems(settings({ leastPrivilege: true, configKeys: ["nodes", "sshPrivateKey", "kubeconfig", "leastPrivilege"] }))).toEqual([]);
+    expect(stackProblems(settings({ leastPrivilege: false, configKeys: ["nodes", "sshPrivateKey", "leastPrivilege"] }))).toEqual([]);
+    expect(stackProblems(settings({ leastPrivilege: true, configKeys: ["nodes", "sshPrivateKey", "leastPrivilege"] }))).toEqual([
+      "kubeadm-workers:leastPrivilege needs kubeadm-workers:kubeconfig (an admin kubeconfig, set with --secret): the stack creates the provider's identity with it",
+    ]);
+    expect(stackProblems(settings({ leastPrivilege: "yes", configKeys: ["nodes", "sshPrivateKey", "kubeconfig", "leastPrivilege"] }))).toEqual([
+      'kubeadm-workers:leastPrivilege must be true or false, got "yes"',
+    ]);
+  });
+
   test("nodes that is not a list, and entries that are not objects or lack name or host", () => {
     expect(stackProblems(settings({ nodes: { name: "web-1" } }))).toEqual(["nodes must be a list of entries ({ name, host, … }), got an object"]);
     expect(stackProblems(settings({ nodes: ["web-1", { host: "10.213.0.12" }, { name: "web-3" }] }))).toEqual([

@@ -44,6 +44,9 @@ describe("validateWorkerNodeInputs", () => {
     { description: "a bastion with its own key", change: (i) => (i.connection.proxy = { host: "bastion.example.com", user: "jump", privateKey, hostKey }) },
     { description: "a named preflight check to skip", change: (i) => (i.kubeadm = { ignorePreflightErrors: ["SystemVerification"] }) },
     { description: "drain options", change: (i) => (i.drain = { timeoutSeconds: 120, deleteEmptyDirData: true, maxConcurrentDrains: 2 }) },
+    { description: "a YAML kubeconfig", change: (i) => (i.cluster.kubeconfig = "apiVersion: v1\nkind: Config\nclusters: []\n") },
+    // JSON is YAML: kubectl and client-node take it, and the leastPrivilege identity's kubeconfig is JSON.
+    { description: "a JSON kubeconfig", change: (i) => (i.cluster.kubeconfig = JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [] })) },
     { description: "a signed package repository", change: (i) => (i.packages = { aptRepository: "http://10.213.0.1:8080/", aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n" }) },
   ])("accepts $description", ({ change }) => {
     const inputs = JSON.parse(JSON.stringify(valid)) as Inputs;
