@@ -5,8 +5,9 @@
 // (scenario 6).
 //
 // A stack of 100 joined nodes cannot be made on this machine, so its state is: one real node joined
-// by `pulumi up` on a lab host, exported, and imported as 100 copies that differ in resource name,
-// host address (10.213.0.100+, where no host listens) and Node name, as 100 joined nodes' state does.
+// by `pulumi up` on a lab host, exported, and imported as 100 copies that differ in resource name
+// (and the owner it implies), host address (10.213.0.100+, where no host listens) and Node name, as
+// 100 joined nodes' state does.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createLabStack, entryFor, setConfig } from "../../test/e2e/support/lab-stack";
@@ -35,7 +36,14 @@ export function cloneNodes(exported: Deployment, templateHost: string, count: nu
   const text = JSON.stringify(node);
   const hostPattern = new RegExp(templateHost.replace(/\./g, "\\.") + "(?!\\d)", "g");
   const clones = Array.from({ length: count }, (_, i) =>
-    JSON.parse(text.replaceAll(template.nodeName, cloneNodeName(i)).replaceAll(`::${template.name}`, `::${cloneName(i)}`).replace(hostPattern, cloneHost(i))) as { urn: string; type: string },
+    JSON.parse(
+      text
+        .replaceAll(template.nodeName, cloneNodeName(i))
+        .replaceAll(`::${template.name}`, `::${cloneName(i)}`)
+        // The owner the resource stamps, project/stack/name (providers/review/departing.ts ownerOf).
+        .replaceAll(`/${template.name}"`, `/${cloneName(i)}"`)
+        .replace(hostPattern, cloneHost(i)),
+    ) as { urn: string; type: string },
   );
   return { ...exported, deployment: { ...exported.deployment, resources: [...resources.filter((r) => r !== node), ...clones] } };
 }

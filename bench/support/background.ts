@@ -42,7 +42,9 @@ async function createAll(objects: unknown[], deadline = Infinity): Promise<numbe
   const worker = async (): Promise<void> => {
     while (next < chunks.length && Date.now() < deadline) {
       const items = chunks[next++];
-      await kubectl(["create", "-f", "-", "-o", "name"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+      // A stream of documents, not a List: kubectl validates a List's items against the client-side
+      // schema, which wants every nodeInfo field a kubelet reports (kwok fills in what it needs).
+      await kubectl(["create", "-f", "-", "-o", "name"], items.map((item) => JSON.stringify(item)).join("\n---\n"));
       created += items.length;
     }
   };

@@ -99,6 +99,24 @@ describe("cloneNodes", () => {
     ]);
   });
 
+  test("each copy is owned by its own resource name, as the resource stamps it (project/stack/name)", () => {
+    const owned = {
+      deployment: {
+        resources: [
+          {
+            urn: "urn:pulumi:s::p::kubeadm-workers:index:WorkerNode$pulumi-nodejs:dynamic:Resource::node-tpl",
+            type: "pulumi-nodejs:dynamic:Resource",
+            inputs: { owner: "p/s/node-tpl", nodeName: "bench-node-tpl" },
+            outputs: { owner: "p/s/node-tpl", nodeName: "bench-node-tpl" },
+          },
+        ],
+      },
+    };
+    const [copy] = cloneNodes(owned, "10.213.0.11", 1).deployment.resources as unknown as { inputs: { owner: string }; outputs: { owner: string } }[];
+    expect(copy?.inputs.owner).toBe("p/s/node-0");
+    expect(copy?.outputs.owner).toBe("p/s/node-0");
+  });
+
   test("a state without the template is refused", () => {
     expect(() => cloneNodes({ deployment: { resources: [] } }, "10.213.0.11", 1)).toThrow("no resource named node-tpl");
   });
