@@ -74,8 +74,10 @@ start() {
   echo "--- $(date -u +%FT%TZ) starting: $*" >>"$LOG_DIR/$name.log"
   # 9>&- : the component must not inherit up.sh's lock (see lock_control_plane).
   setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
-  echo $! >"$PID_DIR/$name.pid"
-  echo "control-plane: $name started (pid $!), log $LOG_DIR/$name.log"
+  pid=$!
+  echo "$pid" >"$PID_DIR/$name.pid"
+  await_exec "$pid" "$name"
+  echo "control-plane: $name started (pid $pid), log $LOG_DIR/$name.log"
 }
 
 # wait_healthy NAME URL TIMEOUT [CURL_ARGS...]: polls URL until it answers "ok"-ish (HTTP 2xx), fails

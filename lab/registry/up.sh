@@ -35,6 +35,7 @@ YAML
   OTEL_TRACES_EXPORTER=none setsid "$REGISTRY_DIR/bin/registry" serve "$REG_DIR/config.yml" \
     >>"$REG_LOG" 2>&1 </dev/null 9>&- 8>&- &
   echo $! >"$REG_PID_FILE"
+  await_exec "$(<"$REG_PID_FILE")" registry
   deadline=$(( $(date +%s) + 30 ))
   until curl -fs --max-time 2 -o /dev/null "http://$REGISTRY_ADDR/v2/"; do
     if ! registry_pid >/dev/null; then

@@ -28,6 +28,7 @@ export function toDrainPod(pod: k8s.V1Pod): DrainPod {
     ...(spec?.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
     volumes: (spec?.volumes ?? []).map((v) => ({ name: v.name, emptyDir: v.emptyDir !== undefined })),
     phase: (pod.status?.phase ?? "Unknown") as PodPhase,
+    ready: pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
     containers: (spec?.containers ?? []).map(toContainer),
     initContainers: (spec?.initContainers ?? []).map(toContainer),
     ...(overhead ? { overhead } : {}),

@@ -5,14 +5,14 @@ import { checkCapacity } from "./capacity";
 import { planDrain } from "./classify";
 import { judgeEvictionFailure } from "./eviction-errors";
 import { deletedLongAgo, evictionWaves, kubeletSilence, strandedOnSilentNode } from "./eviction-order";
-import { selects } from "./label-selector";
+import { budgetGate, maxPdbWaitMs, minPdbWaitMs, type BudgetGate, type GatedPod } from "./budget-gate";
+import { pdbsCovering, type PdbBudget } from "./eviction-turns";
 import type { DrainOptions } from "./options";
 import {
   formatDrainProgress,
   formatDrainTimeout,
   formatReplacementProgress,
   type PendingPod,
-  type StillBlocking,
   type UnreadyOwner,
 } from "./progress";
 import {
@@ -40,15 +40,11 @@ export class DrainError extends Error {
 }
 
 /** Longest pause between two eviction attempts of a pod when no PDB watch can tell us sooner. */
-const maxRetryDelayMs = 10_000;
-const minRetryDelayMs = 250;
+const maxRetryDelayMs = maxPdbWaitMs;
 const progressEveryMs = 5_000;
 
-interface PodState {
-  readonly pod: DrainPod;
+interface PodState extends GatedPod {
   done: boolean;
-  blockedBy?: StillBlocking;
-  pdb?: ObjectRef;
 }
 
 async function setPhase(cluster: ClusterApi, node: string, phase: DrainPhase, blockers: readonly string[]): Promise<void> {
@@ -56,9 +52,27 @@ async function setPhase(cluster: ClusterApi, node: string, phase: DrainPhase, bl
 }
 
 /** Names the PDBs that select the pod, for the Eviction API's 500 on a pod covered by several. */
-async function pdbsCovering(cluster: ClusterApi, pod: DrainPod): Promise<string[]> {
+async function namesOfPdbsCovering(cluster: ClusterApi, pod: DrainPod): Promise<string[]> {
   const pdbs = await cluster.listPdbs(pod.namespace).catch(() => []);
-  return pdbs.filter((pdb) => selects(pdb.selector, pod.labels ?? {})).map((pdb) => `${pod.namespace}/${pdb.name}`).sort();
+  return pdbsCovering(pod, pdbs).map(refOf).sort();
+}
+
+/**
+ * The PDBs of the pods' namespaces with what each allows now, one list per namespace. None for
+ * plain deletes (no PDB applies) or when a list is refused: then the Eviction API's 429s are all the
+ * drain goes by for that namespace, as it did before it read budgets.
+ */
+async function budgetsOf(cluster: ClusterApi, pods: readonly DrainPod[], options: DrainOptions, log: (line: string) => void): Promise<PdbBudget[]> {
+  if (options.disableEviction) return [];
+  const budgets: PdbBudget[] = [];
+  for (const namespace of new Set(pods.map((pod) => pod.namespace))) {
+    try {
+      budgets.push(...(await cluster.listPdbs(namespace)));
+    } catch (error) {
+      log(`warning: could not list the PodDisruptionBudgets of namespace ${namespace} (${(error as Error).message}); evicting its pods without knowing their budgets, retrying what the API refuses`);
+    }
+  }
+  return budgets;
 }
 
 /** Readiness of each owner now: the baseline for owners not recorded by an earlier attempt. */
@@ -127,7 +141,6 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
   });
 
   const states: PodState[] = plan.toEvict.map((pod) => ({ pod, done: false }));
-  const pdbWaits = new Map<string, Promise<void>>();
   let fatal: string | undefined;
   let lastProgress = "";
   let lastProgressAt = 0;
@@ -147,17 +160,6 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
     }
   };
 
-  const waitForPdb = (pdb: ObjectRef, ms: number): Promise<void> => {
-    // Pods behind one PDB share one watch instead of opening one each.
-    const key = refOf(pdb);
-    let wait = pdbWaits.get(key);
-    if (!wait) {
-      wait = cluster.waitForPdbToAllow(pdb.namespace, pdb.name, ms).finally(() => pdbWaits.delete(key));
-      pdbWaits.set(key, wait);
-    }
-    return wait;
-  };
-
   const markDone = (state: PodState): void => {
     state.done = true;
     delete state.pdb;
@@ -165,27 +167,33 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
     reportProgress();
   };
 
-  const evictOne = async (state: PodState): Promise<void> => {
+  /** Evicts one pod, each attempt when the gate gives it a turn (its PDB allows it), retrying refusals. */
+  const evictOne = async (gate: BudgetGate, state: PodState): Promise<void> => {
     let delay = 500;
     while (remaining() > 0 && !fatal) {
+      if (!(await gate.turn(state))) return;
       const outcome: EvictionOutcome = options.disableEviction
         ? await cluster.deletePod(state.pod, options.gracePeriodSeconds)
         : await cluster.evictPod(state.pod, options.gracePeriodSeconds);
+      const refusedBy = outcome.kind === "pdb" && outcome.pdb ? { namespace: state.pod.namespace, name: outcome.pdb } : undefined;
+      // A 429 means another actor spent the budget: the gate holds the next turn until the PDB allows again.
+      const heldByGate = gate.attempted(state, refusedBy);
       if (outcome.kind === "evicted" || outcome.kind === "gone") return markDone(state);
       if (outcome.kind === "pdb") {
-        state.pdb = outcome.pdb ? { namespace: state.pod.namespace, name: outcome.pdb } : undefined;
+        state.pdb = refusedBy;
         state.blockedBy = { kind: "error", message: outcome.message };
         reportProgress();
+        if (heldByGate) continue;
         const wait = Math.min(maxRetryDelayMs, remaining());
         // The watch answers as soon as the PDB allows a disruption; the floor keeps a PDB whose
         // status lags the eviction check (still being processed) from turning this into a busy loop.
-        if (state.pdb) await Promise.all([waitForPdb(state.pdb, wait), effects.sleep(Math.min(minRetryDelayMs, wait))]);
+        if (state.pdb) await Promise.all([gate.waitForPdb(state.pdb, wait), effects.sleep(Math.min(minPdbWaitMs, wait))]);
         else await effects.sleep(Math.min(delay, wait));
       } else {
         const verdict = judgeEvictionFailure(outcome, state.pod);
         if (verdict.action === "wait-for-deletion") return markDone(state);
         if (verdict.action === "fail") {
-          const covering = verdict.multiplePdbs ? await pdbsCovering(cluster, state.pod) : [];
+          const covering = verdict.multiplePdbs ? await namesOfPdbsCovering(cluster, state.pod) : [];
           const message = covering.length > 0 ? `${verdict.message} The PDBs selecting it: ${covering.join(", ")}.` : verdict.message;
           state.blockedBy = { kind: "error", message };
           fatal ??= message;
@@ -215,7 +223,13 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
   for (const [index, wave] of waves.entries()) {
     if (index > 0) log(`evicting ${wave.length} critical pod(s) last (${wave.map(refOf).join(", ")})`);
     const waveStates = states.filter((s) => wave.includes(s.pod));
-    await Promise.all(waveStates.map(evictOne));
+    const gate = budgetGate(cluster, await budgetsOf(cluster, wave, options, log), {
+      remaining,
+      stopped: () => fatal !== undefined,
+      sleep: (ms) => effects.sleep(ms),
+      changed: () => reportProgress(),
+    });
+    await Promise.all(waveStates.map((state) => evictOne(gate, state)));
     reportProgress(true);
     const notEvicted = waveStates.filter((s) => !s.done);
     if (fatal || notEvicted.length > 0) {

@@ -93,6 +93,8 @@ export interface DrainPod extends ObjectRef, PodSchedulingSpec {
   readonly volumes?: readonly PodVolume[];
   /** spec.priorityClassName: the cluster's own critical pods are evicted last. */
   readonly priorityClassName?: string;
+  /** Its Ready condition is True: only such a pod counts as healthy in a PDB's budget. */
+  readonly ready?: boolean;
 }
 
 /** A node that stays in the cluster, with the pods already bound to it. */

@@ -189,7 +189,10 @@ class Session implements RemoteShell {
   }
 
   runScript(script: string, options: Omit<RunOptions, "stdin"> = {}): Promise<CommandResult> {
-    return this.run("bash -s", { ...options, stdin: script });
+    // bash reads a script on stdin line by line as it runs it, so a command that reads its stdin
+    // (a maintainer script, a daemon one starts) would swallow the rest of the script. bash parses a
+    // whole { } group before running any of it; the group's stdin is /dev/null.
+    return this.run("bash -s", { ...options, stdin: `{\n${script}\n} </dev/null\n` });
   }
 
   close(): Promise<void> {

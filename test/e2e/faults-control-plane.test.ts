@@ -88,7 +88,9 @@ describe("the control plane failing under pulumi up on the lab", () => {
       await observer.ready;
       const up = stack.project.pulumiInBackground(["up", "--yes", "--skip-preview"]);
       try {
-        await firstEvictionFrom(ns, leaving.name);
+        await firstEvictionFrom(ns, leaving.name).catch((error: Error) => {
+          throw new Error(`${error.message}\n--- pulumi up so far (${up.running() ? "running" : "ended"})\n${up.output().slice(-6000)}`);
+        });
         await restartControlPlane(component, secondsDown);
         outcome = await finishesOrResumes(stack, up, leaving.name);
       } finally {

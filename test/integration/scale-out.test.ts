@@ -208,8 +208,21 @@ describe("scale out on lab hosts", () => {
     return version;
   }
 
+  /** Debian's containerd gone again, whatever the test did: the suites after this one need a host preflight accepts. */
+  async function removeDebianContainerd(address: string): Promise<void> {
+    await labSsh(address, "DEBIAN_FRONTEND=noninteractive timeout 180 apt-get purge -y -q -o DPkg::Lock::Timeout=60 containerd </dev/null >/dev/null 2>&1; true");
+  }
+
   test("a host with containerd 1.x: preflight refuses naming the version found, the version required and the option, and changes nothing", async () => {
     const host = labHosts()[0];
+    try {
+      await preflightRefusesContainerd1(host);
+    } finally {
+      await removeDebianContainerd(host.address);
+    }
+  });
+
+  async function preflightRefusesContainerd1(host: ReturnType<typeof labHosts>[number]): Promise<void> {
     const version = await installDebianContainerd(host.address);
     const filesBefore = (await labSsh(host.address, "ls /etc/apt/sources.list.d /etc/kubernetes /etc/containerd 2>/dev/null | sort; dpkg -l | wc -l")).stdout;
 
@@ -224,13 +237,16 @@ describe("scale out on lab hosts", () => {
     expect((await labSsh(host.address, "ls /etc/apt/sources.list.d /etc/kubernetes /etc/containerd 2>/dev/null | sort; dpkg -l | wc -l")).stdout).toBe(filesBefore);
     expect((await kubectl(["get", "node", host.name, "--ignore-not-found"])).stdout.trim()).toBe("");
     expect(await bootstrapTokenSecrets()).toBe("");
-  });
+  }
 
   test("containerd.upgrade replaces Debian's containerd 1.x with containerd.io 2 in place, and the Node runs on it", async () => {
     const host = labHosts()[0];
     await installDebianContainerd(host.address);
 
-    const { outs } = await createWorkerNode(inputsFor(0, { containerd: { ...containerd(), upgrade: true } }), { ...effects, log: () => undefined });
+    const { outs } = await createWorkerNode(inputsFor(0, { containerd: { ...containerd(), upgrade: true } }), { ...effects, log: () => undefined }).catch(async (error: Error) => {
+      await removeDebianContainerd(host.address);
+      throw error;
+    });
     try {
       expect(outs.containerdVersion).toMatch(/^containerd:\/\/v?2\./);
       const packagesAfter = (await labSsh(host.address, "dpkg-query -W -f='${Package} ${Status}\\n' containerd containerd.io 2>/dev/null | grep ' installed$'")).stdout;

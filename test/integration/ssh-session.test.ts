@@ -35,6 +35,16 @@ describe("SSH sessions to lab hosts (real sshd)", () => {
     }
   });
 
+  test("a command in a script that reads its standard input reads nothing of the script (a maintainer script or a daemon started by one did, and the rest of the step ran cut)", async () => {
+    const shell = await openSession(connectionTo(0));
+    try {
+      const result = await shell.runScript(["set -e", "swallowed=$(cat | wc -c)", 'echo "read $swallowed bytes"', 'f() { echo "still here"; }', "f"].join("\n"));
+      expect(result).toEqual({ code: 0, stdout: "read 0 bytes\nstill here\n", stderr: "" });
+    } finally {
+      await shell.close();
+    }
+  });
+
   test("records the host key on first use when none is pinned", async () => {
     const shell = await openSession(connectionTo(1, { hostKey: undefined }));
     try {

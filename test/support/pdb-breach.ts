@@ -20,20 +20,36 @@ export interface PodState {
 }
 
 /**
- * Every budget broken at this moment, judged two ways: the PDB's own status (currentHealthy below
- * desiredHealthy), and the pods themselves, counted as the disruption controller counts them (Ready
- * and not being deleted), so a breach the controller has not yet written down is seen too.
+ * Every budget a disruption broke at this moment, judged two ways: the PDB's own status (currentHealthy
+ * below desiredHealthy), and the pods themselves, counted as the disruption controller counts them
+ * (Ready and not being deleted), so a breach the controller has not yet written down is seen too.
+ *
+ * A pod that was Ready (`everReady`: names the caller saw Ready at any moment) and is NotReady now
+ * without being deleted failed its readiness probe: an involuntary disruption, which no drain causes
+ * and the Eviction API cannot prevent. A shortfall such pods explain is not a breach; one that remains
+ * with them counted is. A replacement that has never been Ready is no excuse: evicting before it is
+ * Ready is exactly the breach this looks for.
  */
-export function pdbBreaches(pdbs: Iterable<PdbState>, pods: Iterable<PodState>): string[] {
+export function pdbBreaches(pdbs: Iterable<PdbState>, pods: Iterable<PodState>, everReady: ReadonlySet<string> = new Set()): string[] {
   const podList = [...pods];
   const breaches: string[] = [];
   for (const pdb of pdbs) {
     if (pdb.observedGeneration === undefined || pdb.desiredHealthy === undefined) continue;
+    const selected = podList.filter((p) => selects(pdb.selector, p.labels));
+    const healthy = selected.filter((p) => p.ready && !p.terminating);
+    const probeFailed = selected.filter((p) => !p.ready && !p.terminating && everReady.has(p.name)).length;
     const current = pdb.currentHealthy ?? 0;
-    if (current < pdb.desiredHealthy) breaches.push(`PDB ${pdb.name}: status says ${current} healthy < ${pdb.desiredHealthy} desired`);
-    const healthy = podList.filter((p) => p.ready && !p.terminating && selects(pdb.selector, p.labels));
-    if (healthy.length < pdb.desiredHealthy) {
-      breaches.push(`PDB ${pdb.name}: ${healthy.length} Ready pods (${healthy.map((p) => p.name).sort().join(", ") || "none"}) < ${pdb.desiredHealthy} desired`);
+    if (current + probeFailed < pdb.desiredHealthy) breaches.push(`PDB ${pdb.name}: status says ${current} healthy < ${pdb.desiredHealthy} desired`);
+    if (healthy.length + probeFailed < pdb.desiredHealthy) {
+      // Why each other pod does not count: a pod being deleted is a disruption.
+      const others = selected
+        .filter((p) => !healthy.includes(p))
+        .map((p) => `${p.name} ${p.terminating ? "terminating" : everReady.has(p.name) ? "not Ready (its probe)" : "not Ready yet"}`)
+        .sort();
+      breaches.push(
+        `PDB ${pdb.name}: ${healthy.length} Ready pods (${healthy.map((p) => p.name).sort().join(", ") || "none"}) < ${pdb.desiredHealthy} desired` +
+          (others.length > 0 ? `; not counted: ${others.join(", ")}` : ""),
+      );
     }
   }
   return breaches;

@@ -16,7 +16,8 @@ interface Collection<T> {
 /**
  * Watches the PDBs and pods of a namespace while a drain runs (two Kubernetes watches, through
  * `kubectl get --raw ...?watch=1`) and records every moment a budget was broken, judged after each
- * event (see pdbBreaches), so a breach as short as one event is seen. A watch the API server ends
+ * event (see pdbBreaches: a pod that was Ready and fails its readiness probe is an involuntary
+ * disruption, not the drain's), so a breach as short as one event is seen. A watch the API server ends
  * (a restart, its timeout) is resumed from the last resourceVersion it delivered, so the events of
  * the gap are replayed, not lost; only a 410 Gone (history compacted) makes it list again, noted in
  * `errors`. Stop it in a `finally`: stop() ends both kubectl processes.
@@ -44,6 +45,8 @@ export class PdbObserver {
   private readonly pdbs: Collection<PdbState>;
   private readonly pods: Collection<PodState>;
   private readonly loops: Promise<void>[] = [];
+  /** Pods seen Ready at any moment (kept across relists): a later NotReady of theirs is their probe's. */
+  private readonly everReady = new Set<string>();
 
   constructor(private readonly namespace: string) {
     this.pdbs = { path: `/apis/policy/v1/namespaces/${namespace}/poddisruptionbudgets`, toState: pdbStateOf, items: new Map(), resourceVersion: "", listed: false };
@@ -59,7 +62,8 @@ export class PdbObserver {
   private judge(): void {
     if (!this.pdbs.listed || !this.pods.listed) return;
     this.samples++;
-    const breaches = pdbBreaches(this.pdbs.items.values(), this.pods.items.values());
+    for (const pod of this.pods.items.values()) if (pod.ready) this.everReady.add(pod.name);
+    const breaches = pdbBreaches(this.pdbs.items.values(), this.pods.items.values(), this.everReady);
     const key = breaches.join("\n");
     if (key !== this.lastBreaches && breaches.length > 0) this.breaches.push(...breaches.map((b) => `${new Date().toISOString()} ${this.namespace}/${b}`));
     this.lastBreaches = key;

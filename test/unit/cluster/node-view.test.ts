@@ -60,6 +60,11 @@ describe("a Node read from the API", () => {
     expect(pods[0]).toMatchObject({ labels: { app: "web" }, containers: [{ name: "app", requests: { cpu: "500m" } }] });
   });
 
+  test("a pod is ready only when its Ready condition is True (what a PDB counts as healthy)", () => {
+    const withReady = (status?: string) => toDrainPod({ metadata: { name: "p" }, status: { phase: "Running", ...(status ? { conditions: [{ type: "Ready", status }] } : {}) } }).ready;
+    expect([withReady("True"), withReady("False"), withReady("Unknown"), withReady()]).toEqual([true, false, false, false]);
+  });
+
   test("a Node the API returns half-filled has empty fields, never undefined ones", () => {
     expect(toClusterNode({}, [])).toEqual({ name: "", unschedulable: false, annotations: {}, ready: false, labels: {}, taints: [], kubeletVersion: "", allocatable: {}, pods: [] });
     expect(toNodeView({}).readyDetail).toBe("no Ready condition yet");

@@ -4,18 +4,33 @@ const pdb = (over: Partial<PdbState> = {}): PdbState => ({ name: "web-pdb", sele
 const pod = (name: string, over: Partial<PodState> = {}): PodState => ({ name, labels: { app: "web" }, ready: true, terminating: false, ...over });
 
 describe("pdbBreaches", () => {
-  test.each<[string, PdbState[], PodState[], RegExp[]]>([
+  test.each<[string, PdbState[], PodState[], RegExp[], string[]?]>([
     ["enough Ready pods and a healthy status", [pdb()], [pod("a"), pod("b"), pod("c")], []],
     ["exactly the desired count", [pdb()], [pod("a"), pod("b")], []],
-    ["one Ready pod too few", [pdb()], [pod("a"), pod("b", { ready: false })], [/web-pdb: 1 Ready pods \(a\) < 2 desired/]],
-    ["a terminating pod no longer counts, even while Ready", [pdb()], [pod("a"), pod("b", { terminating: true })], [/1 Ready pods \(a\) < 2/]],
+    ["one Ready pod too few", [pdb()], [pod("a"), pod("b", { ready: false })], [/web-pdb: 1 Ready pods \(a\) < 2 desired; not counted: b not Ready yet$/]],
+    ["a terminating pod no longer counts, even while Ready", [pdb()], [pod("a"), pod("b", { terminating: true })], [/1 Ready pods \(a\) < 2 desired; not counted: b terminating$/]],
     ["pods another selector picks do not count", [pdb()], [pod("a"), pod("b", { labels: { app: "api" } })], [/1 Ready pods/]],
     ["the controller's status says so", [pdb({ currentHealthy: 1 })], [pod("a"), pod("b")], [/status says 1 healthy < 2 desired/]],
     ["both ways at once", [pdb({ currentHealthy: 0 })], [], [/status says 0 healthy/, /0 Ready pods \(none\) < 2/]],
     ["a PDB the controller has not looked at yet is not judged", [pdb({ observedGeneration: undefined, currentHealthy: 0 })], [], []],
     ["an empty selector selects every pod", [pdb({ selector: {} })], [pod("a", { labels: {} }), pod("b", { labels: { x: "y" } })], []],
-  ])("%s", (_what, pdbs, pods, expected) => {
-    const breaches = pdbBreaches(pdbs, pods);
+    ["a pod that was Ready and failed its probe, not deleted, is involuntary: no breach either way", [pdb({ currentHealthy: 1 })], [pod("a"), pod("b", { ready: false })], [], ["b"]],
+    [
+      "a shortfall that remains with the probe failures counted is a breach",
+      [pdb({ desiredHealthy: 3, currentHealthy: 1 })],
+      [pod("a"), pod("b", { ready: false }), pod("c", { terminating: true })],
+      [/status says 1 healthy < 3 desired/, /1 Ready pods \(a\) < 3 desired; not counted: b not Ready \(its probe\), c terminating$/],
+      ["b", "c"],
+    ],
+    [
+      "a replacement never yet Ready excuses nothing: evicting before it is Ready breaks the budget",
+      [pdb({ currentHealthy: 1 })],
+      [pod("a"), pod("b2", { ready: false }), pod("b", { terminating: true })],
+      [/status says 1 healthy/, /1 Ready pods \(a\) < 2 desired; not counted: b terminating, b2 not Ready yet$/],
+      ["a", "b"],
+    ],
+  ])("%s", (_what, pdbs, pods, expected, everReady = []) => {
+    const breaches = pdbBreaches(pdbs, pods, new Set(everReady));
     expect(breaches).toHaveLength(expected.length);
     expected.forEach((re, i) => expect(breaches[i]).toMatch(re));
   });
