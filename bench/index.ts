@@ -9,12 +9,13 @@ import { repoRoot, runOk } from "../test/support/process";
 import { requireLab } from "../test/integration/support/lab";
 import type { Scenario } from "./scenario";
 import { drain100, drainTight } from "./scenarios/drain";
+import { drainReal } from "./scenarios/drain-real";
 import { growth } from "./scenarios/growth";
 import { preview } from "./scenarios/preview";
 import { scaleOut } from "./scenarios/scale-out";
 import { markdownTable, mergeRows, type BenchRow } from "./table";
 
-export const scenarios: readonly Scenario[] = [drain100, drainTight, growth, scaleOut, preview];
+export const scenarios: readonly Scenario[] = [drain100, drainTight, drainReal, growth, scaleOut, preview];
 const resultsFile = path.join(repoRoot, "bench", "results", "latest.json");
 
 function log(line: string): void {

@@ -42,18 +42,28 @@ export async function prepareScene(workload: Workload): Promise<Scene> {
     objects.push(app);
     if (workload.pdbs === "all" || i % 2 === 0) objects.push(pdb(scene.ns, `app-${i}-pdb`, `app-${i}`, { maxUnavailable: 1 }));
   }
-  await waitFor(`default ServiceAccount of ${scene.ns}`, async () => ((await kubectl(["get", "sa", "-n", scene.ns])).stdout.includes("default") ? true : undefined));
+  await serviceAccountReady(scene.ns);
   await apply(...objects);
   const total = workload.deployments * workload.replicas;
   await waitFor(`${total} Ready pods on ${scene.victim}`, async () => {
     const pods = (await podsByNode(scene.ns)).get(scene.victim) ?? [];
     return pods.length === total && pods.every((p) => p.ready) ? true : undefined;
   }, 300_000);
-  await waitFor(`PDBs of ${scene.ns} allowing a disruption`, async () => {
-    const out = (await kubectl(["get", "pdb", "-n", scene.ns, "-o", "jsonpath={.items[*].status.disruptionsAllowed}"])).stdout.trim();
+  await pdbsAllowingOne(scene.ns);
+  return scene;
+}
+
+/** Pods of a new namespace are refused until its default ServiceAccount exists. */
+export async function serviceAccountReady(ns: string): Promise<void> {
+  await waitFor(`default ServiceAccount of ${ns}`, async () => ((await kubectl(["get", "sa", "-n", ns])).stdout.includes("default") ? true : undefined));
+}
+
+/** Every PDB of the namespace allows one disruption again: the disruption controller has counted the pods. */
+export async function pdbsAllowingOne(ns: string): Promise<void> {
+  await waitFor(`PDBs of ${ns} allowing a disruption`, async () => {
+    const out = (await kubectl(["get", "pdb", "-n", ns, "-o", "jsonpath={.items[*].status.disruptionsAllowed}"])).stdout.trim();
     return out === "" || out.split(/\s+/).every((n) => n === "1") ? true : undefined;
   }, 120_000);
-  return scene;
 }
 
 export async function cleanupScene(scene: Scene): Promise<void> {

@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import { openSession } from "../../providers/host/ssh-session";
 import { upgradeNodeMarker } from "../../providers/host/upgrade-steps";
 import { createWorkerNode } from "../../providers/worker-node/create";
@@ -7,7 +6,8 @@ import { effects } from "../../providers/worker-node/implementation";
 import type { WorkerNodeInputs } from "../../providers/worker-node/inputs";
 import type { WorkerNodeOutputs } from "../../providers/worker-node/outputs";
 import { upgradeNode } from "../../providers/worker-node/upgrade";
-import { kubeconfigPath, kubectl, kubectlJson, labClusterConfig, labHosts, labPrivateKey, requireLab } from "./support/lab";
+import { kubectl, kubectlJson, labHosts, requireLab } from "./support/lab";
+import { labWorkerInputs } from "./support/lab-worker";
 
 // kubeadm's worker procedure against the real control plane and a real lab host. The lab serves one
 // release today, so the node "upgrades" to the version it runs, left cordoned by an upgrade that
@@ -15,18 +15,8 @@ import { kubeconfigPath, kubectl, kubectlJson, labClusterConfig, labHosts, labPr
 // kubelet restart, Ready, uncordon, release) runs for real.
 jest.setTimeout(300_000);
 
-function inputs(): WorkerNodeInputs {
-  const host = labHosts()[0];
-  return {
-    connection: { host: host.address, port: host.port, user: host.user, privateKey: labPrivateKey(), hostKey: host.hostKey },
-    cluster: { kubeconfig: fs.readFileSync(kubeconfigPath, "utf8"), apiServerEndpoint: "10.213.0.1:6443" },
-    // The lab's package and containerd 2 sources, mirrors and sandbox image, as it publishes them.
-    packages: labClusterConfig().packages,
-    containerd: labClusterConfig().containerd,
-    kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
-    joinTimeout: "3m",
-  };
-}
+/** The lab's package and containerd 2 sources, mirrors and sandbox image, as it publishes them. */
+const inputs = (): WorkerNodeInputs => labWorkerInputs(labHosts()[0]);
 
 describe("the in-place upgrade on a lab host", () => {
   let outs: WorkerNodeOutputs | undefined;

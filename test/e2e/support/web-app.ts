@@ -7,17 +7,22 @@ interface PodJson {
   status: { phase?: string; conditions?: { type: string; status: string }[] };
 }
 
+/** How long a kw-testapp container takes after its start before its readiness endpoint answers. */
+export const webAppStartupDelaySeconds = 3;
+/** Every kw-testapp pod's terminationGracePeriodSeconds: room for its shutdown delay. */
+export const webAppGracePeriodSeconds = 10;
+
 /**
- * A web Deployment of the lab's kw-testapp for real kubelets (pods labelled app=web): Ready only
+ * A web Deployment of the lab's kw-testapp for real kubelets (pods labelled app=<name>): Ready only
  * after a start-up delay, slow to stop (it logs SIGTERM and serves on for `shutdownDelaySeconds`),
  * spread over the nodes carrying `nodeLabel`.
  */
-export function webAppDeployment(ns: string, nodeLabel: Record<string, string>, replicas = 4, shutdownDelaySeconds = 2) {
+export function webAppDeployment(ns: string, nodeLabel: Record<string, string>, replicas = 4, shutdownDelaySeconds = 2, name = "web") {
   const container = {
     name: "app",
     image: labClusterConfig().images.testApp,
     env: [
-      { name: "STARTUP_DELAY", value: "3s" },
+      { name: "STARTUP_DELAY", value: `${webAppStartupDelaySeconds}s` },
       { name: "SHUTDOWN_DELAY", value: `${shutdownDelaySeconds}s` },
     ],
     // Ready within a second of the app; NotReady only after three missed probes, as with the
@@ -29,16 +34,16 @@ export function webAppDeployment(ns: string, nodeLabel: Record<string, string>, 
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: "web", namespace: ns },
+    metadata: { name, namespace: ns },
     spec: {
       replicas,
-      selector: { matchLabels: { app: "web" } },
+      selector: { matchLabels: { app: name } },
       template: {
-        metadata: { labels: { app: "web" } },
+        metadata: { labels: { app: name } },
         spec: {
           nodeSelector: nodeLabel,
-          terminationGracePeriodSeconds: 10,
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: "web" } } }],
+          terminationGracePeriodSeconds: webAppGracePeriodSeconds,
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: name } } }],
           containers: [container],
         },
       },
