@@ -3,9 +3,12 @@
 #   1. brings the lab up (control plane + 3 SSH hosts);
 #   2. the stack "lab" (stacks/Pulumi.lab.yaml, gitignored) gets the three hosts as `nodes`;
 #   3. pulumi preview --diff, then pulumi up: three workers join in parallel;
-#   4. a Deployment with a PodDisruptionBudget runs on them;
-#   5. one entry is removed: preview shows the delete, up drains it (PDB respected) and removes it;
-#   6. pulumi destroy and the stack is removed, unless --keep.
+#   4. in the same up, a Deployment with a PodDisruptionBudget (@pulumi/kubernetes resources of the
+#      same program, stack config `demoWorkload`) runs on them;
+#   5. one entry is removed: preview shows the delete and the scale-in report, up drains it (PDB
+#      respected) and removes it;
+#   6. a table: per node, what the ups did, pods moved, seconds;
+#   7. pulumi destroy and the stack is removed, unless --keep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=false; [[ "${1:-}" == "--keep" ]] && keep=true
@@ -15,6 +18,9 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "toolchain and dependencies"
 bash lab/toolchain/build.sh node
 eval "$(bash lab/toolchain/env.sh)"
+# The Kubernetes resource plugin the workload needs, built from Go modules (22 min the first time on
+# 2 cores; cached after) and installed with `pulumi plugin install --file`: nothing is downloaded.
+bash lab/toolchain/build.sh pulumi-kubernetes
 [[ -d node_modules ]] || npm ci --no-audit --no-fund --loglevel=error
 npx tsc -p tsconfig.json
 
@@ -47,34 +53,37 @@ pulumi config set --secret sshPrivateKey <.lab/ssh/id_ed25519
 pulumi config set --secret kubeconfig <.lab/kubeconfig
 pulumi config set-all --json "$(nodes_json 3)"
 
+test_app=$(node -p 'require("./.lab/cluster.json").images.testApp')   # built by the lab, served by its registry
+pulumi config set-all --json "$(node -e '
+  const v = { image: process.argv[1], replicas: 6 };
+  process.stdout.write(JSON.stringify({ "kubeadm-workers:demoWorkload": { value: JSON.stringify(v), objectValue: v, secret: false } }));' "$test_app")"
+
+outputs=$(mktemp)
+trap 'rm -f "$outputs"' EXIT
 step "pulumi preview --diff (what the pull request shows)"
 pulumi preview --diff --non-interactive
 
-step "pulumi up: scale out to three workers"
-pulumi up --yes --skip-preview --non-interactive
+step "pulumi up: scale out to three workers, and the workload (Deployment + PodDisruptionBudget) on them"
+pulumi up --yes --skip-preview --non-interactive | tee -a "$outputs"
 $kubectl get nodes -o wide
-
-step "a workload with a PodDisruptionBudget on the workers"
-$kubectl create namespace demo --dry-run=client -o yaml | $kubectl apply -f -
-test_app=$(node -p 'require("./.lab/cluster.json").images.testApp')   # built by the lab, served by its registry
-$kubectl -n demo create deployment web --image="$test_app" --port=8080 --replicas=6 --dry-run=client -o yaml | $kubectl apply -f -
-$kubectl -n demo create poddisruptionbudget web --selector=app=web --max-unavailable=1 --dry-run=client -o yaml | $kubectl apply -f -
-$kubectl -n demo rollout status deployment/web --timeout=120s
 $kubectl -n demo get pods -o wide
 
-step "remove $(node -e 'console.log(JSON.parse(require("fs").readFileSync(".lab/hosts.json","utf8"))[2].name)') from config: preview, then up (drain, remove, reset)"
+leaving=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(".lab/hosts.json","utf8"))[2].name)')
+step "remove $leaving from config: preview (with the scale-in report), then up (drain, remove, reset)"
 pulumi config set-all --json "$(nodes_json 2)"
 pulumi preview --diff --non-interactive
-pulumi up --yes --skip-preview --non-interactive
+pulumi up --yes --skip-preview --non-interactive | tee -a "$outputs"
 $kubectl get nodes
 $kubectl -n demo get pods -o wide
+
+step "what the demo did"
+node dist/lab/demo-summary.js $(node -e 'console.log(JSON.parse(require("fs").readFileSync(".lab/hosts.json","utf8")).slice(0, 3).map((h) => h.name).join(" "))') <"$outputs"
 
 if $keep; then
   step "kept: the stack lab and the lab stay up (pulumi destroy; npm run lab -- down)"
   exit 0
 fi
 step "clean up: destroy the stack, take the lab down"
-$kubectl delete namespace demo --wait=true --timeout=60s
 pulumi destroy --yes --skip-preview --non-interactive
 pulumi stack rm lab --yes --non-interactive
 bash lab/lab.sh down

@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs, type PackagesInputs } from "../providers";
 import type { NodeEntry } from "./entries";
+import { demoWorkload } from "./demo-workload";
+import type { DemoWorkloadSettings } from "./demo-workload-config";
 import { providerIdentity } from "./provider-identity";
 import { scaleInReview } from "./scale-in-review";
 import { stackProblems } from "./stack-problems";
@@ -20,6 +22,7 @@ const joinTimeout = config.get("joinTimeout");
 const drain = config.getObject<DrainInputs>("drain");
 const kubeadm = config.getObject<KubeadmInputs>("kubeadm");
 const leastPrivilege = config.getObject<unknown>("leastPrivilege");
+const demoWorkloadSettings = config.getObject<unknown>("demoWorkload");
 
 // Every entry and every config key is checked before any resource exists: the engine stops at the
 // first resource whose check fails, and a pull request's preview should list every problem at once.
@@ -39,6 +42,7 @@ const problems = stackProblems({
   drain,
   kubeadm,
   leastPrivilege,
+  demoWorkload: demoWorkloadSettings,
 });
 if (problems.length > 0) {
   throw new Error(`the stack config has ${problems.length} problem(s); nothing was changed:\n  - ${problems.join("\n  - ")}`);
@@ -73,6 +77,9 @@ const workers = nodes.map(
     },
     identity ? { dependsOn: [identity.grants] } : {}),
 );
+
+// The demo's Deployment and PDB (npm run demo), after the WorkerNodes; checked above to need the kubeconfig.
+if (demoWorkloadSettings !== undefined && kubeconfig) demoWorkload(demoWorkloadSettings as DemoWorkloadSettings, kubeconfig, workers);
 
 // A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before anything
 // is touched. The program is an async function (see the end) so the runtime waits for the report.

@@ -4,6 +4,7 @@
 import { unknownNameReason } from "../providers/closest-name";
 import { unknownValue, validateWorkerNodeInputs } from "../providers/worker-node/validate";
 import { findClashes } from "./clashes";
+import { demoWorkloadProblems } from "./demo-workload-config";
 import { entryLabel, entryShapeProblems, shown, type NodeEntry } from "./entries";
 
 /** Every key the program reads from the stack's config namespace. */
@@ -20,6 +21,7 @@ export const stackConfigKeys = [
   "drain",
   "kubeadm",
   "leastPrivilege",
+  "demoWorkload",
 ] as const;
 
 /** The stack config as the program reads it (secrets only as keys that are set). */
@@ -38,6 +40,7 @@ export interface StackSettings {
   readonly drain?: unknown;
   readonly kubeadm?: unknown;
   readonly leastPrivilege?: unknown;
+  readonly demoWorkload?: unknown;
 }
 
 function kind(value: unknown): string {
@@ -85,7 +88,7 @@ function leastPrivilegeProblems({ leastPrivilege, configKeys, namespace = "kubea
 
 /** Every problem of the stack config, config keys first, then each entry's shape, clashes, and each entry's inputs. */
 export function stackProblems(settings: StackSettings): string[] {
-  const keys = [...configKeyProblems(settings), ...leastPrivilegeProblems(settings)];
+  const keys = [...configKeyProblems(settings), ...leastPrivilegeProblems(settings), ...demoWorkloadProblems(settings.demoWorkload, settings.configKeys, settings.namespace)];
   if (!Array.isArray(settings.nodes)) return [...keys, `nodes must be a list of entries ({ name, host, … }), got ${kind(settings.nodes)}`];
   const nodes = (settings.nodes as unknown[]).map((entry) => (typeof entry === "object" && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined));
   const shapes = (settings.nodes as unknown[]).flatMap((entry, i) => entryShapeProblems(entry, i));
