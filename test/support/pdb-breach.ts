@@ -20,9 +20,11 @@ export interface PodState {
 }
 
 /**
- * Every budget a disruption broke at this moment, judged two ways: the PDB's own status (currentHealthy
- * below desiredHealthy), and the pods themselves, counted as the disruption controller counts them
- * (Ready and not being deleted), so a breach the controller has not yet written down is seen too.
+ * Every budget a disruption broke at this moment, judged on the pods themselves, counted as the
+ * disruption controller counts them (Ready and not being deleted), so a breach the controller has not
+ * yet written down is seen too. The PDB's own status is shown beside it but never judged alone: after
+ * an API server restart the controller reported 1 healthy while the watched pods showed 3, and a
+ * status that is low only holds evictions back (the safe side).
  *
  * A pod that was Ready (`everReady`: names the caller saw Ready at any moment) and is NotReady now
  * without being deleted failed its readiness probe: an involuntary disruption, which no drain causes
@@ -38,8 +40,6 @@ export function pdbBreaches(pdbs: Iterable<PdbState>, pods: Iterable<PodState>, 
     const selected = podList.filter((p) => selects(pdb.selector, p.labels));
     const healthy = selected.filter((p) => p.ready && !p.terminating);
     const probeFailed = selected.filter((p) => !p.ready && !p.terminating && everReady.has(p.name)).length;
-    const current = pdb.currentHealthy ?? 0;
-    if (current + probeFailed < pdb.desiredHealthy) breaches.push(`PDB ${pdb.name}: status says ${current} healthy < ${pdb.desiredHealthy} desired`);
     if (healthy.length + probeFailed < pdb.desiredHealthy) {
       // Why each other pod does not count: a pod being deleted is a disruption.
       const others = selected
@@ -47,7 +47,7 @@ export function pdbBreaches(pdbs: Iterable<PdbState>, pods: Iterable<PodState>, 
         .map((p) => `${p.name} ${p.terminating ? "terminating" : everReady.has(p.name) ? "not Ready (its probe)" : "not Ready yet"}`)
         .sort();
       breaches.push(
-        `PDB ${pdb.name}: ${healthy.length} Ready pods (${healthy.map((p) => p.name).sort().join(", ") || "none"}) < ${pdb.desiredHealthy} desired` +
+        `PDB ${pdb.name}: ${healthy.length} Ready pods (${healthy.map((p) => p.name).sort().join(", ") || "none"}) < ${pdb.desiredHealthy} desired (status: ${pdb.currentHealthy ?? 0} healthy)` +
           (others.length > 0 ? `; not counted: ${others.join(", ")}` : ""),
       );
     }
