@@ -3,20 +3,23 @@
 // with @pulumi/kubernetes and created after the WorkerNodes, so a scale-in of the program drains it
 // under its own budget and `pulumi destroy` removes it before any node.
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { DemoWorkloadSettings } from "./demo-workload-config";
-import { kubernetesPluginVersion } from "./kubernetes-plugin";
 
-/** The Deployment `web` and its PDB in namespace `demo`, after every WorkerNode. */
-export function demoWorkload(settings: DemoWorkloadSettings, kubeconfig: pulumi.Input<string>, workers: readonly pulumi.Resource[]): k8s.apps.v1.Deployment {
-  const provider = new k8s.Provider("demo-workload", { kubeconfig }, { version: kubernetesPluginVersion, dependsOn: [...workers] });
-  const ns = new k8s.core.v1.Namespace("demo", { metadata: { name: "demo" } }, { provider, dependsOn: [...workers] });
-  const opts = { provider, dependsOn: [ns, ...workers] };
+/**
+ * The Deployment `web` and its PDB in namespace `demo`, through `stackKubernetes` (stackKubernetesProvider).
+ * The namespace waits for every WorkerNode, and the rest is in the namespace (its name is an output of
+ * it), so everything comes after the workers and goes before them.
+ */
+export function demoWorkload(settings: DemoWorkloadSettings, stackKubernetes: k8s.Provider, workers: readonly pulumi.Resource[]): k8s.apps.v1.Deployment {
+  const opts = { provider: stackKubernetes };
+  const ns = new k8s.core.v1.Namespace("demo", { metadata: { name: "demo" } }, { ...opts, dependsOn: [...workers] });
+  const namespace = ns.metadata.name;
   const labels = { app: "web" };
   const deployment = new k8s.apps.v1.Deployment(
     "web",
     {
-      metadata: { name: "web", namespace: "demo" },
+      metadata: { name: "web", namespace },
       spec: {
         replicas: settings.replicas ?? 6,
         selector: { matchLabels: labels },
@@ -39,6 +42,6 @@ export function demoWorkload(settings: DemoWorkloadSettings, kubeconfig: pulumi.
     },
     opts,
   );
-  new k8s.policy.v1.PodDisruptionBudget("web", { metadata: { name: "web", namespace: "demo" }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } }, opts);
+  new k8s.policy.v1.PodDisruptionBudget("web", { metadata: { name: "web", namespace }, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } }, opts);
   return deployment;
 }

@@ -5,6 +5,7 @@ import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs
 import type { NodeEntry } from "./entries";
 import { demoWorkload } from "./demo-workload";
 import type { DemoWorkloadSettings } from "./demo-workload-config";
+import { stackKubernetesProvider } from "./kubernetes-plugin";
 import { providerIdentity } from "./provider-identity";
 import { scaleInReview } from "./scale-in-review";
 import { stackProblems } from "./stack-problems";
@@ -50,7 +51,8 @@ if (problems.length > 0) {
 
 // With leastPrivilege, the stack's kubeconfig only creates the provider's own identity; the
 // WorkerNodes work with that identity's kubeconfig (stacks/provider-identity.ts).
-const identity = leastPrivilege === true && kubeconfig ? providerIdentity(pulumi.getStack(), kubeconfig) : undefined;
+const stackKubernetes = kubeconfig && (leastPrivilege === true || demoWorkloadSettings !== undefined) ? stackKubernetesProvider(kubeconfig) : undefined;
+const identity = leastPrivilege === true && kubeconfig && stackKubernetes ? providerIdentity(pulumi.getStack(), kubeconfig, stackKubernetes) : undefined;
 const workerKubeconfig = identity?.kubeconfig ?? kubeconfig;
 
 const workers = nodes.map(
@@ -79,7 +81,7 @@ const workers = nodes.map(
 );
 
 // The demo's Deployment and PDB (npm run demo), after the WorkerNodes; checked above to need the kubeconfig.
-if (demoWorkloadSettings !== undefined && kubeconfig) demoWorkload(demoWorkloadSettings as DemoWorkloadSettings, kubeconfig, workers);
+if (demoWorkloadSettings !== undefined && stackKubernetes) demoWorkload(demoWorkloadSettings as DemoWorkloadSettings, stackKubernetes, workers);
 
 // A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before anything
 // is touched. The program is an async function (see the end) so the runtime waits for the report.

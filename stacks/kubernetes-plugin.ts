@@ -5,4 +5,16 @@
 // @pulumi/kubernetes SDK (4.25.0, the release cut from the same line a day later) would ask the engine
 // for plugin 4.25.0, which this binary is not; every resource therefore goes through an explicit
 // Provider that names this version.
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
 export const kubernetesPluginVersion = "4.25.0-alpha.1768448096+f47bc2d6";
+
+/**
+ * The stack's own (admin) kubeconfig as a Kubernetes provider of the plugin above: one per program,
+ * shared by everything the stack makes with @pulumi/kubernetes (the provider's identity, the demo's
+ * workload). Its name is part of those resources' URNs: keep it.
+ */
+export function stackKubernetesProvider(kubeconfig: pulumi.Input<string>): k8s.Provider {
+  return new k8s.Provider("stack-kubeconfig", { kubeconfig }, { version: kubernetesPluginVersion });
+}

@@ -6,7 +6,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { providerPolicyRules } from "../providers";
 import { kubeconfigServer, tokenKubeconfig } from "../providers/cluster/token-kubeconfig";
-import { kubernetesPluginVersion } from "./kubernetes-plugin";
 
 /** Where the identity lives: beside the bootstrap tokens and drain Leases it works on. */
 export const identityNamespace = "kube-system";
@@ -26,11 +25,11 @@ export function identityName(stack: string): string {
   return `kubeadm-workers-${stack}`;
 }
 
-export function providerIdentity(stack: string, adminKubeconfig: pulumi.Output<string>): ProviderIdentity {
+/** `stackKubernetes`: the provider of `adminKubeconfig` (stackKubernetesProvider), which creates the identity. */
+export function providerIdentity(stack: string, adminKubeconfig: pulumi.Output<string>, stackKubernetes: k8s.Provider): ProviderIdentity {
   const name = identityName(stack);
   const namespace = identityNamespace;
-  const stackKubeconfig = new k8s.Provider("stack-kubeconfig", { kubeconfig: adminKubeconfig }, { version: kubernetesPluginVersion });
-  const opts = { provider: stackKubeconfig };
+  const opts = { provider: stackKubernetes };
   const account = new k8s.core.v1.ServiceAccount("provider-identity", { metadata: { name, namespace } }, opts);
   const role = new k8s.rbac.v1.ClusterRole(
     "provider-identity",
