@@ -1,7 +1,6 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { kubectl, labClusterConfig, labDir, labHosts, labSsh, requireLab } from "../integration/support/lab";
+import { kubectl, labClusterConfig, labHosts, labSsh, requireLab } from "../integration/support/lab";
 import { hostJoinState, nodeState } from "./support/fault-stack";
+import { setConfig, setLabSecrets } from "./support/lab-stack";
 import type { PulumiProject } from "./support/pulumi-project";
 import { sshdPeerLines } from "./support/sshd-log";
 import { createProjectWithPackage } from "./support/stack-project";
@@ -52,11 +51,8 @@ describe("a @pulumi/command connection, bastion included, through pulumi up", ()
     await labSsh(target.address, "kubeadm reset -f >/dev/null 2>&1; true");
     project = await createProjectWithPackage("command-connection", program);
     const lab = labClusterConfig();
-    const plain = (value: unknown) => ({ value: typeof value === "string" ? value : JSON.stringify(value), ...(typeof value === "object" ? { objectValue: value } : {}), secret: false });
-    const values = { name: target.name, target: target.address, bastion: bastion.address, lab: { apiServerEndpoint: lab.apiServerEndpoint, packages: lab.packages, containerd: lab.containerd, kubeadm: lab.kubeadm } };
-    await project.pulumiOk(["config", "set-all", "--json", JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [`kubeadm-workers:${k}`, plain(v)])))]);
-    await project.pulumiStdin(["config", "set", "--secret", "sshPrivateKey"], fs.readFileSync(path.join(labDir, "ssh", "id_ed25519"), "utf8"));
-    await project.pulumiStdin(["config", "set", "--secret", "kubeconfig"], fs.readFileSync(path.join(labDir, "kubeconfig"), "utf8"));
+    await setConfig(project, { name: target.name, target: target.address, bastion: bastion.address, lab: { apiServerEndpoint: lab.apiServerEndpoint, packages: lab.packages, containerd: lab.containerd, kubeadm: lab.kubeadm } });
+    await setLabSecrets(project);
   });
 
   afterAll(async () => {

@@ -27,10 +27,14 @@ export async function createLabStack(stack: string, extra: Record<string, unknow
     nodes: [],
     ...extra,
   });
-  // Secrets go in through stdin, never a command line.
+  await setLabSecrets(project);
+  return project;
+}
+
+/** The lab's SSH key and admin kubeconfig as the secrets `sshPrivateKey` and `kubeconfig`: through stdin, never a command line. */
+export async function setLabSecrets(project: PulumiProject): Promise<void> {
   await project.pulumiStdin(["config", "set", "--secret", "sshPrivateKey"], fs.readFileSync(path.join(labDir, "ssh", "id_ed25519"), "utf8"));
   await project.pulumiStdin(["config", "set", "--secret", "kubeconfig"], fs.readFileSync(path.join(labDir, "kubeconfig"), "utf8"));
-  return project;
 }
 
 /** Sets plain config values (objects included) in the format `pulumi config --json` prints. */
