@@ -3,7 +3,7 @@
 import type { NodeView } from "../cluster/kube-api";
 import { ownerAnnotation } from "../review/departing";
 import { controlPlaneLabels, controlPlaneProblems, kubeletTrustedCaHash, type HostFacts } from "../host/preflight";
-import type { Taint } from "./inputs";
+import { taintText, type Taint } from "./inputs";
 import { annotations } from "./outputs";
 import { normalizeVersion } from "./version";
 
@@ -28,10 +28,6 @@ const recordAsItRuns =
 
 function sameTaint(a: Taint, b: Taint): boolean {
   return a.key === b.key && a.effect === b.effect && (a.value ?? "") === (b.value ?? "");
-}
-
-function taintText(t: Taint): string {
-  return `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`;
 }
 
 /** What the entry declares that the Node does not carry: labels, taints, the Kubernetes version. */

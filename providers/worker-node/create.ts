@@ -20,6 +20,7 @@ import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
 import { joinedByOthersProblem } from "./adopt-rules";
 import { summarizeNode } from "./node-status";
+import { readinessGap } from "./node-readiness";
 import { notReadyMessage } from "./not-ready";
 import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 
@@ -73,8 +74,9 @@ export async function resolveCaCertHash(cluster: ClusterApi): Promise<string> {
 }
 
 /**
- * Waits until the Node is Ready, at most until `deadline` (joinTimeout after the join began). On
- * timeout the error carries the Node's conditions and the host's kubelet and containerd log lines.
+ * Waits until the Node takes pods (Ready, node lifecycle taints lifted), at most until `deadline`
+ * (joinTimeout after the join began). On timeout the error carries the Node's conditions and the
+ * host's kubelet and containerd log lines.
  */
 async function waitForReadyNode(
   cluster: ClusterApi,
@@ -88,13 +90,14 @@ async function waitForReadyNode(
   let last: NodeView | undefined;
   for (;;) {
     last = await cluster.getNode(name);
-    if (last?.ready) return last;
+    const gap = last && readinessGap(last);
+    if (last && !gap) return last;
     const now = effects.now().getTime();
     if (now >= wait.deadline) {
       throw new WorkerNodeError(notReadyMessage(name, last, wait.timeoutSeconds, await hostLogsReport(shell)));
     }
     if (now - lastReport >= 15_000) {
-      log(last ? `waiting for Ready (${last.readyDetail})` : "waiting for the Node to register");
+      log(gap ? `waiting for the Node to take pods (${gap})` : "waiting for the Node to register");
       lastReport = now;
     }
     await effects.sleep(2000);

@@ -76,6 +76,11 @@ export interface Taint {
   readonly effect: TaintEffect;
 }
 
+/** A taint as kubectl writes it: `key=value:Effect`, or `key:Effect` without a value. */
+export function taintText(t: Taint): string {
+  return `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`;
+}
+
 export interface KubeadmInputs {
   /** kubeadm preflight checks to skip by name, e.g. ["SystemVerification"] on cgroup v1 hosts. */
   readonly ignorePreflightErrors?: string[];

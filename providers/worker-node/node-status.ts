@@ -1,7 +1,7 @@
 // What a refresh reports about a node, from its Node object alone. Pure: read.ts feeds it the Node.
 import type { NodeView } from "../cluster/kube-api";
 import { drainPhaseAnnotation } from "../drain/annotations";
-import type { Taint } from "./inputs";
+import { taintText, type Taint } from "./inputs";
 import type { NodeStatusSummary } from "./outputs";
 
 /** Conditions, capacity, allocatable, versions and cordon: stable fields only (no heartbeat times). */
@@ -29,10 +29,6 @@ export interface ObservedMetadata {
   readonly drift: string[];
 }
 
-function taintName(t: Taint): string {
-  return `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`;
-}
-
 /**
  * Compares the Node with the labels and taints declared at the last `up`. Only those are looked
  * at: labels and taints that others put on the Node are theirs and never reported.
@@ -50,8 +46,8 @@ export function observeManagedMetadata(declared: { labels: Readonly<Record<strin
   for (const want of declared.taints) {
     const actual = node.taints.find((t) => t.key === want.key && t.effect === want.effect);
     if (actual) taints.push(actual);
-    if (!actual) drift.push(`taint ${taintName(want)} is missing`);
-    else if ((actual.value ?? "") !== (want.value ?? "")) drift.push(`taint ${taintName(actual)} differs, declared ${taintName(want)}`);
+    if (!actual) drift.push(`taint ${taintText(want)} is missing`);
+    else if ((actual.value ?? "") !== (want.value ?? "")) drift.push(`taint ${taintText(actual)} differs, declared ${taintText(want)}`);
   }
   return { labels, taints, drift };
 }

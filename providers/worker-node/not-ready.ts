@@ -1,5 +1,6 @@
 import type { NodeView } from "../cluster/kube-api";
 import { formatSeconds } from "../drain/duration";
+import { readinessGap } from "./node-readiness";
 
 /** One condition as `Ready=False (KubeletNotReady: container runtime is down)`. */
 function conditionLine(c: { type: string; status: string; reason?: string; message?: string }): string {
@@ -9,10 +10,18 @@ function conditionLine(c: { type: string; status: string; reason?: string; messa
 
 /**
  * Why a join did not end Ready within joinTimeout: the Node's conditions when it registered (Ready
- * first), and the host's kubelet and containerd log lines that say why.
+ * first), or the node lifecycle taints still on a Ready Node, and the host's kubelet and containerd
+ * log lines that say why.
  */
 export function notReadyMessage(nodeName: string, node: NodeView | undefined, timeoutSeconds: number, hostLogs: string): string {
   const within = formatSeconds(timeoutSeconds);
+  const gap = node?.ready ? readinessGap(node) : undefined;
+  if (gap) {
+    return (
+      `Node ${nodeName} is Ready but did not take pods within joinTimeout (${within}): ${gap.replace(/^Ready, but /, "")}.\n${hostLogs}\n` +
+      "Check kube-controller-manager (its node lifecycle controller lifts these taints once it sees the Node Ready), or raise joinTimeout."
+    );
+  }
   const head = node
     ? `Node ${nodeName} registered but was not Ready within joinTimeout (${within}); its conditions:\n${
         node.conditions && node.conditions.length > 0

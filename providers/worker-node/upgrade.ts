@@ -13,6 +13,7 @@ import { parseDurationSeconds } from "./duration";
 import type { WorkerNodeInputs } from "./inputs";
 import type { WorkerNodeOutputs } from "./outputs";
 import { proveNodeIsOurs } from "./ownership";
+import { readinessGap } from "./node-readiness";
 import { formatVersion, normalizeVersion, parseKubernetesVersion, parseServerVersion, skewProblem, versionChangeProblem } from "./version";
 
 /**
@@ -33,16 +34,17 @@ export async function targetVersion(olds: WorkerNodeOutputs, news: WorkerNodeInp
   return formatVersion(to);
 }
 
-/** Polls until the Node is Ready and its kubelet reports `version`; fails after `timeoutSeconds` saying which of the two it lacked. */
+/** Polls until the Node takes pods (Ready, lifecycle taints lifted) and its kubelet reports `version`; fails after `timeoutSeconds` saying what it lacked. */
 async function waitForKubeletVersion(cluster: ClusterApi, name: string, version: string, timeoutSeconds: number, effects: WorkerNodeEffects, log: (l: string) => void): Promise<NodeView> {
   const deadline = effects.now().getTime() + timeoutSeconds * 1000;
   let lastReport = effects.now().getTime();
   for (;;) {
     const node = await cluster.getNode(name);
     const reported = node ? normalizeVersion(node.kubeletVersion) : undefined;
-    if (node?.ready && reported === version) return node;
+    const gap = node && readinessGap(node);
+    if (node && !gap && reported === version) return node;
     const now = effects.now().getTime();
-    const state = node ? `Ready: ${node.readyDetail}, kubelet ${node.kubeletVersion || "not reported"}` : "the Node is gone";
+    const state = node ? `${gap ?? `Ready: ${node.readyDetail}`}, kubelet ${node.kubeletVersion || "not reported"}` : "the Node is gone";
     if (now >= deadline) {
       throw new WorkerNodeError(
         `Node ${name} did not report Ready with kubelet v${version} within ${formatSeconds(timeoutSeconds)} after the kubelet restart (${state}). ` +

@@ -333,6 +333,37 @@ describe("createWorkerNode", () => {
     expect(cluster.calls.filter((c) => c.startsWith("delete bootstrap-token-"))).toHaveLength(1);
   });
 
+  test("a Node Ready before the node lifecycle controller lifted its not-ready taint is waited on until the taint is gone", async () => {
+    const cluster = new FakeCluster();
+    const tainted: NodeView = { ...readyNode(), taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] };
+    const seen: string[] = [];
+    let polls = 0;
+    cluster.getNode = () => {
+      // The controller lifts the taint a few seconds after the kubelet reports Ready.
+      if (cluster.node === tainted && ++polls > 3) cluster.node = readyNode();
+      if (cluster.node) seen.push(cluster.node.taints.map((t) => t.key).join(",") || "untainted");
+      return Promise.resolve(cluster.node);
+    };
+    const shell = host(() => ((cluster.node = tainted), ok()));
+
+    await createWorkerNode(inputs, effects(cluster, [shell]));
+
+    expect(seen).toEqual(["node.kubernetes.io/not-ready", "node.kubernetes.io/not-ready", "node.kubernetes.io/not-ready", "untainted"]);
+  });
+
+  test("a Node Ready whose not-ready taint is never lifted fails at joinTimeout naming the taint and kube-controller-manager", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => ((cluster.node = { ...readyNode(), taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }), ok()));
+
+    const error = await failureOf(createWorkerNode({ ...inputs, joinTimeout: "2m" }, effects(cluster, [shell])));
+
+    expect(error.message).toContain(
+      "Node worker-1 is Ready but did not take pods within joinTimeout (2m): the node lifecycle controller (kube-controller-manager) has not lifted node.kubernetes.io/not-ready:NoExecute yet",
+    );
+    expect(error.message).toMatch(/Check kube-controller-manager/);
+    expect(cluster.calls).toContain("delete node worker-1");
+  });
+
   test("a failed kubeadm join carries the host's kubelet and containerd logs", async () => {
     const cluster = new FakeCluster();
     const shell = host(() => ({ code: 1, stdout: "", stderr: "[kubelet-check] The kubelet is not healthy after 4m0s" }));

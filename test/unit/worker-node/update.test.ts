@@ -219,6 +219,27 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
     expect(events).not.toContain("cluster: uncordon lab-host-1");
   });
 
+  test("the node is uncordoned only once the node lifecycle controller has lifted a not-ready taint the kubelet restart brought", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    const tainted = (): NodeView => ({ ...cluster.node, kubeletVersion: "v1.36.3", taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] });
+    const shell = new FakeShell(events, hostKey, () => (cluster.node = tainted()));
+    let polls = 0;
+    const read = cluster.getNode;
+    cluster.getNode = async () => {
+      const node = await read();
+      if (node?.taints.length && ++polls === 3) {
+        events.push("cluster: not-ready taint lifted");
+        cluster.node = { ...cluster.node, taints: [] };
+      }
+      return node;
+    };
+
+    await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, shell, events));
+
+    expect(events.slice(-3)).toEqual(["cluster: not-ready taint lifted", "cluster: uncordon lab-host-1", "cluster: slot kubeadm-workers-drain-0 released"]);
+  });
+
   test("a cluster with another CA is refused before anything is cordoned or installed", async () => {
     const events: Events = [];
     // another cluster's CA: a fresh self-signed certificate
