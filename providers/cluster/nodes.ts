@@ -1,10 +1,11 @@
 // Node calls: read, patch (labels, annotations, taints, cordon), delete, and every Node with its pods
-// as the room evicted pods could go to.
+// as the room evicted pods could go to (paginated: a constant number of lists, however large the cluster).
 import * as k8s from "@kubernetes/client-node";
 import type { ClusterNode, DrainPod } from "../drain/types";
 import type { Taint } from "../worker-node/inputs";
 import type { ApiContext } from "./api-calls";
 import { toClusterNode, toNodeView, type NodeView } from "./node-view";
+import { forEachPage, listAll, listPageSize } from "./paged-list";
 import { toDrainPod } from "./pod-view";
 
 export interface NodePatch {
@@ -40,6 +41,12 @@ function mergePatchOf(patch: NodePatch): { metadata?: Record<string, unknown>; s
   return body;
 }
 
+function podsFor(byNode: Map<string, DrainPod[]>, nodeName: string): DrainPod[] {
+  let pods = byNode.get(nodeName);
+  if (!pods) byNode.set(nodeName, (pods = []));
+  return pods;
+}
+
 export function nodeApi({ config, calls }: ApiContext): NodeApi {
   const core = config.makeApiClient(k8s.CoreV1Api);
   return {
@@ -57,16 +64,24 @@ export function nodeApi({ config, calls }: ApiContext): NodeApi {
       await calls.unlessAbsent(`deleting Node ${name}`, () => core.deleteNode({ name }));
     },
     async listNodesWithPods(exclude) {
-      const [nodes, pods] = await Promise.all([
-        calls.call("listing Nodes", () => core.listNode({})),
-        calls.call("listing running pods", () => core.listPodForAllNamespaces({ fieldSelector: "status.phase!=Succeeded,status.phase!=Failed" })),
+      // Pods are kept as summaries, page by page: the raw list of a large cluster never builds up.
+      const podsByNode = new Map<string, DrainPod[]>();
+      const running = "status.phase!=Succeeded,status.phase!=Failed";
+      const [nodes] = await Promise.all([
+        calls.call("listing Nodes", () => listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont }))),
+        calls.call("listing running pods", () =>
+          forEachPage(
+            (cont) => core.listPodForAllNamespaces({ fieldSelector: running, limit: listPageSize, _continue: cont }),
+            (pods) => {
+              for (const pod of pods) {
+                const nodeName = pod.spec?.nodeName;
+                if (nodeName && !exclude.has(nodeName)) podsFor(podsByNode, nodeName).push(toDrainPod(pod));
+              }
+            },
+          ),
+        ),
       ]);
-      const byNode = new Map<string, DrainPod[]>();
-      for (const pod of pods.items) {
-        const nodeName = pod.spec?.nodeName;
-        if (nodeName) byNode.set(nodeName, [...(byNode.get(nodeName) ?? []), toDrainPod(pod)]);
-      }
-      return nodes.items.filter((n) => !exclude.has(n.metadata?.name ?? "")).map((n) => toClusterNode(n, byNode.get(n.metadata?.name ?? "") ?? []));
+      return nodes.filter((n) => !exclude.has(n.metadata?.name ?? "")).map((n) => toClusterNode(n, podsByNode.get(n.metadata?.name ?? "") ?? []));
     },
   };
 }

@@ -7,6 +7,7 @@ import type { DrainPod } from "../drain/types";
 import type { ReviewPdb } from "../review/scale-in-report";
 import { loadKubeConfig } from "./api-calls";
 import { toClusterNode, type ClusterNodeView } from "./node-view";
+import { listAll, listPageSize } from "./paged-list";
 import { toDrainPod } from "./pod-view";
 
 export interface ClusterSnapshot {
@@ -17,20 +18,6 @@ export interface ClusterSnapshot {
   readonly pdbs: readonly ReviewPdb[];
   readonly existingDaemonSets: ReadonlySet<string>;
   readonly terminatingNamespaces: ReadonlySet<string>;
-}
-
-const pageSize = 500;
-
-/** Every item of a list, page by page (kubectl's --chunk-size default), so one huge response never builds up. */
-async function listAll<T>(page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
-  const items: T[] = [];
-  let cont: string | undefined;
-  do {
-    const list = await page(cont);
-    items.push(...list.items);
-    cont = list.metadata?._continue || undefined;
-  } while (cont);
-  return items;
 }
 
 function listFor<T>(map: Map<string, T[]>, key: string): T[] {
@@ -67,11 +54,11 @@ export async function readClusterSnapshot(kubeconfig: string | undefined, timeou
   const policy = config.makeApiClient(k8s.PolicyV1Api);
   const apps = config.makeApiClient(k8s.AppsV1Api);
   const read = Promise.all([
-    listAll((cont) => core.listNode({ limit: pageSize, _continue: cont })),
-    listAll((cont) => core.listPodForAllNamespaces({ limit: pageSize, _continue: cont })),
-    listAll((cont) => policy.listPodDisruptionBudgetForAllNamespaces({ limit: pageSize, _continue: cont })),
-    listAll((cont) => apps.listDaemonSetForAllNamespaces({ limit: pageSize, _continue: cont })),
-    listAll((cont) => core.listNamespace({ limit: pageSize, _continue: cont })),
+    listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })),
+    listAll((cont) => core.listPodForAllNamespaces({ limit: listPageSize, _continue: cont })),
+    listAll((cont) => policy.listPodDisruptionBudgetForAllNamespaces({ limit: listPageSize, _continue: cont })),
+    listAll((cont) => apps.listDaemonSetForAllNamespaces({ limit: listPageSize, _continue: cont })),
+    listAll((cont) => core.listNamespace({ limit: listPageSize, _continue: cont })),
   ]);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
