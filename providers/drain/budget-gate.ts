@@ -11,7 +11,7 @@ import { refOf, type DrainPod, type ObjectRef } from "./types";
 /** Longest single wait on a PDB's watch; the wait starts again until the drain's deadline. */
 export const maxPdbWaitMs = 10_000;
 /** The least time between two waits on a PDB, so a status that lags the Eviction API cannot become a busy loop. */
-export const minPdbWaitMs = 250;
+const minPdbWaitMs = 250;
 
 /** A pod of the drain as the gate sees it; the gate records which PDB holds it back. */
 export interface GatedPod {
@@ -39,7 +39,10 @@ export interface BudgetGate {
    * it allows again; false when the caller must wait for it (waitForPdb).
    */
   attempted(state: GatedPod, refusedBy?: ObjectRef): boolean;
-  /** Waits (shared by all who ask) until the PDB allows a disruption or `ms` passed; its status then. */
+  /**
+   * Waits (one watch shared by all who ask) until the PDB allows a disruption or `ms` passed, and
+   * never less than minPdbWaitMs; the PDB's status then.
+   */
   waitForPdb(pdb: ObjectRef, ms: number): Promise<PdbStatus | undefined>;
 }
 
@@ -54,7 +57,7 @@ export function budgetGate(cluster: Pick<ClusterApi, "waitForPdbToAllow">, initi
   const watching = new Set<string>();
   const watches = new Map<string, Promise<PdbStatus | undefined>>();
 
-  const waitForPdb = (pdb: ObjectRef, ms: number): Promise<PdbStatus | undefined> => {
+  const sharedWatch = (pdb: ObjectRef, ms: number): Promise<PdbStatus | undefined> => {
     // Everything waiting on one PDB shares one watch instead of opening one each.
     const key = refOf(pdb);
     let wait = watches.get(key);
@@ -64,6 +67,10 @@ export function budgetGate(cluster: Pick<ClusterApi, "waitForPdbToAllow">, initi
     }
     return wait;
   };
+  // The watch answers as soon as the PDB allows a disruption; the floor keeps a PDB whose status
+  // lags the Eviction API (still being processed) from turning a wait into a busy loop.
+  const waitForPdb = async (pdb: ObjectRef, ms: number): Promise<PdbStatus | undefined> =>
+    (await Promise.all([sharedWatch(pdb, ms), clock.sleep(Math.min(minPdbWaitMs, ms))]))[0];
 
   const underWay = (key: string): boolean => [...spending.values()].includes(key);
   const holding = (key: string): boolean => [...heldBy.values()].includes(key);
@@ -86,7 +93,7 @@ export function budgetGate(cluster: Pick<ClusterApi, "waitForPdbToAllow">, initi
           return;
         }
         const pdb = budgets.get(key) as PdbBudget;
-        const [status] = await Promise.all([waitForPdb(pdb, ms), clock.sleep(Math.min(minPdbWaitMs, ms))]);
+        const status = await waitForPdb(pdb, ms);
         if (status) budgets.set(key, { ...pdb, ...status });
         decide();
       }

@@ -5,7 +5,7 @@ import { checkCapacity } from "./capacity";
 import { planDrain } from "./classify";
 import { judgeEvictionFailure } from "./eviction-errors";
 import { deletedLongAgo, evictionWaves, kubeletSilence, strandedOnSilentNode } from "./eviction-order";
-import { budgetGate, maxPdbWaitMs, minPdbWaitMs, type BudgetGate, type GatedPod } from "./budget-gate";
+import { budgetGate, maxPdbWaitMs, type BudgetGate, type GatedPod } from "./budget-gate";
 import { pdbsCovering, type PdbBudget } from "./eviction-turns";
 import type { DrainOptions } from "./options";
 import {
@@ -185,9 +185,7 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
         reportProgress();
         if (heldByGate) continue;
         const wait = Math.min(maxRetryDelayMs, remaining());
-        // The watch answers as soon as the PDB allows a disruption; the floor keeps a PDB whose
-        // status lags the eviction check (still being processed) from turning this into a busy loop.
-        if (state.pdb) await Promise.all([gate.waitForPdb(state.pdb, wait), effects.sleep(Math.min(minPdbWaitMs, wait))]);
+        if (state.pdb) await gate.waitForPdb(state.pdb, wait);
         else await effects.sleep(Math.min(delay, wait));
       } else {
         const verdict = judgeEvictionFailure(outcome, state.pod);
