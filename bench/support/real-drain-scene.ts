@@ -5,7 +5,7 @@
 import { drainStateCleared } from "../../providers/drain/annotations";
 import { createWorkerNode } from "../../providers/worker-node/create";
 import { deleteWorkerNode } from "../../providers/worker-node/delete";
-import { effects } from "../../providers/worker-node/implementation";
+import { effects } from "../../providers/worker-node/operations";
 import type { WorkerNodeOutputs } from "../../providers/worker-node/outputs";
 import { webAppDeployment } from "../../test/e2e/support/web-app";
 import { setUnschedulable } from "../../test/integration/support/kwok-nodes";

@@ -4,7 +4,7 @@ import { openSession } from "../../providers/host/ssh-session";
 import { prepareHost } from "../../providers/host/prepare-host";
 import { clusterRuntime } from "../../providers/worker-node/cluster-runtime";
 import { createWorkerNode } from "../../providers/worker-node/create";
-import { effects } from "../../providers/worker-node/implementation";
+import { effects } from "../../providers/worker-node/operations";
 import type { WorkerNodeInputs } from "../../providers/worker-node/inputs";
 import { deleteWorkerNode } from "../../providers/worker-node/delete";
 import { createKwokNode, deleteNodes } from "./support/kwok-nodes";

@@ -2,7 +2,7 @@ import { openSession } from "../../providers/host/ssh-session";
 import { upgradeNodeMarker } from "../../providers/host/upgrade-steps";
 import { createWorkerNode } from "../../providers/worker-node/create";
 import { deleteWorkerNode } from "../../providers/worker-node/delete";
-import { effects } from "../../providers/worker-node/implementation";
+import { effects } from "../../providers/worker-node/operations";
 import type { WorkerNodeInputs } from "../../providers/worker-node/inputs";
 import type { WorkerNodeOutputs } from "../../providers/worker-node/outputs";
 import { upgradeNode } from "../../providers/worker-node/upgrade";
