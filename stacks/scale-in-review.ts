@@ -1,7 +1,7 @@
 // The scale-in report printed by `pulumi preview` (and so in the pull request's comment): read-only
 // API calls from the program, no SSH, and it never fails the preview — a cluster that cannot be
 // reached makes the report say so.
-import { readClusterSnapshot } from "../providers/cluster/review-reads";
+import { readClusterNodes, readClusterSnapshot } from "../providers/cluster/review-reads";
 import { resolveDrainOptions } from "../providers/drain/options";
 import { findDepartures, type ConfiguredEntry } from "../providers/review/departing";
 import { formatScaleInReport, planScaleInReport } from "../providers/review/scale-in-report";
@@ -18,9 +18,13 @@ export interface ScaleInReviewInput {
 }
 
 export async function scaleInReview(input: ScaleInReviewInput): Promise<string> {
+  const timeoutMs = input.timeoutMs ?? 15_000;
   let snapshot;
   try {
-    snapshot = await readClusterSnapshot(input.kubeconfig, input.timeoutMs ?? 15_000);
+    // A preview that removes nothing (the common one) reads the Nodes only, never every pod.
+    const { nodes } = await readClusterNodes(input.kubeconfig, timeoutMs);
+    if (findDepartures(nodes, input.entries, input).length === 0) return "";
+    snapshot = await readClusterSnapshot(input.kubeconfig, timeoutMs);
   } catch (error) {
     return `Scale-in report: the cluster could not be read (${(error as Error).message}); nodes this change removes are not described. The preview itself is unaffected.`;
   }

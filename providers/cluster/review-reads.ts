@@ -1,7 +1,7 @@
 // Read-only snapshot of a cluster for the scale-in report that `pulumi preview` prints. Apart from the
 // provider's calls (kube-api.ts) by purpose: the preview must never write, so this module imports no
 // write call at all (only the shared object mappings), and it reads with a constant number of
-// paginated lists, however large the cluster.
+// paginated lists, however large the cluster: the Nodes first, and the rest only when a node departs.
 import * as k8s from "@kubernetes/client-node";
 import type { DrainPod } from "../drain/types";
 import type { ReviewPdb } from "../review/scale-in-report";
@@ -43,47 +43,68 @@ function toReviewPdb(pdb: k8s.V1PodDisruptionBudget): ReviewPdb {
   };
 }
 
-/**
- * Five paginated lists (Nodes, Pods, PodDisruptionBudgets, DaemonSets, Namespaces), each bounded by
- * `timeoutMs`, so a cluster that does not answer makes the report say so instead of holding the preview.
- */
-export async function readClusterSnapshot(kubeconfig: string | undefined, timeoutMs: number): Promise<ClusterSnapshot> {
-  const config = loadKubeConfig(kubeconfig);
-  const server = config.getCurrentCluster()?.server ?? "(no current cluster)";
-  const core = config.makeApiClient(k8s.CoreV1Api);
-  const policy = config.makeApiClient(k8s.PolicyV1Api);
-  const apps = config.makeApiClient(k8s.AppsV1Api);
-  const read = Promise.all([
-    listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })),
-    listAll((cont) => core.listPodForAllNamespaces({ limit: listPageSize, _continue: cont })),
-    listAll((cont) => policy.listPodDisruptionBudgetForAllNamespaces({ limit: listPageSize, _continue: cont })),
-    listAll((cont) => apps.listDaemonSetForAllNamespaces({ limit: listPageSize, _continue: cont })),
-    listAll((cont) => core.listNamespace({ limit: listPageSize, _continue: cont })),
-  ]);
+/** `read`, or an error naming the server when it does not answer within `timeoutMs`. */
+async function withinTimeout<T>(server: string, timeoutMs: number, read: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer from ${server} within ${timeoutMs / 1000}s`)), timeoutMs);
   });
   try {
-    const [nodes, pods, pdbs, daemonSets, namespaces] = await Promise.race([read, timeout]);
-    const podsByNode = new Map<string, DrainPod[]>();
-    const runningByNode = new Map<string, DrainPod[]>();
-    for (const pod of pods) {
-      const nodeName = pod.spec?.nodeName;
-      if (!nodeName) continue;
-      const drainPod = toDrainPod(pod);
-      listFor(podsByNode, nodeName).push(drainPod);
-      if (pod.status?.phase !== "Succeeded" && pod.status?.phase !== "Failed") listFor(runningByNode, nodeName).push(drainPod);
-    }
-    return {
-      server,
-      nodes: nodes.map((node) => toClusterNode(node, runningByNode.get(node.metadata?.name ?? "") ?? [])),
-      podsByNode,
-      pdbs: pdbs.map(toReviewPdb),
-      existingDaemonSets: new Set(daemonSets.map((d) => `${d.metadata?.namespace ?? ""}/${d.metadata?.name ?? ""}`)),
-      terminatingNamespaces: new Set(namespaces.filter((n) => n.metadata?.deletionTimestamp).map((n) => n.metadata?.name ?? "")),
-    };
+    return await Promise.race([read, timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function clients(kubeconfig: string | undefined): { server: string; config: k8s.KubeConfig; core: k8s.CoreV1Api } {
+  const config = loadKubeConfig(kubeconfig);
+  return { server: config.getCurrentCluster()?.server ?? "(no current cluster)", config, core: config.makeApiClient(k8s.CoreV1Api) };
+}
+
+/**
+ * The Nodes alone, without their pods: one paginated list, enough to find the departing nodes, so a
+ * preview that removes nothing never reads the cluster's pods. Bounded by `timeoutMs`.
+ */
+export async function readClusterNodes(kubeconfig: string | undefined, timeoutMs: number): Promise<{ server: string; nodes: ClusterNodeView[] }> {
+  const { server, core } = clients(kubeconfig);
+  const nodes = await withinTimeout(server, timeoutMs, listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })));
+  return { server, nodes: nodes.map((node) => toClusterNode(node, [])) };
+}
+
+/**
+ * Five paginated lists (Nodes, Pods, PodDisruptionBudgets, DaemonSets, Namespaces), each bounded by
+ * `timeoutMs`, so a cluster that does not answer makes the report say so instead of holding the preview.
+ */
+export async function readClusterSnapshot(kubeconfig: string | undefined, timeoutMs: number): Promise<ClusterSnapshot> {
+  const { server, config, core } = clients(kubeconfig);
+  const policy = config.makeApiClient(k8s.PolicyV1Api);
+  const apps = config.makeApiClient(k8s.AppsV1Api);
+  const [nodes, pods, pdbs, daemonSets, namespaces] = await withinTimeout(
+    server,
+    timeoutMs,
+    Promise.all([
+      listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })),
+      listAll((cont) => core.listPodForAllNamespaces({ limit: listPageSize, _continue: cont })),
+      listAll((cont) => policy.listPodDisruptionBudgetForAllNamespaces({ limit: listPageSize, _continue: cont })),
+      listAll((cont) => apps.listDaemonSetForAllNamespaces({ limit: listPageSize, _continue: cont })),
+      listAll((cont) => core.listNamespace({ limit: listPageSize, _continue: cont })),
+    ]),
+  );
+  const podsByNode = new Map<string, DrainPod[]>();
+  const runningByNode = new Map<string, DrainPod[]>();
+  for (const pod of pods) {
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) continue;
+    const drainPod = toDrainPod(pod);
+    listFor(podsByNode, nodeName).push(drainPod);
+    if (pod.status?.phase !== "Succeeded" && pod.status?.phase !== "Failed") listFor(runningByNode, nodeName).push(drainPod);
+  }
+  return {
+    server,
+    nodes: nodes.map((node) => toClusterNode(node, runningByNode.get(node.metadata?.name ?? "") ?? [])),
+    podsByNode,
+    pdbs: pdbs.map(toReviewPdb),
+    existingDaemonSets: new Set(daemonSets.map((d) => `${d.metadata?.namespace ?? ""}/${d.metadata?.name ?? ""}`)),
+    terminatingNamespaces: new Set(namespaces.filter((n) => n.metadata?.deletionTimestamp).map((n) => n.metadata?.name ?? "")),
+  };
 }
