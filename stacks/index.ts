@@ -3,12 +3,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerNode, type ContainerdInputs, type DrainInputs, type KubeadmInputs, type PackagesInputs } from "../providers";
 import type { NodeEntry } from "./entries";
-import { demoWorkload } from "./demo-workload";
+import type * as DemoWorkload from "./demo-workload";
 import type { DemoWorkloadSettings } from "./demo-workload-config";
-import { stackKubernetesProvider } from "./kubernetes-plugin";
-import { providerIdentity } from "./provider-identity";
-import { scaleInReview } from "./scale-in-review";
+import type * as KubernetesPlugin from "./kubernetes-plugin";
+import type * as ProviderIdentity from "./provider-identity";
+import type * as ScaleInReview from "./scale-in-review";
 import { stackProblems } from "./stack-problems";
+
+// Loaded where they are used: @pulumi/kubernetes only for the optional identity and demo, and the
+// Kubernetes client (≈ 0.5 s to load) only after every WorkerNode is registered, so the engine and
+// the provider work on them meanwhile.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const kubernetesPlugin = (): typeof KubernetesPlugin => require("./kubernetes-plugin") as typeof KubernetesPlugin;
+const identityModule = (): typeof ProviderIdentity => require("./provider-identity") as typeof ProviderIdentity;
+const demoModule = (): typeof DemoWorkload => require("./demo-workload") as typeof DemoWorkload;
+const reviewModule = (): typeof ScaleInReview => require("./scale-in-review") as typeof ScaleInReview;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const config = new pulumi.Config();
 const nodes = config.requireObject<NodeEntry[]>("nodes");
@@ -51,8 +61,8 @@ if (problems.length > 0) {
 
 // With leastPrivilege, the stack's kubeconfig only creates the provider's own identity; the
 // WorkerNodes work with that identity's kubeconfig (stacks/provider-identity.ts).
-const stackKubernetes = kubeconfig && (leastPrivilege === true || demoWorkloadSettings !== undefined) ? stackKubernetesProvider(kubeconfig) : undefined;
-const identity = leastPrivilege === true && kubeconfig && stackKubernetes ? providerIdentity(pulumi.getStack(), kubeconfig, stackKubernetes) : undefined;
+const stackKubernetes = kubeconfig && (leastPrivilege === true || demoWorkloadSettings !== undefined) ? kubernetesPlugin().stackKubernetesProvider(kubeconfig) : undefined;
+const identity = leastPrivilege === true && kubeconfig && stackKubernetes ? identityModule().providerIdentity(pulumi.getStack(), kubeconfig, stackKubernetes) : undefined;
 const workerKubeconfig = identity?.kubeconfig ?? kubeconfig;
 
 const workers = nodes.map(
@@ -81,14 +91,14 @@ const workers = nodes.map(
 );
 
 // The demo's Deployment and PDB (npm run demo), after the WorkerNodes; checked above to need the kubeconfig.
-if (demoWorkloadSettings !== undefined && stackKubernetes) demoWorkload(demoWorkloadSettings as DemoWorkloadSettings, stackKubernetes, workers);
+if (demoWorkloadSettings !== undefined && stackKubernetes) demoModule().demoWorkload(demoWorkloadSettings as DemoWorkloadSettings, stackKubernetes, workers);
 
 // A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before anything
 // is touched. The program is an async function (see the end) so the runtime waits for the report.
 async function printScaleInReport(): Promise<void> {
   if (!pulumi.runtime.isDryRun()) return;
   const kubeconfigText = kubeconfig ? await new Promise<string>((resolve) => pulumi.unsecret(kubeconfig).apply(resolve)) : undefined;
-  const text = await scaleInReview({
+  const text = await reviewModule().scaleInReview({
     kubeconfig: kubeconfigText,
     entries: nodes.map((entry) => ({ resource: entry.name, host: entry.host, ...(entry.nodeName ? { nodeName: entry.nodeName } : {}) })),
     project: pulumi.getProject(),

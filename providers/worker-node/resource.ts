@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs, WorkerNodeArgs } from "./args";
 import type { Taint } from "./inputs";
 import type { NodeStatusSummary } from "./outputs";
+import { skipPromiseStacks } from "./promise-stacks";
 import { workerNodeProvider } from "./provider";
 import { ownerOf } from "../review/departing";
 
@@ -60,44 +61,50 @@ export class WorkerNode extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: WorkerNodeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const cluster = args.cluster ?? {};
-    super(
-      workerNodeProvider,
-      name,
-      {
-        ...args,
-        connection: withSecretCredentials(args.connection),
-        cluster: { ...cluster, ...(cluster.kubeconfig === undefined ? {} : { kubeconfig: pulumi.secret(cluster.kubeconfig) }) },
-        // Optional inputs that are also outputs, and outputs only: a property exists on the resource
-        // only when its key is in the props.
-        nodeName: args.nodeName,
-        kubernetesVersion: args.kubernetesVersion,
-        // Written on the Node at join, so a preview finds this resource's Node from the cluster itself
-        // (the scale-in report) the first time its entry is gone.
-        owner: ownerOf(pulumi.getProject(), pulumi.getStack(), name),
-        host: undefined,
-        hostKey: undefined,
-        hostKeyFingerprint: undefined,
-        apiServerEndpoint: undefined,
-        caCertHash: undefined,
-        kubeletVersion: undefined,
-        containerdVersion: undefined,
-        machineId: undefined,
-        nodeStatus: undefined,
-        drift: undefined,
-        adopted: undefined,
-      },
-      {
-        ...opts,
-        // The provider's diff only ever says "no change" (inputs equivalent to what the node is) or
-        // leaves the diff to the engine, which then shows each changed property in `preview --diff`
-        // and applies replaceOnChanges. A replacement drains and removes the old node before joining
-        // the new one (the same host may be both).
-        replaceOnChanges: [...(opts.replaceOnChanges ?? []), ...replacingProperties],
-        deleteBeforeReplace: opts.deleteBeforeReplace ?? true,
-        additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection", "cluster"],
-      },
-      "kubeadm-workers",
-      "WorkerNode",
-    );
+    // The source position the SDK records for the resource is unaffected: it raises the limit itself.
+    const stackTraceLimit = skipPromiseStacks();
+    try {
+      super(
+        workerNodeProvider,
+        name,
+        {
+          ...args,
+          connection: withSecretCredentials(args.connection),
+          cluster: { ...cluster, ...(cluster.kubeconfig === undefined ? {} : { kubeconfig: pulumi.secret(cluster.kubeconfig) }) },
+          // Optional inputs that are also outputs, and outputs only: a property exists on the resource
+          // only when its key is in the props.
+          nodeName: args.nodeName,
+          kubernetesVersion: args.kubernetesVersion,
+          // Written on the Node at join, so a preview finds this resource's Node from the cluster itself
+          // (the scale-in report) the first time its entry is gone.
+          owner: ownerOf(pulumi.getProject(), pulumi.getStack(), name),
+          host: undefined,
+          hostKey: undefined,
+          hostKeyFingerprint: undefined,
+          apiServerEndpoint: undefined,
+          caCertHash: undefined,
+          kubeletVersion: undefined,
+          containerdVersion: undefined,
+          machineId: undefined,
+          nodeStatus: undefined,
+          drift: undefined,
+          adopted: undefined,
+        },
+        {
+          ...opts,
+          // The provider's diff only ever says "no change" (inputs equivalent to what the node is) or
+          // leaves the diff to the engine, which then shows each changed property in `preview --diff`
+          // and applies replaceOnChanges. A replacement drains and removes the old node before joining
+          // the new one (the same host may be both).
+          replaceOnChanges: [...(opts.replaceOnChanges ?? []), ...replacingProperties],
+          deleteBeforeReplace: opts.deleteBeforeReplace ?? true,
+          additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "connection", "cluster"],
+        },
+        "kubeadm-workers",
+        "WorkerNode",
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
   }
 }
