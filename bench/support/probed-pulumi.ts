@@ -18,15 +18,6 @@ export interface ProbedRun {
   readonly programs: ProbeRecord[];
 }
 
-/**
- * BENCH_CPU_PROFILE_DIR=<dir>: every Node process pulumi starts (program, providers) also writes a
- * V8 CPU profile there (`--cpu-prof`), for finding where a scenario's time goes.
- */
-function cpuProfileOptions(): string {
-  const dir = process.env.BENCH_CPU_PROFILE_DIR;
-  return dir ? ` --cpu-prof --cpu-prof-dir=${path.resolve(dir)}` : "";
-}
-
 export async function probedPulumi(project: PulumiProject, args: readonly string[], timeoutMs = 900_000): Promise<ProbedRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kw-bench-probe-"));
   const requestLog = path.join(dir, "api-requests.log");
@@ -37,7 +28,9 @@ export async function probedPulumi(project: PulumiProject, args: readonly string
       cwd: project.dir,
       env: {
         ...project.env,
-        NODE_OPTIONS: `--require ${path.join(repoRoot, "dist/bench/support/process-probe.js")}${cpuProfileOptions()}`,
+        NODE_OPTIONS: `--require ${path.join(repoRoot, "dist/bench/support/process-probe.js")}`,
+        // BENCH_CPU_PROFILE_DIR=<dir>: the probe also writes CPU profiles of every process there.
+        ...(process.env.BENCH_CPU_PROFILE_DIR ? { KW_BENCH_CPU_PROFILE_DIR: path.resolve(process.env.BENCH_CPU_PROFILE_DIR) } : {}),
         KW_BENCH_PROBE_DIR: dir,
         KUBEADM_WORKERS_API_REQUEST_LOG: requestLog,
       },

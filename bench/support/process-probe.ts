@@ -3,6 +3,7 @@
 // peak memory, and every TCP connection it opens (an SSH session is one to a host's port 22). Writes
 // $KW_BENCH_PROBE_DIR/<pid>.json now and then and at exit (the engine may kill a provider without one).
 import * as fs from "node:fs";
+import * as inspector from "node:inspector";
 import * as net from "node:net";
 import * as path from "node:path";
 
@@ -36,4 +37,25 @@ if (dir) {
   };
   setInterval(write, 250).unref();
   process.on("exit", write);
+}
+
+/**
+ * KW_BENCH_CPU_PROFILE_DIR: a CPU profile of this process, written in one-second slices
+ * (`<kind>-<pid>-<n>.cpuprofile`), since the engine kills a provider before any exit hook could
+ * write one (`--cpu-prof` writes at exit only). profile-summary.ts adds the slices up.
+ */
+const profileDir = process.env.KW_BENCH_CPU_PROFILE_DIR;
+if (profileDir) {
+  const kind = /dynamic-provider/.test(process.argv[1] ?? "") ? "provider" : /cmd[/\\]run/.test(process.argv[1] ?? "") ? "program" : "other";
+  const session = new inspector.Session();
+  session.connect();
+  let slice = 0;
+  session.post("Profiler.enable", () => session.post("Profiler.start"));
+  const writeSlice = (): void => {
+    session.post("Profiler.stop", (error, result) => {
+      if (!error && result) fs.writeFileSync(path.join(profileDir, `${kind}-${process.pid}-${slice++}.cpuprofile`), JSON.stringify(result.profile));
+      session.post("Profiler.start");
+    });
+  };
+  setInterval(writeSlice, 1000).unref();
 }

@@ -13,13 +13,13 @@ test.each([
 
 test("self time is summed per script and per function", () => {
   const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: id } });
-  const text = summarize({
+  const text = summarize([{
     nodes: [frame(1, "", ""), frame(2, "check", "file:///w/dist/providers/worker-node/check.js"), frame(3, "decode", "file:///p/node_modules/google-protobuf/x.js")],
     samples: [2, 3, 3, 1],
     timeDeltas: [4000, 1000, 2000, 500],
     startTime: 0,
     endTime: 8000,
-  });
+  }]);
   expect(text).toBe(
     [
       "8 ms profiled; self time by script:",
