@@ -70,7 +70,17 @@ npx eslint .
 
 # 5. The lab the integration and e2e tiers run against; taken down again however the tests end,
 #    so the machine is left as it was found (KW_KEEP_LAB=1 keeps it for debugging).
-lab_down() { [[ "${KW_KEEP_LAB:-}" == 1 ]] || bash lab/lab.sh down >/dev/null 2>&1 || echo "test: lab down reported a problem" >&2; }
+#    A failed down prints its output (it was silent) and is tried once more: a down that failed
+#    once in CI left the hosts' namespaces behind, and a second one took them at once.
+lab_down() {
+  [[ "${KW_KEEP_LAB:-}" == 1 ]] && return 0
+  local out
+  out=$(bash lab/lab.sh down 2>&1) && return 0
+  echo "test: lab down reported a problem; its output:" >&2
+  printf '%s\n' "$out" | tail -n 40 | sed 's/^/  /' >&2
+  sleep 5
+  if bash lab/lab.sh down >/dev/null 2>&1; then echo "test: lab down succeeded on a second try" >&2; else echo "test: lab down failed again: run npm run lab -- down" >&2; fi
+}
 if ((needs_lab)); then
   trap 'stop_plugin_build; lab_down' EXIT
   bash lab/lab.sh up
