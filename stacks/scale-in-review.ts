@@ -20,16 +20,16 @@ export interface ScaleInReviewInput {
 export async function scaleInReview(input: ScaleInReviewInput): Promise<string> {
   const timeoutMs = input.timeoutMs ?? 15_000;
   let snapshot;
+  let departures;
   try {
     // A preview that removes nothing (the common one) reads the Nodes only, never every pod.
     const { nodes } = await readClusterNodes(input.kubeconfig, timeoutMs);
-    if (findDepartures(nodes, input.entries, input).length === 0) return "";
-    snapshot = await readClusterSnapshot(input.kubeconfig, timeoutMs);
+    departures = findDepartures(nodes, input.entries, input);
+    if (departures.length === 0) return "";
+    snapshot = await readClusterSnapshot(input.kubeconfig, timeoutMs, nodes);
   } catch (error) {
     return `Scale-in report: the cluster could not be read (${(error as Error).message}); nodes this change removes are not described. The preview itself is unaffected.`;
   }
-  const departures = findDepartures(snapshot.nodes, input.entries, input);
-  if (departures.length === 0) return "";
   const drain = resolveDrainOptions(input.drain ?? {});
   if (!drain.ok) return `Scale-in report: not made, the drain config is invalid: ${drain.failures.join("; ")}`;
   // Nodes upgraded in place come back: only those removed or replaced leave the room.

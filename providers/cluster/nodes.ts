@@ -5,7 +5,7 @@ import type { ClusterNode, DrainPod } from "../drain/types";
 import type { Taint } from "../worker-node/inputs";
 import type { ApiContext } from "./api-calls";
 import { toClusterNode, toNodeView, type NodeView } from "./node-view";
-import { forEachPage, listAll, listPageSize } from "./paged-list";
+import { forEachPage, listAll, listPageSize, listUnder } from "./paged-list";
 import { toDrainPod } from "./pod-view";
 
 export interface NodePatch {
@@ -41,12 +41,6 @@ function mergePatchOf(patch: NodePatch): { metadata?: Record<string, unknown>; s
   return body;
 }
 
-function podsFor(byNode: Map<string, DrainPod[]>, nodeName: string): DrainPod[] {
-  let pods = byNode.get(nodeName);
-  if (!pods) byNode.set(nodeName, (pods = []));
-  return pods;
-}
-
 export function nodeApi({ config, calls }: ApiContext): NodeApi {
   const core = config.makeApiClient(k8s.CoreV1Api);
   return {
@@ -75,7 +69,7 @@ export function nodeApi({ config, calls }: ApiContext): NodeApi {
             (pods) => {
               for (const pod of pods) {
                 const nodeName = pod.spec?.nodeName;
-                if (nodeName && !exclude.has(nodeName)) podsFor(podsByNode, nodeName).push(toDrainPod(pod));
+                if (nodeName && !exclude.has(nodeName)) listUnder(podsByNode, nodeName).push(toDrainPod(pod));
               }
             },
           ),

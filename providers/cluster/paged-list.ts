@@ -25,3 +25,10 @@ export async function listAll<T>(page: (cont: string | undefined) => Promise<Lis
   await forEachPage(page, (list) => items.push(...list));
   return items;
 }
+
+/** The list kept under `key`, made on first use: how a page's items are grouped, e.g. pods by Node. */
+export function listUnder<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
+}

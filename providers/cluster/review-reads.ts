@@ -7,7 +7,7 @@ import type { DrainPod } from "../drain/types";
 import type { ReviewPdb } from "../review/scale-in-report";
 import { loadKubeConfig } from "./api-calls";
 import { toClusterNode, type ClusterNodeView } from "./node-view";
-import { listAll, listPageSize } from "./paged-list";
+import { listAll, listPageSize, listUnder } from "./paged-list";
 import { toDrainPod } from "./pod-view";
 
 export interface ClusterSnapshot {
@@ -18,12 +18,6 @@ export interface ClusterSnapshot {
   readonly pdbs: readonly ReviewPdb[];
   readonly existingDaemonSets: ReadonlySet<string>;
   readonly terminatingNamespaces: ReadonlySet<string>;
-}
-
-function listFor<T>(map: Map<string, T[]>, key: string): T[] {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  return list;
 }
 
 function toReviewPdb(pdb: k8s.V1PodDisruptionBudget): ReviewPdb {
@@ -72,18 +66,18 @@ export async function readClusterNodes(kubeconfig: string | undefined, timeoutMs
 }
 
 /**
- * Five paginated lists (Nodes, Pods, PodDisruptionBudgets, DaemonSets, Namespaces), each bounded by
- * `timeoutMs`, so a cluster that does not answer makes the report say so instead of holding the preview.
+ * The rest of the snapshot for the `nodes` readClusterNodes read: four paginated lists (Pods,
+ * PodDisruptionBudgets, DaemonSets, Namespaces), bounded by `timeoutMs`, so a cluster that does
+ * not answer makes the report say so instead of holding the preview.
  */
-export async function readClusterSnapshot(kubeconfig: string | undefined, timeoutMs: number): Promise<ClusterSnapshot> {
+export async function readClusterSnapshot(kubeconfig: string | undefined, timeoutMs: number, nodes: readonly ClusterNodeView[]): Promise<ClusterSnapshot> {
   const { server, config, core } = clients(kubeconfig);
   const policy = config.makeApiClient(k8s.PolicyV1Api);
   const apps = config.makeApiClient(k8s.AppsV1Api);
-  const [nodes, pods, pdbs, daemonSets, namespaces] = await withinTimeout(
+  const [pods, pdbs, daemonSets, namespaces] = await withinTimeout(
     server,
     timeoutMs,
     Promise.all([
-      listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })),
       listAll((cont) => core.listPodForAllNamespaces({ limit: listPageSize, _continue: cont })),
       listAll((cont) => policy.listPodDisruptionBudgetForAllNamespaces({ limit: listPageSize, _continue: cont })),
       listAll((cont) => apps.listDaemonSetForAllNamespaces({ limit: listPageSize, _continue: cont })),
@@ -96,12 +90,12 @@ export async function readClusterSnapshot(kubeconfig: string | undefined, timeou
     const nodeName = pod.spec?.nodeName;
     if (!nodeName) continue;
     const drainPod = toDrainPod(pod);
-    listFor(podsByNode, nodeName).push(drainPod);
-    if (pod.status?.phase !== "Succeeded" && pod.status?.phase !== "Failed") listFor(runningByNode, nodeName).push(drainPod);
+    listUnder(podsByNode, nodeName).push(drainPod);
+    if (pod.status?.phase !== "Succeeded" && pod.status?.phase !== "Failed") listUnder(runningByNode, nodeName).push(drainPod);
   }
   return {
     server,
-    nodes: nodes.map((node) => toClusterNode(node, runningByNode.get(node.metadata?.name ?? "") ?? [])),
+    nodes: nodes.map((node) => ({ ...node, pods: runningByNode.get(node.name) ?? [] })),
     podsByNode,
     pdbs: pdbs.map(toReviewPdb),
     existingDaemonSets: new Set(daemonSets.map((d) => `${d.metadata?.namespace ?? ""}/${d.metadata?.name ?? ""}`)),
