@@ -1,6 +1,6 @@
 import type { NodeView } from "../cluster/kube-api";
 import { formatSeconds } from "../drain/duration";
-import { readinessGap } from "./node-readiness";
+import { lifecycleTaintsHeld } from "./node-readiness";
 
 /** One condition as `Ready=False (KubeletNotReady: container runtime is down)`. */
 function conditionLine(c: { type: string; status: string; reason?: string; message?: string }): string {
@@ -15,10 +15,10 @@ function conditionLine(c: { type: string; status: string; reason?: string; messa
  */
 export function notReadyMessage(nodeName: string, node: NodeView | undefined, timeoutSeconds: number, hostLogs: string): string {
   const within = formatSeconds(timeoutSeconds);
-  const gap = node?.ready ? readinessGap(node) : undefined;
-  if (gap) {
+  const held = node?.ready ? lifecycleTaintsHeld(node) : undefined;
+  if (held) {
     return (
-      `Node ${nodeName} is Ready but did not take pods within joinTimeout (${within}): ${gap.replace(/^Ready, but /, "")}.\n${hostLogs}\n` +
+      `Node ${nodeName} is Ready but did not take pods within joinTimeout (${within}): ${held}.\n${hostLogs}\n` +
       "Check kube-controller-manager (its node lifecycle controller lifts these taints once it sees the Node Ready), or raise joinTimeout."
     );
   }
