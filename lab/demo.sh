@@ -37,7 +37,8 @@ nodes_json() { # nodes_json N: the first N lab hosts as stack `nodes`
     const set = (k, v) => [`kubeadm-workers:${k}`, { value: JSON.stringify(v), objectValue: v, secret: false }];
     process.stdout.write(JSON.stringify(Object.fromEntries([set("nodes", nodes)])));' "$1"
 }
-# What the lab publishes for stacks (.lab/cluster.json): its endpoint, apt repositories, registry mirror.
+# What the lab publishes for stacks (.lab/cluster.json): its endpoint, apt repositories, registry mirror,
+# and the label of its Kubernetes plugin build.
 pulumi config set-all --json "$(node -e '
   const lab = JSON.parse(require("fs").readFileSync(".lab/cluster.json", "utf8"));
   const plain = (v) => (typeof v === "object" ? { value: JSON.stringify(v), objectValue: v, secret: false } : { value: String(v), secret: false });
@@ -46,6 +47,7 @@ pulumi config set-all --json "$(node -e '
     packages: lab.packages,
     containerd: lab.containerd,
     kubeadm: lab.kubeadm,
+    kubernetesPluginVersion: lab.kubernetesPluginVersion,   // the plugin build.sh pulumi-kubernetes installed
     drain: { timeoutSeconds: 120 },
   };
   process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => ["kubeadm-workers:" + k, plain(v)]))));')"

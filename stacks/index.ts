@@ -34,6 +34,7 @@ const drain = config.getObject<DrainInputs>("drain");
 const kubeadm = config.getObject<KubeadmInputs>("kubeadm");
 const leastPrivilege = config.getObject<unknown>("leastPrivilege");
 const demoWorkloadSettings = config.getObject<unknown>("demoWorkload");
+const kubernetesPluginVersion = config.get("kubernetesPluginVersion");
 
 // Every entry and every config key is checked before any resource exists: the engine stops at the
 // first resource whose check fails, and a pull request's preview should list every problem at once.
@@ -54,6 +55,7 @@ const problems = stackProblems({
   kubeadm,
   leastPrivilege,
   demoWorkload: demoWorkloadSettings,
+  kubernetesPluginVersion,
 });
 if (problems.length > 0) {
   throw new Error(`the stack config has ${problems.length} problem(s); nothing was changed:\n  - ${problems.join("\n  - ")}`);
@@ -61,7 +63,7 @@ if (problems.length > 0) {
 
 // With leastPrivilege, the stack's kubeconfig only creates the provider's own identity; the
 // WorkerNodes work with that identity's kubeconfig (stacks/provider-identity.ts).
-const stackKubernetes = kubeconfig && (leastPrivilege === true || demoWorkloadSettings !== undefined) ? kubernetesPlugin().stackKubernetesProvider(kubeconfig) : undefined;
+const stackKubernetes = kubeconfig && (leastPrivilege === true || demoWorkloadSettings !== undefined) ? kubernetesPlugin().stackKubernetesProvider(kubeconfig, kubernetesPluginVersion) : undefined;
 const identity = leastPrivilege === true && kubeconfig && stackKubernetes ? identityModule().providerIdentity(pulumi.getStack(), kubeconfig, stackKubernetes) : undefined;
 const workerKubeconfig = identity?.kubeconfig ?? kubeconfig;
 

@@ -6,6 +6,7 @@ import { unknownValue, validateWorkerNodeInputs } from "../providers/worker-node
 import { findClashes } from "./clashes";
 import { demoWorkloadProblems } from "./demo-workload-config";
 import { entryLabel, entryShapeProblems, shown, type NodeEntry } from "./entries";
+import { kubernetesPluginVersionProblems } from "./kubernetes-plugin-version";
 
 /** Every key the program reads from the stack's config namespace. */
 export const stackConfigKeys = [
@@ -22,6 +23,7 @@ export const stackConfigKeys = [
   "kubeadm",
   "leastPrivilege",
   "demoWorkload",
+  "kubernetesPluginVersion",
 ] as const;
 
 /** The stack config as the program reads it (secrets only as keys that are set). */
@@ -41,6 +43,7 @@ export interface StackSettings {
   readonly kubeadm?: unknown;
   readonly leastPrivilege?: unknown;
   readonly demoWorkload?: unknown;
+  readonly kubernetesPluginVersion?: unknown;
 }
 
 function kind(value: unknown): string {
@@ -88,7 +91,12 @@ function leastPrivilegeProblems({ leastPrivilege, configKeys, namespace = "kubea
 
 /** Every problem of the stack config, config keys first, then each entry's shape, clashes, and each entry's inputs. */
 export function stackProblems(settings: StackSettings): string[] {
-  const keys = [...configKeyProblems(settings), ...leastPrivilegeProblems(settings), ...demoWorkloadProblems(settings.demoWorkload, settings.configKeys, settings.namespace)];
+  const keys = [
+    ...configKeyProblems(settings),
+    ...leastPrivilegeProblems(settings),
+    ...demoWorkloadProblems(settings.demoWorkload, settings.configKeys, settings.namespace),
+    ...kubernetesPluginVersionProblems(settings.kubernetesPluginVersion, settings.namespace),
+  ];
   if (!Array.isArray(settings.nodes)) return [...keys, `nodes must be a list of entries ({ name, host, … }), got ${kind(settings.nodes)}`];
   const nodes = (settings.nodes as unknown[]).map((entry) => (typeof entry === "object" && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined));
   const shapes = (settings.nodes as unknown[]).flatMap((entry, i) => entryShapeProblems(entry, i));

@@ -3,13 +3,17 @@
 # inputs (apiServerEndpoint, packages, containerd, kubeadm), plus the lab's image references. Tests,
 # lab/demo.sh and the README's examples read it instead of hard-coding the lab.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# PULUMI_KUBERNETES_VERSION: the label of the Kubernetes resource plugin the toolchain builds, which
+# the lab's stacks name as kubernetesPluginVersion (no registry serves it; stacks/kubernetes-plugin-version.ts).
+# shellcheck source=../toolchain/components/pulumi-kubernetes.sh
+. "$REPO_ROOT/lab/toolchain/components/pulumi-kubernetes.sh"
 key="$LAB_DIR/apt/repo/kw-lab.asc"
 [[ -s "$key" ]] || { echo "registry: the lab apt key $key is missing; bring the lab hosts up first" >&2; exit 1; }
 pause=$(pause_ref)
 tmp="$CLUSTER_JSON.tmp"
 CLUSTER_JSON_KEY="$key" "$NODE_DIR/bin/node" - \
-  "$LAB_BRIDGE_IP" "${KUBERNETES_VERSION%.*}" "$REGISTRY_ADDR" "$pause" "$TESTAPP_REF" "$CNI_REF" >"$tmp" <<'JS'
-const [bridge, minor, registry, pause, testApp, cni] = process.argv.slice(2);
+  "$LAB_BRIDGE_IP" "${KUBERNETES_VERSION%.*}" "$REGISTRY_ADDR" "$pause" "$TESTAPP_REF" "$CNI_REF" "$PULUMI_KUBERNETES_VERSION" >"$tmp" <<'JS'
+const [bridge, minor, registry, pause, testApp, cni, kubernetesPluginVersion] = process.argv.slice(2);
 const aptKey = require("node:fs").readFileSync(process.env.CLUSTER_JSON_KEY, "utf8");
 const repo = `http://${bridge}:8080`;
 const mirror = [`http://${registry}`];
@@ -30,6 +34,9 @@ const cluster = {
   },
   // The lab machine's kernel runs cgroup v1, which kubeadm 1.36's SystemVerification refuses.
   kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
+  // The lab's build of the Kubernetes resource plugin (bash lab/toolchain/build.sh pulumi-kubernetes):
+  // a stack using @pulumi/kubernetes here must ask for it, since nothing may download a plugin.
+  kubernetesPluginVersion,
   registry,
   images: { pause, testApp, cni },
 };

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { waitFor } from "../../integration/support/lab";
-import { kubernetesPluginVersion } from "../../../stacks/kubernetes-plugin";
+import { labClusterConfig, waitFor } from "../../integration/support/lab";
 
 /** The longest a test waits for test/run.sh's background build of the plugin (cold: Go compilation on 2 cores). */
 const backgroundBuildLimitMs = 40 * 60_000;
@@ -25,6 +24,9 @@ export async function requireKubernetesPlugin(): Promise<void> {
       throw new Error(`the background build of the Kubernetes resource plugin exited ${code}; ${log} ends:\n${tail}`);
     }
   }
+  // The lab's stacks ask for the build the lab publishes (createLabStack sets it as kubernetesPluginVersion).
+  const { kubernetesPluginVersion } = labClusterConfig();
+  if (!kubernetesPluginVersion) throw new Error("the lab's .lab/cluster.json names no kubernetesPluginVersion (an older checkout wrote it): npm run lab -- up");
   const home = process.env.PULUMI_HOME ?? path.join(process.env.HOME ?? "/root", ".pulumi");
   const installed = path.join(home, "plugins", `resource-kubernetes-v${kubernetesPluginVersion}`, "pulumi-resource-kubernetes");
   if (!fs.existsSync(installed)) {

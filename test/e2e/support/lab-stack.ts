@@ -23,6 +23,8 @@ export async function createLabStack(stack: string, extra: Record<string, unknow
     packages: lab.packages,
     containerd: lab.containerd,
     kubeadm: lab.kubeadm,
+    // Absent only from a cluster.json an older checkout wrote (requireKubernetesPlugin says so).
+    ...(lab.kubernetesPluginVersion ? { kubernetesPluginVersion: lab.kubernetesPluginVersion } : {}),
     joinTimeout: "3m",
     nodes: [],
     ...extra,

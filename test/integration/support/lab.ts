@@ -40,6 +40,8 @@ export interface LabClusterConfig {
     configDropIn: string;
   };
   readonly kubeadm: { ignorePreflightErrors: string[] };
+  /** The label of the Kubernetes resource plugin the toolchain builds: the lab stacks' `kubernetesPluginVersion`. */
+  readonly kubernetesPluginVersion: string;
   /** host:port of the lab registry (plain HTTP, lab bridge only). */
   readonly registry: string;
   readonly images: { pause: string; testApp: string; cni: string };
