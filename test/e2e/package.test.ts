@@ -23,6 +23,12 @@ describe("kubeadm-workers as an npm package in a user's project", () => {
   test(`npm pack, install beside @pulumi/pulumi ${otherSdk}, and pulumi preview a WorkerNode`, async () => {
     const packed = await runOk("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: repoRoot });
     const tarball = path.join(dir, packed.stdout.trim().split("\n").pop() as string);
+    // The license text package.json's `license` names travels with the package.
+    const packageJson = JSON.parse(await fs.readFile(path.join(repoRoot, "package.json"), "utf8")) as { license: string };
+    expect(packageJson.license).toBe("Apache-2.0");
+    const contents = (await runOk("tar", ["-tzf", tarball])).stdout.split("\n");
+    expect(contents).toEqual(expect.arrayContaining(["package/LICENSE", "package/package.json", "package/dist/providers/index.js", "package/dist/providers/index.d.ts"]));
+    expect(await fs.readFile(path.join(repoRoot, "LICENSE"), "utf8")).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004\s/);
     const project = path.join(dir, "project");
     await fs.mkdir(project);
     await fs.writeFile(
