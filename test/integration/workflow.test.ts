@@ -17,14 +17,20 @@ describe("the GitHub workflow", () => {
     expect(result.code).toBe(0);
   });
 
-  test("actionlint would catch a broken workflow (the check can fail)", async () => {
+  // The check can fail: a broken expression, and a misspelt input of pulumi/actions (actionlint knows
+  // the action's inputs, so the CLI pin's input name is checked too).
+  test.each([
+    ["a broken expression", "github.event.pull_request.number", "github.event.pull_request.numbr(", /numbr\(/],
+    ["a misspelt pulumi/actions input", "pulumi-version:", "pulumi-versoin:", /input "pulumi-versoin" is not defined in action "pulumi\/actions@v6"/],
+  ])("actionlint catches %s", async (_, text, replacement, message) => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "kw-actionlint-"));
     try {
       const original = await fs.readFile(path.join(repoRoot, ".github/workflows/pulumi.yml"), "utf8");
-      const broken = original.replace("github.event.pull_request.number", "github.event.pull_request.numbr(");
+      const broken = original.replace(text, replacement);
       expect(broken).not.toBe(original);
       await fs.writeFile(path.join(dir, "pulumi.yml"), broken);
       const result = await run(await actionlint(), ["-no-color", "-config-file", path.join(repoRoot, ".github/actionlint.yaml"), path.join(dir, "pulumi.yml")]);
+      expect(result.stdout + result.stderr).toMatch(message);
       expect(result.code).not.toBe(0);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
