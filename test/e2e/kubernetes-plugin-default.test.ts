@@ -35,7 +35,7 @@ describe("the Kubernetes plugin a stack asks for when kubernetesPluginVersion is
     const { code, stdout, stderr } = await stack.project.pulumi(["preview"]);
     const output = stdout + stderr;
     expect(code).not.toBe(0);
-    expect(output).toMatch(new RegExp(`kubernetes[^\\n]*v?${release.replace(/\./g, "\\.")}\\b`));
+    expect(output).toContain(`no resource plugin 'pulumi-resource-kubernetes' found in the workspace at version v${release} or on your $PATH`);
     expect(output).not.toMatch(/-alpha\.\d+\+/); // not the lab's own build
     expect(fs.existsSync(path.join(pluginsDir, `resource-kubernetes-v${release}`))).toBe(false);
   }, 300_000);
