@@ -43,41 +43,43 @@ describe("a scale-in abandoned after its drain failed: the entry added back unch
       return entries.every((e) => byNode.get(e.name)?.some((p) => p.ready)) ? true : undefined;
     });
 
-    // GIVEN the entry removed and its drain timed out
-    await setConfig(stack.project, { nodes: [entries[0]] });
-    const blocked = await stack.project.pulumi(["up", "--yes", "--skip-preview"], 300_000);
-    expect(blocked.code).not.toBe(0);
-    expect(blocked.stdout + blocked.stderr).toMatch(new RegExp(`drain of ${removed.name} timed out after 15s`));
-    const left = await nodeObject(removed.name);
-    expect(left.spec.unschedulable).toBe(true);
-    expect(left.metadata.annotations?.["kubeadm-workers.io/drain-phase"]).toBeDefined();
-    expect((await stack.project.pulumiOk(["stack", "export"])).stdout).toContain(`::${removed.name}"`);
+    try {
+      // GIVEN the entry removed and its drain timed out
+      await setConfig(stack.project, { nodes: [entries[0]] });
+      const blocked = await stack.project.pulumi(["up", "--yes", "--skip-preview"], 300_000);
+      expect(blocked.code).not.toBe(0);
+      expect(blocked.stdout + blocked.stderr).toMatch(new RegExp(`drain of ${removed.name} timed out after 15s`));
+      const left = await nodeObject(removed.name);
+      expect(left.spec.unschedulable).toBe(true);
+      expect(left.metadata.annotations?.["kubeadm-workers.io/drain-phase"]).toBeDefined();
+      expect((await stack.project.pulumiOk(["stack", "export"])).stdout).toContain(`::${removed.name}"`);
 
-    // WHEN the entry comes back exactly as it was
-    await setConfig(stack.project, { nodes: entries });
+      // WHEN the entry comes back exactly as it was
+      await setConfig(stack.project, { nodes: entries });
 
-    // THEN the preview shows an update of that node (a reviewer sees it in preview --diff) and says why
-    const plan = await previewPlan(stack.project);
-    expect(plan.get(removed.name)?.op).toBe("update");
-    expect(plan.get(entries[0].name)?.op).toBe("same");
-    const preview = await stack.project.pulumiOk(["preview", "--diff"], 300_000);
-    expect(preview.stdout + preview.stderr).toMatch(new RegExp(`${removed.name}: abandoned scale-in: .*pulumi up uncordons it`));
-    expect(preview.stdout).toMatch(/~ 1 to update/);
-    expect((await stack.project.pulumi(["preview", "--expect-no-changes"], 300_000)).code).not.toBe(0);
+      // THEN the preview shows an update of that node (a reviewer sees it in preview --diff) and says why
+      const plan = await previewPlan(stack.project);
+      expect(plan.get(removed.name)?.op).toBe("update");
+      expect(plan.get(entries[0].name)?.op).toBe("same");
+      const preview = await stack.project.pulumiOk(["preview", "--diff"], 300_000);
+      expect(preview.stdout + preview.stderr).toMatch(new RegExp(`${removed.name}: abandoned scale-in: .*pulumi up uncordons it`));
+      expect(preview.stdout).toMatch(/~ 1 to update/);
+      expect((await stack.project.pulumi(["preview", "--expect-no-changes"], 300_000)).code).not.toBe(0);
 
-    // and the up uncordons the node and removes every drain mark of ours
-    const up = await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 300_000);
-    expect(up.stdout).toMatch(/~ 1 updated/);
-    expect(up.stdout).toContain(`${removed.name}: uncordoned: the scale-in that cordoned it was abandoned`);
-    const back = await nodeObject(removed.name);
-    expect(back.spec.unschedulable ?? false).toBe(false);
-    expect(marksOn(back)).toEqual([]);
-    expect((await nodeObject(entries[0].name)).spec.unschedulable ?? false).toBe(false);
+      // and the up uncordons the node and removes every drain mark of ours
+      const up = await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 300_000);
+      expect(up.stdout).toMatch(/~ 1 updated/);
+      expect(up.stdout).toContain(`${removed.name}: uncordoned: the scale-in that cordoned it was abandoned`);
+      const back = await nodeObject(removed.name);
+      expect(back.spec.unschedulable ?? false).toBe(false);
+      expect(marksOn(back)).toEqual([]);
+      expect((await nodeObject(entries[0].name)).spec.unschedulable ?? false).toBe(false);
 
-    // and nothing is left to do
-    await stack.project.pulumiOk(["preview", "--expect-no-changes"], 300_000);
-
-    // The stack's destroy (afterAll) drains both nodes: the PDB must let it.
-    await kubectl(["delete", "pdb", "api-pdb", "-n", ns, "--ignore-not-found"]);
+      // and nothing is left to do
+      await stack.project.pulumiOk(["preview", "--expect-no-changes"], 300_000);
+    } finally {
+      // The stack's destroy (afterAll) drains both nodes: the PDB must let it, whatever failed above.
+      await kubectl(["delete", "pdb", "api-pdb", "-n", ns, "--ignore-not-found"]);
+    }
   });
 });
