@@ -147,6 +147,13 @@ describe("diffWorkerNode: unchanged inputs, but the Node still carries an abando
     expect(lines).toEqual([expect.stringMatching(/cordoned by someone else before our drain\).*pulumi up removes our drain marks and leaves their cordon$/)]);
   });
 
+  test("an upgrade whose drain did not finish, its version put back: an update, named as an upgrade (it never counted as leaving)", async () => {
+    const upgrade = { ...ourCordon, annotations: { "kubeadm-workers.io/drain-phase": "timed-out", "kubeadm-workers.io/drain-purpose": "upgrade" } };
+    const lines: string[] = [];
+    await expect(diffWorkerNode(recorded, inputs, cluster([upgrade]).read, (line) => lines.push(line))).resolves.toEqual({ changes: true });
+    expect(lines).toEqual([expect.stringMatching(/^lab-host-1: abandoned upgrade: .*cordoned by our drain\): pulumi up uncordons it and removes our drain marks$/)]);
+  });
+
   test.each<[string, Marked[]]>([
     ["no Node marked", []],
     ["another Node marked", [{ ...ourCordon, name: "lab-host-2" }]],
