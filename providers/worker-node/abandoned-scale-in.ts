@@ -3,7 +3,7 @@
 // the Node still carries our cordon and drain marks, and counts as leaving for every capacity check.
 // The diff looks for those marks (one cached read per cluster, see marked-nodes.ts) and asks for an
 // update, whose uncordonIfAbandoned clears them.
-import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation } from "../drain/annotations";
+import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation, drainPurposeAnnotation } from "../drain/annotations";
 import { hasDrainState } from "../drain/scale-in";
 import type { MarkedNode } from "../cluster/marked-nodes";
 
@@ -23,7 +23,10 @@ export function abandonedScaleInNote(nodeName: string, nodes: readonly MarkedNod
   const theirs = node.annotations[cordonedBeforeDrainAnnotation] === "true";
   const state = [phase ? `drain phase ${phase}` : "drain state", node.unschedulable ? (theirs ? "cordoned by someone else before our drain" : "cordoned by our drain") : "not cordoned"].join(", ");
   const action = node.unschedulable && !theirs ? "pulumi up uncordons it and removes our drain marks" : `pulumi up removes our drain marks${node.unschedulable ? " and leaves their cordon" : ""}`;
-  return `${nodeName}: abandoned scale-in: its entry is back, but the Node still carries the marks of a drain that did not finish (${state}) and counts as leaving: ${action}`;
+  // An upgrade's drain (its version put back after it failed) never made the node count as leaving.
+  const upgrade = node.annotations[drainPurposeAnnotation] === "upgrade";
+  const what = upgrade ? "abandoned upgrade: the Node" : "abandoned scale-in: its entry is back, but the Node";
+  return `${nodeName}: ${what} still carries the marks of a drain that did not finish (${state})${upgrade ? "" : " and counts as leaving"}: ${action}`;
 }
 
 /**
