@@ -82,7 +82,8 @@ export function cordonPatch(node: { readonly unschedulable: boolean } & Annotate
 /**
  * The patch that ends an abandoned scale-in (the entry came back, or the slot wait timed out and
  * the entry came back): our drain state removed and our cordon lifted; a cordon that was there
- * before our drain stays. Undefined when no drain of ours is on the node.
+ * before our drain stays, and our draining label removed. Undefined when no drain of ours is on the
+ * node and no label of ours either.
  */
 export function abandonedScaleInPatch(node: { readonly unschedulable: boolean; readonly labels?: Readonly<Record<string, string>> } & Annotated): NodePatch | undefined {
   const annotations = node.annotations ?? {};
