@@ -9,6 +9,7 @@ import { loadKubeConfig } from "./api-calls";
 import { toClusterNode, type ClusterNodeView } from "./node-view";
 import { listAll, listPageSize, listUnder } from "./paged-list";
 import { toDrainPod } from "./pod-view";
+import { withinTimeout } from "./within-timeout";
 
 export interface ClusterSnapshot {
   readonly server: string;
@@ -35,19 +36,6 @@ function toReviewPdb(pdb: k8s.V1PodDisruptionBudget): ReviewPdb {
     currentHealthy: pdb.status?.currentHealthy ?? 0,
     desiredHealthy: pdb.status?.desiredHealthy ?? 0,
   };
-}
-
-/** `read`, or an error naming the server when it does not answer within `timeoutMs`. */
-async function withinTimeout<T>(server: string, timeoutMs: number, read: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from ${server} within ${timeoutMs / 1000}s`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([read, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function clients(kubeconfig: string | undefined): { server: string; config: k8s.KubeConfig; core: k8s.CoreV1Api } {

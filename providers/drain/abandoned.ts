@@ -11,5 +11,7 @@ export async function uncordonIfAbandoned(cluster: ClusterApi, nodeName: string,
   const patch = node && abandonedScaleInPatch(node);
   if (!patch) return;
   await cluster.patchNode(nodeName, patch);
-  log(patch.unschedulable === false ? "uncordoned: the scale-in that cordoned it was abandoned" : "drain state of an abandoned scale-in removed");
+  // A patch without annotations only removes the label a finished upgrade left: nothing was abandoned.
+  if (patch.unschedulable === false) log("uncordoned: the scale-in that cordoned it was abandoned");
+  else if (patch.annotations) log("drain state of an abandoned scale-in removed");
 }

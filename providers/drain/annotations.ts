@@ -12,6 +12,13 @@ export const drainOwnersAnnotation = "kubeadm-workers.io/drain-owners";
  */
 export const drainPurposeAnnotation = "kubeadm-workers.io/drain-purpose";
 export type DrainPurpose = "remove" | "upgrade";
+/**
+ * A label set with the drain state, on every node a drain of ours marked (value "true"): labels,
+ * unlike annotations, can be selected on, so a preview finds the nodes an abandoned scale-in left
+ * marked with one small list (a label selector) instead of reading every Node. The annotations stay
+ * the record; the label only finds them.
+ */
+export const drainingLabel = "kubeadm-workers.io/draining";
 /** "true" when the node was already cordoned (by someone else) when our drain began: then it is theirs to uncordon. */
 export const cordonedBeforeDrainAnnotation = "kubeadm-workers.io/cordoned-before-drain";
 

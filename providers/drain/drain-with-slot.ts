@@ -1,11 +1,11 @@
 import type { ClusterApi } from "../cluster/kube-api";
-import { drainAnnotations, drainPurposeAnnotation, type DrainPurpose } from "./annotations";
+import type { DrainPurpose } from "./annotations";
 import { acquireDrainSlot, checkBudgetPermissions, type DrainSlot } from "./budget";
 import { DrainError, drainNode } from "./execute";
 import type { DrainEffects } from "./types";
 import { patientCluster } from "../cluster/patient-cluster";
 import type { DrainOptions } from "./options";
-import { cordonPatch, isDraining } from "./scale-in";
+import { cordonPatch, isDraining, leavingMarkPatch } from "./scale-in";
 import { nodeLog } from "../node-log";
 
 /**
@@ -59,7 +59,7 @@ export async function drainWithSlot<T>(
   await checkBudgetPermissions(cluster);
   const before = await cluster.getNode(node);
   if (!before) throw new DrainError(`Node ${node} is not in the cluster (${cluster.server}); nothing to drain`);
-  if (!isDraining(before)) await cluster.patchNode(node, { annotations: { ...drainAnnotations("waiting-for-slot", []), [drainPurposeAnnotation]: purpose } });
+  if (!isDraining(before)) await cluster.patchNode(node, leavingMarkPatch(purpose));
 
   const slot = await acquireDrainSlot(cluster, node, options.maxConcurrentDrains, deadline, { ...effects, log });
   try {

@@ -26,6 +26,7 @@ export {
   drainOwnersAnnotation,
   cordonedBeforeDrainAnnotation,
   drainStateCleared,
+  drainingLabel,
   maxBlockersBytes,
 } from "./annotations";
 export { judgeEvictionFailure } from "./eviction-errors";
@@ -35,7 +36,7 @@ export { selects } from "./label-selector";
 export type { LabelSelector } from "./label-selector";
 export { observeLease, expiredAsObserved } from "./lease-observation";
 export type { LeaseObservation } from "./lease-observation";
-export { isDraining, isLeaving, roomCandidates, cordonPatch, abandonedScaleInPatch, scaleInSteps } from "./scale-in";
+export { isDraining, isLeaving, hasDrainState, leavingMarkPatch, roomCandidates, cordonPatch, abandonedScaleInPatch, scaleInSteps } from "./scale-in";
 export { ownersOf, mergeBaselines, isStillShort, readyTarget, unschedulableReason, formatOwnersAnnotation, parseOwnersAnnotation } from "./replacements";
 export type { OwnerBaseline, PendingPodView } from "./replacements";
 export type { DrainPhase } from "./annotations";

@@ -14,7 +14,7 @@
 // waiting to be upgraded in place comes back: it is room until its own turn cordons it (otherwise
 // a rolling upgrade of every node finds no room anywhere and never starts).
 import type { NodePatch } from "../cluster/kube-api";
-import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation, drainPurposeAnnotation, drainStateCleared } from "./annotations";
+import { cordonedBeforeDrainAnnotation, drainAnnotations, drainingLabel, drainPhaseAnnotation, drainPurposeAnnotation, drainStateCleared, type DrainPurpose } from "./annotations";
 import type { ClusterNode } from "./types";
 
 type Annotated = { readonly annotations?: Readonly<Record<string, string>> };
@@ -37,6 +37,19 @@ export function roomCandidates(nodes: readonly ClusterNode[], draining: string):
   return nodes.filter((node) => node.name !== draining && !isLeaving(node));
 }
 
+/** True when the node carries any drain state of ours (the annotations; the label alone is only an index). */
+export function hasDrainState(node: Annotated): boolean {
+  return Object.keys(drainStateCleared).some((key) => node.annotations?.[key] !== undefined);
+}
+
+/**
+ * What the mark-leaving step writes: phase `waiting-for-slot` and the purpose, NOT a cordon, and
+ * the label that lets a preview find the node (annotations.ts drainingLabel).
+ */
+export function leavingMarkPatch(purpose: DrainPurpose): NodePatch {
+  return { labels: { [drainingLabel]: "true" }, annotations: { ...drainAnnotations("waiting-for-slot", []), [drainPurposeAnnotation]: purpose } };
+}
+
 export type ScaleInStep = "mark-leaving" | "take-slot" | "cordon" | "drain" | "work" | "release-slot";
 
 /** The steps of one scale-in, in order; `cordon` never comes before `take-slot`. */
@@ -56,6 +69,8 @@ export function cordonPatch(node: { readonly unschedulable: boolean } & Annotate
   const cordonedByOthers = node.unschedulable && !resumed;
   return {
     unschedulable: true,
+    // Also on a node marked leaving before the label existed: from its cordon on, a preview finds it.
+    labels: { [drainingLabel]: "true" },
     annotations: {
       ...(resumed ? {} : staleDrainState),
       [drainPhaseAnnotation]: "cordoned",
@@ -67,12 +82,15 @@ export function cordonPatch(node: { readonly unschedulable: boolean } & Annotate
 /**
  * The patch that ends an abandoned scale-in (the entry came back, or the slot wait timed out and
  * the entry came back): our drain state removed and our cordon lifted; a cordon that was there
- * before our drain stays. Undefined when no drain of ours is on the node.
+ * before our drain stays, and our draining label removed. Undefined when no drain of ours is on the
+ * node and no label of ours either.
  */
-export function abandonedScaleInPatch(node: { readonly unschedulable: boolean } & Annotated): NodePatch | undefined {
+export function abandonedScaleInPatch(node: { readonly unschedulable: boolean; readonly labels?: Readonly<Record<string, string>> } & Annotated): NodePatch | undefined {
   const annotations = node.annotations ?? {};
-  const ours = Object.keys(drainStateCleared).some((key) => annotations[key] !== undefined);
-  if (!ours) return undefined;
+  if (!hasDrainState(node)) {
+    // A label left by a path that cleared only the annotations (an upgrade that finished): removed, nothing else.
+    return node.labels?.[drainingLabel] !== undefined ? { labels: { [drainingLabel]: null } } : undefined;
+  }
   const weCordoned = node.unschedulable && annotations[cordonedBeforeDrainAnnotation] !== "true";
-  return { ...(weCordoned ? { unschedulable: false } : {}), annotations: { ...drainStateCleared } };
+  return { ...(weCordoned ? { unschedulable: false } : {}), labels: { [drainingLabel]: null }, annotations: { ...drainStateCleared } };
 }

@@ -1,4 +1,5 @@
-// The provider's diff rule. Pure: the recorded outputs against the new inputs.
+// The provider's diff rule: the recorded outputs against the new inputs (pure), and, when they say
+// "no change", whether the Node still carries an abandoned scale-in (abandoned-scale-in.ts).
 //
 // Left to itself the engine compares old and new inputs, so `v1.36.3` → `1.36.3`, or setting
 // kubernetesVersion to the release an unset one resolved to at join, reads as a change. The rule
@@ -9,7 +10,8 @@ import { isDeepStrictEqual } from "node:util";
 import { fingerprintOf, isFingerprint, parseHostKey } from "../host/host-key";
 import type { ConnectionInputs, SshEndpointInputs, WorkerNodeInputs } from "./inputs";
 import type { WorkerNodeOutputs } from "./outputs";
-import { normalizeVersion } from "./version";
+import { abandonedScaleInNote, type CachedMarkedNodes } from "./abandoned-scale-in";
+import { normalizeVersion, parseKubernetesVersion, versionChangeProblem } from "./version";
 
 /** The key under which Pulumi passes the serialized provider to every method. */
 const providerKey = "__provider";
@@ -104,4 +106,26 @@ export function isEquivalentToRecorded(olds: WorkerNodeOutputs, news: WorkerNode
     if (!(key in equivalent)) return false;
   }
   return Object.values(equivalent).every((rule) => rule(news, olds));
+}
+
+/**
+ * The provider's diff. "No change" when the new inputs describe what the node already is, unless
+ * the Node still carries the marks of an abandoned scale-in: then an update (which clears them), and
+ * a line saying why. Otherwise the engine diffs the inputs, so `preview --diff` shows each property
+ * and replaceOnChanges applies. A version the node cannot move to in place fails here, against the
+ * version recorded at the last up (check only sees the previous inputs, where it may have been unset).
+ */
+export async function diffWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeInputs, markedNodes: CachedMarkedNodes, log: (line: string) => void): Promise<{ changes?: boolean }> {
+  if (isEquivalentToRecorded(olds, news)) {
+    const nodes = await markedNodes(olds.cluster?.kubeconfig);
+    const note = nodes && abandonedScaleInNote(olds.nodeName, nodes);
+    if (!note) return { changes: false };
+    log(note);
+    return { changes: true };
+  }
+  const from = olds.kubernetesVersion ? parseKubernetesVersion(olds.kubernetesVersion) : undefined;
+  const to = typeof news.kubernetesVersion === "string" ? parseKubernetesVersion(news.kubernetesVersion) : undefined;
+  const problem = from && to ? versionChangeProblem(from, to) : undefined;
+  if (problem) throw new Error(`node ${olds.nodeName}: kubernetesVersion ${normalizeVersion(news.kubernetesVersion as string)} refused: ${problem}`);
+  return {};
 }

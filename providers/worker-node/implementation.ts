@@ -1,23 +1,30 @@
 // The provider's methods. The serialized provider (provider.ts) loads this module from the installed
 // package at run time, so a fix here reaches update, delete and refresh of stacks created with an
-// older version. check and diff are pure apart from one cached version read; everything that
-// touches hosts or the cluster lives in operations.ts, loaded on its first call, so the provider
-// process of a preview never loads the SSH or Kubernetes client.
+// older version. check and diff are pure apart from cached reads (the version, when one is set; the
+// Nodes a drain of ours marked, when a diff finds the inputs unchanged); everything that touches
+// hosts or the cluster lives in operations.ts, loaded on its first call, so the provider process of
+// a preview never loads the SSH client, and loads the Kubernetes client only for those reads.
 import type * as KubeApi from "../cluster/kube-api";
 import { checkWorkerNode, oneReadPerCluster } from "./check";
-import { isEquivalentToRecorded } from "./diff";
+import type * as MarkedNodes from "../cluster/marked-nodes";
+import { markedNodesOncePerCluster } from "./abandoned-scale-in";
+import { diffWorkerNode } from "./diff";
 import type { WorkerNodeInputs } from "./inputs";
 import type * as Operations from "./operations";
 import type { WorkerNodeOutputs } from "./outputs";
 import type { CheckFailure } from "./validate";
-import { normalizeVersion, parseKubernetesVersion, versionChangeProblem } from "./version";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
 const operations = (): typeof Operations => require("./operations") as typeof Operations;
 const cluster = (kubeconfig: string | undefined): KubeApi.ClusterApi => (require("../cluster/kube-api") as typeof KubeApi).connectCluster(kubeconfig);
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const serverVersion = oneReadPerCluster((kubeconfig) => cluster(kubeconfig).serverVersion());
+/** Read only by a diff that finds the inputs unchanged; 15 s, as the scale-in report's reads. */
+const markedNodes = markedNodesOncePerCluster(
+  (kubeconfig) => (require("../cluster/marked-nodes") as typeof MarkedNodes).readNodesMarkedByDrains(kubeconfig, 15_000),
+  (line) => console.log(line),
+);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Runs at preview: validation, the version rules (one cached GET /version when a version is set),
@@ -30,21 +37,9 @@ export async function check(olds: Partial<WorkerNodeInputs>, news: WorkerNodeInp
   return checked;
 }
 
-/**
- * "No change" when the new inputs describe what the node already is (see diff.ts); otherwise the
- * engine diffs the inputs, so `preview --diff` shows each property and replaceOnChanges applies.
- * A version the node cannot move to in place fails the preview here, against the version recorded
- * at the last up (check only sees the previous inputs, where the version may have been unset).
- */
+/** See diff.ts diffWorkerNode: pure, but for one cached read per cluster of the Nodes a drain of ours marked. */
 export function diff(_id: string, olds: WorkerNodeOutputs, news: WorkerNodeInputs): Promise<{ changes?: boolean }> {
-  if (isEquivalentToRecorded(olds, news)) return Promise.resolve({ changes: false });
-  const from = olds.kubernetesVersion ? parseKubernetesVersion(olds.kubernetesVersion) : undefined;
-  const to = typeof news.kubernetesVersion === "string" ? parseKubernetesVersion(news.kubernetesVersion) : undefined;
-  const problem = from && to ? versionChangeProblem(from, to) : undefined;
-  if (problem) {
-    return Promise.reject(new Error(`node ${olds.nodeName}: kubernetesVersion ${normalizeVersion(news.kubernetesVersion as string)} refused: ${problem}`));
-  }
-  return Promise.resolve({});
+  return diffWorkerNode(olds, news, markedNodes, (line) => console.log(line));
 }
 
 /** Joins the host, or with `adopt` records a host that already is a Node of the cluster, touching nothing. */

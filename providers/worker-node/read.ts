@@ -1,5 +1,8 @@
 // `pulumi refresh`: the node as the cluster has it. Read-only API calls (cluster-info and the Node),
 // never SSH: a refresh must not touch hosts, and must not need them to answer.
+import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation } from "../drain/annotations";
+import { hasDrainState } from "../drain/scale-in";
+import type { NodeView } from "../cluster/kube-api";
 import { nodeLog } from "../node-log";
 import type { WorkerNodeEffects } from "./create";
 import { inputsFromOutputs } from "./given-inputs";
@@ -42,9 +45,22 @@ export async function readWorkerNode(id: string, olds: WorkerNodeOutputs, effect
   const restores = restorable ? "the next pulumi up restores it" : "state written by an older kubeadm-workers: the next pulumi up that changes this node restores it";
   for (const line of observed.drift) log(`refresh: ${line} (${restores})`);
   if (status.cordonedByOthers) log("refresh: cordoned by someone else; left cordoned (pulumi up does not uncordon it)");
+  if (hasDrainState(node)) log(`refresh: ${unfinishedDrainLine(node)}`);
   if (!status.ready) log(`refresh: not Ready (${node.readyDetail})`);
   // Inputs go back only when drift is found, or was found by the last refresh and is gone now: any
   // other time the stored inputs are the program's own and stay as they are.
   const inputs = observed.drift.length > 0 || (olds.drift ?? []).length > 0 ? inputsFromOutputs({ ...props, labels: observed.labels, taints: observed.taints }) : undefined;
   return { id: olds.nodeName || id, props, ...(inputs ? { inputs } : {}) };
+}
+
+/**
+ * A refresh cannot tell whether the entry is still in the program: both outcomes of the next `up`
+ * are named (the diff of a re-added entry asks for the update that clears the marks, abandoned-scale-in.ts).
+ */
+function unfinishedDrainLine(node: NodeView): string {
+  const theirs = node.annotations[cordonedBeforeDrainAnnotation] === "true";
+  const phase = node.annotations[drainPhaseAnnotation];
+  const cordon = node.unschedulable ? (theirs ? "cordoned by someone else before it" : "cordoned by it") : "not cordoned";
+  const readded = node.unschedulable && !theirs ? "uncordons it and removes the marks" : "removes the marks";
+  return `marked by a drain of ours that did not finish (${phase ? `drain phase ${phase}` : "drain state"}, ${cordon}): with its entry in the program the next pulumi up ${readded}; without it, the next pulumi up resumes the scale-in`;
 }

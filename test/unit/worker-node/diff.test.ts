@@ -1,4 +1,4 @@
-import { isEquivalentToRecorded } from "../../../providers/worker-node/diff";
+import { diffWorkerNode, isEquivalentToRecorded } from "../../../providers/worker-node/diff";
 import type { WorkerNodeInputs } from "../../../providers/worker-node/inputs";
 import type { WorkerNodeOutputs } from "../../../providers/worker-node/outputs";
 import { unknownValue } from "../../../providers/worker-node/validate";
@@ -112,5 +112,70 @@ describe("isEquivalentToRecorded: everything else is left to the engine's diff",
   test("state written before joinInputs was recorded is never called equivalent", () => {
     const { joinInputs: _dropped, ...older } = recorded as WorkerNodeOutputs & Record<string, unknown>;
     expect(isEquivalentToRecorded(older as WorkerNodeOutputs, { ...inputs, kubernetesVersion: "1.36.3" })).toBe(false);
+  });
+});
+
+describe("diffWorkerNode: unchanged inputs, but the Node still carries an abandoned scale-in", () => {
+  type Marked = { name: string; unschedulable: boolean; labels: Record<string, string>; annotations: Record<string, string> };
+  const ourCordon: Marked = { name: "lab-host-1", unschedulable: true, labels: { "kubeadm-workers.io/draining": "true" }, annotations: { "kubeadm-workers.io/drain-phase": "timed-out", "kubeadm-workers.io/drain-purpose": "remove" } };
+
+  /** The cluster as a reader of marked Nodes, recording the kubeconfig of each read. */
+  function cluster(nodes: Marked[] | undefined) {
+    const reads: (string | undefined)[] = [];
+    return { reads, read: (kubeconfig: string | undefined) => (reads.push(kubeconfig), Promise.resolve(nodes)) };
+  }
+
+  test("a node our drain cordoned: an update, and a line that says the up uncordons it", async () => {
+    const { reads, read } = cluster([ourCordon]);
+    const lines: string[] = [];
+    await expect(diffWorkerNode(recorded, inputs, read, (line) => lines.push(line))).resolves.toEqual({ changes: true });
+    expect(reads).toEqual(["clusters: []"]);
+    expect(lines).toEqual([expect.stringMatching(/^lab-host-1: abandoned scale-in: .*drain phase timed-out, cordoned by our drain.*pulumi up uncordons it and removes our drain marks$/)]);
+  });
+
+  test("a slot wait that timed out (marked leaving, never cordoned): an update that removes the marks", async () => {
+    const waiting = { ...ourCordon, unschedulable: false, annotations: { "kubeadm-workers.io/drain-phase": "waiting-for-slot", "kubeadm-workers.io/drain-purpose": "remove" } };
+    const lines: string[] = [];
+    await expect(diffWorkerNode(recorded, inputs, cluster([waiting]).read, (line) => lines.push(line))).resolves.toEqual({ changes: true });
+    expect(lines).toEqual([expect.stringMatching(/not cordoned\) and counts as leaving: pulumi up removes our drain marks$/)]);
+  });
+
+  test("someone else's cordon from before our drain: an update that keeps their cordon", async () => {
+    const theirs = { ...ourCordon, annotations: { ...ourCordon.annotations, "kubeadm-workers.io/cordoned-before-drain": "true" } };
+    const lines: string[] = [];
+    await expect(diffWorkerNode(recorded, inputs, cluster([theirs]).read, (line) => lines.push(line))).resolves.toEqual({ changes: true });
+    expect(lines).toEqual([expect.stringMatching(/cordoned by someone else before our drain\).*pulumi up removes our drain marks and leaves their cordon$/)]);
+  });
+
+  test("an upgrade whose drain did not finish, its version put back: an update, named as an upgrade (it never counted as leaving)", async () => {
+    const upgrade = { ...ourCordon, annotations: { "kubeadm-workers.io/drain-phase": "timed-out", "kubeadm-workers.io/drain-purpose": "upgrade" } };
+    const lines: string[] = [];
+    await expect(diffWorkerNode(recorded, inputs, cluster([upgrade]).read, (line) => lines.push(line))).resolves.toEqual({ changes: true });
+    expect(lines).toEqual([expect.stringMatching(/^lab-host-1: abandoned upgrade: .*cordoned by our drain\): pulumi up uncordons it and removes our drain marks$/)]);
+  });
+
+  test.each<[string, Marked[]]>([
+    ["no Node marked", []],
+    ["another Node marked", [{ ...ourCordon, name: "lab-host-2" }]],
+    ["this Node cordoned by someone else, no drain of ours", [{ name: "lab-host-1", unschedulable: true, labels: {}, annotations: {} }]],
+    ["only our label left (an upgrade that finished cleared the annotations)", [{ name: "lab-host-1", unschedulable: false, labels: { "kubeadm-workers.io/draining": "true" }, annotations: {} }]],
+  ])("%s: no change", async (_description, nodes) => {
+    const lines: string[] = [];
+    await expect(diffWorkerNode(recorded, inputs, cluster(nodes).read, (line) => lines.push(line))).resolves.toEqual({ changes: false });
+    expect(lines).toEqual([]);
+  });
+
+  test("a cluster that could not be read (the cached reader warned): today's answer, no change, never a failure", async () => {
+    await expect(diffWorkerNode(recorded, inputs, cluster(undefined).read, () => undefined)).resolves.toEqual({ changes: false });
+  });
+
+  test("changed inputs are left to the engine without reading the cluster", async () => {
+    const { reads, read } = cluster([ourCordon]);
+    await expect(diffWorkerNode(recorded, { ...inputs, labels: { tier: "api" } }, read, () => undefined)).resolves.toEqual({});
+    expect(reads).toEqual([]);
+  });
+
+  test("a version the node cannot move to in place still fails the diff", async () => {
+    await expect(diffWorkerNode(recorded, { ...inputs, kubernetesVersion: "1.38.0" }, cluster([]).read, () => undefined)).rejects.toThrow(/node lab-host-1: kubernetesVersion 1\.38\.0 refused/);
   });
 });

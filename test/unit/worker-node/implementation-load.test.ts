@@ -21,12 +21,19 @@ function loadedAfter(calls: string): string[] {
 
 const inputs = { connection: { host: "10.213.0.11", privateKey: "k" }, cluster: {}, labels: { tier: "web" }, taints: [] };
 
-test("check and diff load neither the SSH nor the Kubernetes client", () => {
+test("check, and a diff of changed inputs, load neither the SSH nor the Kubernetes client", () => {
   expect(
     loadedAfter(`
       await impl.check({}, ${JSON.stringify(inputs)});
       await impl.diff("id", ${JSON.stringify({ ...inputs, nodeName: "n" })}, ${JSON.stringify(inputs)});`),
   ).toEqual([]);
+});
+
+test("a diff that finds the inputs unchanged loads the Kubernetes client only (to look for an abandoned scale-in), and a cluster it cannot read does not fail it", () => {
+  // A kubeconfig that does not parse: the read fails, the diff warns and answers "no change".
+  const unchanged = { ...inputs, cluster: { kubeconfig: "{" } };
+  const olds = { ...unchanged, nodeName: "n", joinInputs: {} };
+  expect(loadedAfter(`if ((await impl.diff("id", ${JSON.stringify(olds)}, ${JSON.stringify(unchanged)})).changes !== false) throw new Error("expected no change");`)).toEqual(["@kubernetes/client-node"]);
 });
 
 test("an operation on hosts and the cluster loads them on its first call", () => {

@@ -131,6 +131,15 @@ describe("readWorkerNode: pulumi refresh", () => {
     expect(result.lines).toEqual(["web-1: refresh: cordoned by someone else; left cordoned (pulumi up does not uncordon it)", "web-1: refresh: not Ready (Unknown (NodeStatusUnknown))"]);
   });
 
+  test("a drain of ours that did not finish: reported with what the next up does, nothing undone", async () => {
+    const marks = { "kubeadm-workers.io/drain-phase": "timed-out", "kubeadm-workers.io/drain-purpose": "remove" };
+    const result = await read(node({ unschedulable: true, annotations: { ...node().annotations, ...marks } }));
+    expect(result.inputs).toBeUndefined();
+    expect(result.lines).toEqual([
+      "web-1: refresh: marked by a drain of ours that did not finish (drain phase timed-out, cordoned by it): with its entry in the program the next pulumi up uncordons it and removes the marks; without it, the next pulumi up resumes the scale-in",
+    ]);
+  });
+
   test("a kubeconfig that reaches another cluster fails the refresh instead of dropping the node", async () => {
     const otherCa = execFileSync("sh", ["-c", "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null -subj /CN=kubernetes -days 1 2>/dev/null"]).toString();
     await expect(read(undefined, outs, otherCa)).rejects.toThrow(/publishes CA sha256:[0-9a-f]{64} in kube-public\/cluster-info, but the node joined the cluster with CA sha256:7b4deb/);
