@@ -6,7 +6,7 @@
 
 /**
  * The longest string, in UTF-8 bytes, that the CLI prints whole: it cuts a longer one to 150 bytes
- * and "..." (pulumi 3.276; `--show-full-output` turns that off, but pulumi/actions does not pass it).
+ * and "..." (pulumi 3.276; `--show-full-output` turns that off, but pulumi/actions has no input for it).
  * The rest is room for the quotes and escapes it adds.
  */
 export const displayedLineBytes = 120;
