@@ -1,6 +1,6 @@
 import { providerPolicyRules } from "../../providers/cluster/provider-permissions";
 import { identityName } from "../../stacks/provider-identity";
-import { bootstrapTokenSecrets, kubeconfigPath, kubectl, kubectlJson, labClusterConfig, labHosts, labSsh } from "../integration/support/lab";
+import { bootstrapTokenSecrets, kubeconfigPath, kubectl, kubectlJson, labClusterConfig, labHosts, labSsh, waitFor } from "../integration/support/lab";
 import { run } from "../support/process";
 import { requireKubernetesPlugin } from "./support/kubernetes-plugin";
 import { entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
@@ -170,7 +170,7 @@ describe("the provider's least-privilege identity (leastPrivilege: true)", () =>
     const lastWorkloadDeletion = Math.max(...workloadDone.map((e) => e.sequence));
     for (const start of workerStarts) expect(start.sequence).toBeGreaterThan(lastWorkloadDeletion);
 
-    expect((await kubectl(["get", "namespace", demoNs, "--ignore-not-found"])).stdout.trim()).toBe("");
+    await waitFor(`namespace ${demoNs} gone`, async () => ((await kubectl(["get", "namespace", demoNs, "--ignore-not-found"])).stdout.trim() === "" ? true : undefined));
     expect((await kubectl(["get", "node", entries[0].name, "--ignore-not-found"])).stdout.trim()).toBe("");
     entries = [];
   });
