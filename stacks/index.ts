@@ -7,6 +7,7 @@ import type * as DemoWorkload from "./demo-workload";
 import type { DemoWorkloadSettings } from "./demo-workload-config";
 import type * as KubernetesPlugin from "./kubernetes-plugin";
 import type * as ProviderIdentity from "./provider-identity";
+import { reportOutput } from "./report-output";
 import type * as ScaleInReview from "./scale-in-review";
 import { stackProblems } from "./stack-problems";
 
@@ -96,9 +97,12 @@ const workers = nodes.map(
 if (demoWorkloadSettings !== undefined && stackKubernetes) demoModule().demoWorkload(demoWorkloadSettings as DemoWorkloadSettings, stackKubernetes, workers);
 
 // A reviewer of a scale-in (the PR comment shows this) sees what the drain will do before anything
-// is touched. The program is an async function (see the end) so the runtime waits for the report.
-async function printScaleInReport(): Promise<void> {
-  if (!pulumi.runtime.isDryRun()) return;
+// is touched: the report is the stack output `scaleInReport`, in a preview only, because the preview's
+// stdout carries outputs and pulumi/actions posts that stdout, while `--diff` sends every log line to
+// stderr (stacks/report-output.ts). The program is an async function (see the end) so the runtime
+// waits for the report.
+async function scaleInReport(): Promise<string[] | undefined> {
+  if (!pulumi.runtime.isDryRun()) return undefined;
   const kubeconfigText = kubeconfig ? await new Promise<string>((resolve) => pulumi.unsecret(kubeconfig).apply(resolve)) : undefined;
   const text = await reviewModule().scaleInReview({
     kubeconfig: kubeconfigText,
@@ -109,16 +113,17 @@ async function printScaleInReport(): Promise<void> {
     drain,
     now: new Date(),
   });
-  if (text) await pulumi.log.info(text);
+  return reportOutput(text);
 }
 
-// The stack's outputs, once the report (preview only) is printed.
+// The stack's outputs; in a preview that drains a node (or cannot read the cluster), the report too.
 export = async () => {
-  await printScaleInReport();
+  const report = await scaleInReport();
   return {
     nodeNames: workers.map((w) => w.nodeName),
     hostKeyFingerprints: workers.map((w) => w.hostKeyFingerprint),
     kubeletVersions: workers.map((w) => w.kubeletVersion),
     ...(identity ? { providerIdentity: { user: identity.user, clusterRole: identity.clusterRole } } : {}),
+    ...(report ? { scaleInReport: report } : {}),
   };
 };

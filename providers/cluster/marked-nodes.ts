@@ -2,10 +2,10 @@
 // read-only, two small lists however large the cluster, bounded in time.
 import * as k8s from "@kubernetes/client-node";
 import { drainingLabel } from "../drain/annotations";
-import { describeApiError, loadKubeConfig } from "./api-calls";
+import { describeApiError } from "./api-calls";
 import { toNodeView, type NodeView } from "./node-view";
 import { listAll, listPageSize } from "./paged-list";
-import { withinTimeout } from "./within-timeout";
+import { boundedReads } from "./within-timeout";
 
 export type MarkedNode = Pick<NodeView, "name" | "unschedulable" | "labels" | "annotations">;
 
@@ -16,13 +16,11 @@ export type MarkedNode = Pick<NodeView, "name" | "unschedulable" | "labels" | "a
  * `timeoutMs` fails the read, naming the server.
  */
 export async function readNodesMarkedByDrains(kubeconfig: string | undefined, timeoutMs: number): Promise<MarkedNode[]> {
-  const config = loadKubeConfig(kubeconfig);
-  const server = config.getCurrentCluster()?.server ?? "(no current cluster)";
-  const core = config.makeApiClient(k8s.CoreV1Api);
+  const { server, core, within } = boundedReads(kubeconfig, timeoutMs);
   const list = (selector: { labelSelector: string } | { fieldSelector: string }) => listAll((cont) => core.listNode({ ...selector, limit: listPageSize, _continue: cont }));
   let lists: k8s.V1Node[][];
   try {
-    lists = await withinTimeout(server, timeoutMs, Promise.all([list({ labelSelector: drainingLabel }), list({ fieldSelector: "spec.unschedulable=true" })]));
+    lists = await within(Promise.all([list({ labelSelector: drainingLabel }), list({ fieldSelector: "spec.unschedulable=true" })]));
   } catch (error) {
     throw new Error(`listing the Nodes marked by a drain on ${server} failed: ${describeApiError(error)}`, { cause: error });
   }

@@ -38,18 +38,27 @@ function pathOf(url: string): string {
 }
 
 class CountingKubeConfig extends k8s.KubeConfig {
+  constructor(private readonly signal: AbortSignal | undefined) {
+    super();
+  }
+
   override async applySecurityAuthentication(context: k8s.RequestContext): Promise<void> {
     if (observers.size > 0) {
       const request = { method: String(context.getHttpMethod()), path: pathOf(context.getUrl()) };
       for (const observer of observers) observer(request);
     }
     await super.applySecurityAuthentication(context);
+    // The same one point cancels: fetch aborts the request and closes its connection.
+    if (this.signal) context.setSignal(this.signal);
   }
 }
 
-/** A KubeConfig from the given text, or from the usual places (KUBECONFIG, ~/.kube/config, in-cluster). */
-export function loadKubeConfig(kubeconfig: string | undefined): k8s.KubeConfig {
-  const config = new CountingKubeConfig();
+/**
+ * A KubeConfig from the given text, or from the usual places (KUBECONFIG, ~/.kube/config, in-cluster).
+ * With `signal`, every request its clients send is aborted (its connection closed) when it aborts.
+ */
+export function loadKubeConfig(kubeconfig: string | undefined, signal?: AbortSignal): k8s.KubeConfig {
+  const config = new CountingKubeConfig(signal);
   if (kubeconfig) config.loadFromString(kubeconfig);
   else config.loadFromDefault();
   return config;

@@ -5,11 +5,10 @@
 import * as k8s from "@kubernetes/client-node";
 import type { DrainPod } from "../drain/types";
 import type { ReviewPdb } from "../review/scale-in-report";
-import { loadKubeConfig } from "./api-calls";
 import { toClusterNode, type ClusterNodeView } from "./node-view";
 import { listAll, listPageSize, listUnder } from "./paged-list";
 import { toDrainPod } from "./pod-view";
-import { withinTimeout } from "./within-timeout";
+import { boundedReads } from "./within-timeout";
 
 export interface ClusterSnapshot {
   readonly server: string;
@@ -38,18 +37,13 @@ function toReviewPdb(pdb: k8s.V1PodDisruptionBudget): ReviewPdb {
   };
 }
 
-function clients(kubeconfig: string | undefined): { server: string; config: k8s.KubeConfig; core: k8s.CoreV1Api } {
-  const config = loadKubeConfig(kubeconfig);
-  return { server: config.getCurrentCluster()?.server ?? "(no current cluster)", config, core: config.makeApiClient(k8s.CoreV1Api) };
-}
-
 /**
  * The Nodes alone, without their pods: one paginated list, enough to find the departing nodes, so a
  * preview that removes nothing never reads the cluster's pods. Bounded by `timeoutMs`.
  */
 export async function readClusterNodes(kubeconfig: string | undefined, timeoutMs: number): Promise<{ server: string; nodes: ClusterNodeView[] }> {
-  const { server, core } = clients(kubeconfig);
-  const nodes = await withinTimeout(server, timeoutMs, listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })));
+  const { server, core, within } = boundedReads(kubeconfig, timeoutMs);
+  const nodes = await within(listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })));
   return { server, nodes: nodes.map((node) => toClusterNode(node, [])) };
 }
 
@@ -59,12 +53,10 @@ export async function readClusterNodes(kubeconfig: string | undefined, timeoutMs
  * not answer makes the report say so instead of holding the preview.
  */
 export async function readClusterSnapshot(kubeconfig: string | undefined, timeoutMs: number, nodes: readonly ClusterNodeView[]): Promise<ClusterSnapshot> {
-  const { server, config, core } = clients(kubeconfig);
+  const { server, config, core, within } = boundedReads(kubeconfig, timeoutMs);
   const policy = config.makeApiClient(k8s.PolicyV1Api);
   const apps = config.makeApiClient(k8s.AppsV1Api);
-  const [pods, pdbs, daemonSets, namespaces] = await withinTimeout(
-    server,
-    timeoutMs,
+  const [pods, pdbs, daemonSets, namespaces] = await within(
     Promise.all([
       listAll((cont) => core.listPodForAllNamespaces({ limit: listPageSize, _continue: cont })),
       listAll((cont) => policy.listPodDisruptionBudgetForAllNamespaces({ limit: listPageSize, _continue: cont })),

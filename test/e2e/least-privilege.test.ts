@@ -1,20 +1,24 @@
 import { providerPolicyRules } from "../../providers/cluster/provider-permissions";
 import { identityName } from "../../stacks/provider-identity";
-import { bootstrapTokenSecrets, kubeconfigPath, kubectl, kubectlJson, labHosts, labSsh } from "../integration/support/lab";
+import { bootstrapTokenSecrets, kubeconfigPath, kubectl, kubectlJson, labClusterConfig, labHosts, labSsh, waitFor } from "../integration/support/lab";
 import { run } from "../support/process";
 import { requireKubernetesPlugin } from "./support/kubernetes-plugin";
 import { entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
 import { labStackForSuite } from "./support/suite-stack";
-import { deployWebApp, webReady } from "./support/web-app";
+import { webReady } from "./support/web-app";
 
 // The stack's leastPrivilege option with the real pulumi CLI and the Kubernetes resource plugin the
 // toolchain builds: the identity is made with @pulumi/kubernetes, the WorkerNodes scale out and in
 // with it (not with the lab's cluster-admin kubeconfig), and a rule taken out of its ClusterRole makes
-// the next up fail naming the identity, the verb and the resource.
+// the next up fail naming the identity, the verb and the resource. The workload the scale-in drains
+// is the stack's own demoWorkload (stacks/demo-workload.ts): a Deployment and its PDB made with
+// @pulumi/kubernetes after the WorkerNodes, and destroyed before them.
 jest.setTimeout(600_000);
 
 const stackName = "leastpriv";
 const ns = "e2e-least-privilege";
+// stacks/demo-workload.ts: the Deployment and its PDB, both named web, in the namespace demo.
+const demoNs = "demo";
 const e2eLabel = { "kubeadm-workers-e2e": "least-privilege" };
 const name = identityName(stackName);
 const user = `system:serviceaccount:kube-system:${name}`;
@@ -44,7 +48,7 @@ async function readyCondition(node: string): Promise<string | undefined> {
 describe("the provider's least-privilege identity (leastPrivilege: true)", () => {
   // Declared first: it waits for test/run.sh's background build of the plugin, before the stack exists.
   beforeAll(requireKubernetesPlugin, 41 * 60_000);
-  const stack = labStackForSuite(stackName, { hosts: 2, namespace: ns, config: () => ({ leastPrivilege: true }) });
+  const stack = labStackForSuite(stackName, { hosts: 2, config: () => ({ leastPrivilege: true }) });
   let entries: NodeEntry[];
   let removedRule: RuleJson | undefined;
 
@@ -113,23 +117,30 @@ describe("the provider's least-privilege identity (leastPrivilege: true)", () =>
     expect(await bootstrapTokenSecrets()).toBe("");
   });
 
-  test("scale-out with the identity, its rule given back: both hosts join", async () => {
+  test("scale-out with the identity, its rule given back: both hosts join, then the demo workload runs on them", async () => {
     const index = providerPolicyRules.findIndex((rule) => rule.resources?.includes("configmaps"));
     await kubectl(["patch", "clusterrole", name, "--type=json", "-p", JSON.stringify([{ op: "add", path: `/rules/${index}`, value: removedRule }])]);
     expect(await clusterRoleRules()).toEqual(providerPolicyRules.map((rule) => ({ ...rule })));
     const [h1, h2] = labHosts();
     entries = [entryFor(h1, { labels: e2eLabel }), entryFor(h2, { labels: e2eLabel })];
-    await setConfig(stack.project, { nodes: entries });
+    await setConfig(stack.project, { nodes: entries, demoWorkload: { image: labClusterConfig().images.testApp, replicas: 2 } });
 
     const up = await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
 
-    expect(up.stdout).toMatch(/\+ 2 created/);
+    // the two WorkerNodes, and the workload's Namespace, Deployment and PodDisruptionBudget
+    expect(up.stdout).toMatch(/\+ 5 created/);
     for (const entry of entries) expect(await readyCondition(entry.name)).toBe("True");
     expect(await bootstrapTokenSecrets()).toBe("");
+    const budget = await kubectlJson<{ spec: { maxUnavailable?: number; selector: { matchLabels: Record<string, string> } } }>(["get", "pdb", "web", "-n", demoNs]);
+    expect(budget.spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { app: "web" } } });
+    // @pulumi/kubernetes waited for the rollout: its pods run, on the nodes this stack joined.
+    await webReady(demoNs, 2);
+    const pods = await kubectlJson<{ items: { spec: { nodeName?: string }; status: { phase?: string } }[] }>(["get", "pods", "-n", demoNs, "-l", "app=web"]);
+    expect(pods.items.map((p) => p.status.phase)).toEqual(["Running", "Running"]);
+    for (const pod of pods.items) expect(entries.map((e) => e.name)).toContain(pod.spec.nodeName);
   });
 
-  test("scale-in with the identity: the departing node is drained through the Eviction API past a PDB and removed", async () => {
-    await deployWebApp(ns, e2eLabel, 2);
+  test("scale-in with the identity: the departing node is drained through the Eviction API past the demo workload's PDB and removed", async () => {
     const [kept, removed] = entries;
     await setConfig(stack.project, { nodes: [kept] });
 
@@ -138,7 +149,35 @@ describe("the provider's least-privilege identity (leastPrivilege: true)", () =>
     expect(up.stdout).toMatch(/- 1 deleted/);
     expect((await kubectl(["get", "node", removed.name, "--ignore-not-found"])).stdout.trim()).toBe("");
     expect((await labSsh(removed.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
-    await webReady(ns, 2);
+    await webReady(demoNs, 2);
     entries = [kept];
   });
+
+  test("pulumi destroy deletes the demo workload (Deployment, PDB, Namespace) before it starts on any WorkerNode", async () => {
+    const destroyed = await stack.project.pulumiOk(["destroy", "--yes", "--skip-preview", "--json"], 600_000);
+
+    // The engine's events in order: a step's start (resourcePreEvent) and its end (resOutputsEvent).
+    const events = destroyed.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as EngineEvent);
+    const step = (event: EngineEvent, kind: "resourcePreEvent" | "resOutputsEvent") => event[kind]?.metadata;
+    const workloadDone = events.filter((e) => step(e, "resOutputsEvent")?.op === "delete" && /::kubernetes:(apps\/v1:Deployment|policy\/v1:PodDisruptionBudget|core\/v1:Namespace)::/.test(step(e, "resOutputsEvent")?.urn ?? ""));
+    const workerStarts = events.filter((e) => step(e, "resourcePreEvent")?.op === "delete" && (step(e, "resourcePreEvent")?.urn ?? "").includes(":WorkerNode::"));
+    expect(workloadDone.map((e) => step(e, "resOutputsEvent")?.urn.split("::").pop())).toEqual(expect.arrayContaining(["web", "demo"]));
+    expect(workloadDone).toHaveLength(3);
+    expect(workerStarts).toHaveLength(1);
+    const lastWorkloadDeletion = Math.max(...workloadDone.map((e) => e.sequence));
+    for (const start of workerStarts) expect(start.sequence).toBeGreaterThan(lastWorkloadDeletion);
+
+    await waitFor(`namespace ${demoNs} gone`, async () => ((await kubectl(["get", "namespace", demoNs, "--ignore-not-found"])).stdout.trim() === "" ? true : undefined));
+    expect((await kubectl(["get", "node", entries[0].name, "--ignore-not-found"])).stdout.trim()).toBe("");
+    entries = [];
+  });
 });
+
+interface EngineEvent {
+  readonly sequence: number;
+  readonly resourcePreEvent?: { readonly metadata: { readonly op: string; readonly urn: string } };
+  readonly resOutputsEvent?: { readonly metadata: { readonly op: string; readonly urn: string } };
+}

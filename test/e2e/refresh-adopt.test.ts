@@ -55,6 +55,15 @@ describe("the import resource option with this dynamic provider, on the real CLI
     expect(code).not.toBe(0);
     expect(stdout + stderr).toContain("code must be a string, not undefined");
   });
+
+  // The command runs the same engine import step (without the program), so it fails the same way.
+  test("the pulumi import command fails the same way, and records nothing", async () => {
+    const { code, stdout, stderr } = await project.pulumi(["import", "pulumi-nodejs:dynamic/kubeadm-workers:WorkerNode", "imported-by-command", "imported", "--yes"]);
+    expect(code).not.toBe(0);
+    expect(stdout + stderr).toContain("code must be a string, not undefined");
+    const state = JSON.parse((await project.pulumiOk(["stack", "export"])).stdout) as { deployment: { resources?: { type: string }[] } };
+    expect((state.deployment.resources ?? []).filter((r) => r.type.endsWith(":WorkerNode"))).toEqual([]);
+  });
 });
 
 /** Checksums of what a take-over must not touch on the host: kubeadm's and the kubelet's files, containerd's config. */

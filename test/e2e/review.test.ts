@@ -1,6 +1,8 @@
 import { apply, kubectl, labHosts, waitFor, kubectlJson } from "../integration/support/lab";
 import { deployment, nakedPod, pdb } from "../integration/support/workloads";
-import { entryFor, setConfig, type NodeEntry } from "./support/lab-stack";
+import { startLoopbackApi } from "../support/loopback-api";
+import { entryFor, setConfig, setLabSecrets, type NodeEntry } from "./support/lab-stack";
+import { diffStepIn, reportInPreviewStdout } from "./support/preview-report";
 import { labStackForSuite } from "./support/suite-stack";
 
 // Issue 10: a preview that removes a node tells the reviewer what the drain will do, from the
@@ -32,8 +34,11 @@ describe("the scale-in report in pulumi preview", () => {
 
     await setConfig(stack.project, { nodes: [entries[0]] });
     const preview = await stack.project.pulumiOk(["preview", "--diff"]);
-    // The program's log.info lines: the lab's language host (sdk 3.68) hands them to the CLI's stderr.
-    const text = preview.stdout + preview.stderr;
+    // stdout alone: pulumi/actions posts the preview's stdout as the pull request's comment. The diff
+    // and the report are both there, and the report is not repeated on stderr.
+    expect(diffStepIn(preview.stdout, h2.name)).toBe("delete");
+    const text = reportInPreviewStdout(preview.stdout) ?? "(no scaleInReport output in stdout)";
+    expect(preview.stderr).not.toContain("Scale-in report");
     expect(text).toContain(`${h2.name} (node ${h2.name}, removed: its entry was removed from the stack config): 2 pods to evict`);
     expect(text).toMatch(new RegExp(`Deployment ${ns}/web: ${ns}/web-[a-z0-9]+-[a-z0-9]+, ${ns}/web-`));
     expect(text).toContain(`PDB ${ns}/web-pdb: allows 1 disruption now (4 healthy, 3 required; covers 2 pods here)`);
@@ -46,5 +51,30 @@ describe("the scale-in report in pulumi preview", () => {
     // Put the entry back before the stack is destroyed with the blocker gone.
     await kubectl(["delete", "pod", "-n", ns, "debug", "--grace-period=1"]);
     await setConfig(stack.project, { nodes: entries });
+  });
+
+  test("with an API server that accepts connections and never answers, the preview of a removed entry ends by itself, exits 0 and says the cluster could not be read", async () => {
+    const h2 = labHosts()[1];
+    // On loopback, where the CLI's program runs: it accepts the connection and never answers, so
+    // no OS timeout ever ends a request to it; only the report's own timeout and cancellation can.
+    const silent = await startLoopbackApi(() => undefined);
+    try {
+      await stack.project.pulumiStdin(["config", "set", "--secret", "kubeconfig"], silent.kubeconfig);
+      await setConfig(stack.project, { nodes: [entries[0]] });
+
+      // The bound only tells "ended by itself" from "held open": the report gives up after 15 s.
+      const preview = await stack.project.pulumi(["preview", "--diff"], 150_000);
+
+      expect(preview.code).toBe(0);
+      expect(diffStepIn(preview.stdout, h2.name)).toBe("delete");
+      const text = (reportInPreviewStdout(preview.stdout) ?? "(no scaleInReport output in stdout)").replace(/\s+/g, " ");
+      const { server } = (JSON.parse(silent.kubeconfig) as { clusters: { cluster: { server: string } }[] }).clusters[0].cluster;
+      expect(text).toContain(`Scale-in report: the cluster could not be read (no answer from ${server} within 15s)`);
+      expect(text).toContain("The preview itself is unaffected.");
+    } finally {
+      await setLabSecrets(stack.project);
+      await setConfig(stack.project, { nodes: entries });
+      await silent.close();
+    }
   });
 });

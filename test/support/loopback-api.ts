@@ -21,5 +21,10 @@ export async function startLoopbackApi(handler: http.RequestListener): Promise<L
     contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
     "current-context": "x",
   });
-  return { kubeconfig, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  // Connections a client left open (to a handler that never answers) would hold close() forever.
+  const close = () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  return { kubeconfig, close };
 }
