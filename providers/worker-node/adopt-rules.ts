@@ -10,6 +10,8 @@ import { normalizeVersion } from "./version";
 export interface AdoptionCase {
   /** The Node name: nodeName as given, else the host's hostname. */
   readonly nodeName: string;
+  /** The entry's SSH host, as written in it. */
+  readonly host: string;
   /** What the host says about itself (preflightScript, read-only). */
   readonly facts: HostFacts;
   /** The Node of that name, if any. */

@@ -27,6 +27,7 @@ export async function adoptWorkerNode(inputs: WorkerNodeInputs, effects: WorkerN
     const node = await cluster.getNode(nodeName);
     const problems = adoptionProblems({
       nodeName,
+      host: inputs.connection.host,
       facts,
       node,
       caCertHash: caHash,

@@ -162,6 +162,40 @@ describe("createWorkerNode", () => {
     expect(cluster.calls).toEqual([]);
   });
 
+  // Gap C (issue 8): one Node must never have two owners, whose removal would drain and delete it
+  // while the other still declares it (a second stack, or one host spelled two ways in one stack).
+  test("a host whose Node another resource owns (kubeadm-workers.io/owner) is refused naming both owners, the node and the host; nothing runs on it", async () => {
+    const cluster = new FakeCluster();
+    cluster.node = {
+      ...readyNode(),
+      annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/web-1", "kubeadm-workers.io/host": "worker-1.example.com" },
+    };
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => ok(), () => ok(), joinedFacts);
+
+    const error = await failureOf(createWorkerNode({ ...inputs, owner: "kw/staging/web-1" }, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/nothing was changed on it/);
+    expect(error.message).toContain(
+      "Node worker-1 is already managed by kw/prod/web-1 (kubeadm-workers.io/owner; it joined through host worker-1.example.com), and this entry, kw/staging/web-1, names it through host 10.0.0.21",
+    );
+    expect(error.message).toMatch(/remove one of the two entries.*pulumi state delete.*in the stack of kw\/prod\/web-1.*kubectl annotate node worker-1 kubeadm-workers\.io\/owner- kubeadm-workers\.io\/host-/s);
+    expect(shell.scripts).toHaveLength(1); // the facts only: no host step, no join, no reset
+    expect(cluster.calls).toEqual([]); // no token, no patch of the other owner's Node
+  });
+
+  test("a Node this very resource owns (a create resumed after it joined) takes the already-joined path", async () => {
+    const cluster = new FakeCluster();
+    cluster.node = { ...readyNode(), annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/web-1" } };
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => new Error("no join expected: the host is already joined"), () => ok(), joinedFacts);
+
+    const { outs } = await createWorkerNode({ ...inputs, owner: "kw/prod/web-1" }, effects(cluster, [shell]));
+
+    expect(outs.owner).toBe("kw/prod/web-1");
+    expect(shell.commands.some((c) => c.startsWith("kubeadm join"))).toBe(false);
+  });
+
   test("joins, labels the Node, records the host key and deletes the token", async () => {
     const cluster = new FakeCluster();
     const shell = host(() => {
