@@ -1,7 +1,7 @@
 // When a host may be taken over as it runs (adopt), and when a host that is already a Node of this
 // cluster must be refused (no adopt). Pure: adopt.ts and create.ts gather the facts.
 import type { NodeView } from "../cluster/kube-api";
-import { ownerAnnotation } from "../review/departing";
+import { hostAnnotation, ownerAnnotation } from "../review/departing";
 import { controlPlaneLabels, controlPlaneProblems, kubeletTrustedCaHash, type HostFacts } from "../host/preflight";
 import { taintText, type Taint } from "./inputs";
 import { annotations } from "./outputs";
@@ -78,12 +78,8 @@ function identityProblems(c: AdoptionCase, node: NodeView): string[] {
   if (annotated !== undefined && annotated !== facts.machine_id) {
     problems.push(`Node ${nodeName} carries ${annotations.machineId}=${annotated}, which is not this host's machine-id ${facts.machine_id || "(none)"}`);
   }
-  const owner = node.annotations[ownerAnnotation];
-  if (owner !== undefined && owner !== c.owner) {
-    problems.push(
-      `Node ${nodeName} is managed by ${owner} (${ownerAnnotation}): a node is adopted only from no stack; drop it from that stack's state first (pulumi state delete there)`,
-    );
-  }
+  const claimed = claimedByAnotherProblem({ nodeName, host: c.host, node, ...(c.owner ? { owner: c.owner } : {}) });
+  if (claimed) problems.push(claimed);
   const label = controlPlaneLabels.find((l) => l in node.labels);
   if (label) problems.push(`Node ${nodeName} is a control-plane node (label ${label}): kubeadm-workers manages worker nodes only`);
   problems.push(...controlPlaneProblems(facts));
@@ -121,5 +117,24 @@ export function joinedByOthersProblem(nodeName: string, node: NodeView | undefin
   return (
     `the host already is Node ${nodeName} of this cluster, joined by another tool or by hand (no ${annotations.machineId} annotation of kubeadm-workers): ` +
     'set adopt: true in its entry to take it over as it runs, or run "kubeadm reset -f" on the host to join it afresh'
+  );
+}
+
+/**
+ * A Node has one owner: when its owner annotation names another resource (another stack, or another
+ * entry of this one spelling the same host differently), taking it over would let either owner's
+ * removal drain and delete a node the other still declares. Undefined when the Node is unclaimed or
+ * this resource's own. Create and adopt refuse on it before anything is changed.
+ */
+export function claimedByAnotherProblem(c: { nodeName: string; host: string; node: NodeView | undefined; owner?: string }): string | undefined {
+  const claimedBy = c.node?.annotations[ownerAnnotation];
+  if (claimedBy === undefined || claimedBy === c.owner) return undefined;
+  const joinedThrough = c.node?.annotations[hostAnnotation];
+  return (
+    `Node ${c.nodeName} is already managed by ${claimedBy} (${ownerAnnotation}${joinedThrough ? `; it joined through host ${joinedThrough}` : ""}), ` +
+    `and this entry, ${c.owner ?? "(a WorkerNode without an owner)"}, names it through host ${c.host}: two resources would own one Node, and removing either ` +
+    "would drain and delete it while the other still declares it. Keep one: remove one of the two entries; or, if " +
+    `${claimedBy} is to give the node up, run \`pulumi state delete <its WorkerNode URN>\` in the stack of ${claimedBy} and then ` +
+    `\`kubectl annotate node ${c.nodeName} ${ownerAnnotation}- ${hostAnnotation}-\``
   );
 }

@@ -18,7 +18,7 @@ import { clusterRuntime } from "./cluster-runtime";
 import { parseDurationSeconds } from "./duration";
 import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
-import { joinedByOthersProblem } from "./adopt-rules";
+import { claimedByAnotherProblem, joinedByOthersProblem } from "./adopt-rules";
 import { summarizeNode } from "./node-status";
 import { readinessGap } from "./node-readiness";
 import { notReadyMessage } from "./not-ready";
@@ -210,6 +210,9 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     );
     const joinedByOthers = joinedByOthersProblem(nodeName, existing, facts);
     if (joinedByOthers && ourNode(existing as NodeView, facts)) problems.push(joinedByOthers);
+    // Another resource's Node is never joined over or re-annotated: both would then own it.
+    const claimed = claimedByAnotherProblem({ nodeName, host: inputs.connection.host, node: existing, ...(inputs.owner ? { owner: inputs.owner } : {}) });
+    if (claimed) problems.push(claimed);
     if (problems.length > 0) {
       throw new WorkerNodeError(`preflight of host ${shell.address} (node ${nodeName}) failed; nothing was changed on it:\n  - ${problems.join("\n  - ")}`);
     }

@@ -22,8 +22,8 @@ const howToProceed =
  * resetting the host is still safe: the CA proves the cluster, the pinned host key proves the host),
  * and throws, naming both values, on any mismatch: the cluster's CA (kube-public/cluster-info)
  * against the recorded caCertHash, the Node's status.nodeInfo.machineID and our machine-id
- * annotation against the recorded machineId. An adopted node was never annotated (adopt changes
- * nothing on the Node): there the annotation may be absent, and its machineID alone decides.
+ * annotation against the recorded machineId. An adopted node never got our machine-id annotation
+ * (adopt writes only the owner annotations): there it may be absent, and its machineID alone decides.
  */
 export async function proveNodeIsOurs(
   cluster: ClusterApi,
