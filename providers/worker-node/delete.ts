@@ -28,8 +28,10 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
   if (!node) {
     log(`Node already gone from the cluster (${cluster.server}, CA ${olds.caCertHash.slice(0, 19)}… as recorded)`);
   } else {
-    await drainWithSlot(cluster, olds.nodeName, options, effects, "remove", async (steady) => {
+    await drainWithSlot(cluster, olds.nodeName, options, effects, "remove", async (steady, slot) => {
       await waitForVolumesDetached(steady, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
+      // The delete cannot be undone: only with the slot still ours (a re-run resumes from here).
+      await slot.stillHeld("the Node was deleted");
       await steady.patchNode(olds.nodeName, { annotations: drainAnnotations("deleting-node", []) });
       await steady.deleteNode(olds.nodeName);
       log("Node deleted");
