@@ -138,3 +138,20 @@ export function claimedByAnotherProblem(c: { nodeName: string; host: string; nod
     `\`kubectl annotate node ${c.nodeName} ${ownerAnnotation}- ${hostAnnotation}-\``
   );
 }
+
+/**
+ * The host still holds this cluster's join state and no Node has the entry's name, but its kubelet
+ * is registered under another name: that Node is someone's running worker (another stack's entry
+ * with another nodeName, or joined by hand), not stale state to reset. Undefined when no Node
+ * reports this host's machine-id.
+ */
+export function registeredUnderAnotherNameProblem(c: { nodeName: string; host: string; registered: NodeView | undefined; facts: HostFacts; owner?: string }): string | undefined {
+  const { registered } = c;
+  if (!registered) return undefined;
+  return (
+    claimedByAnotherProblem({ nodeName: registered.name, host: c.host, node: registered, ...(c.owner ? { owner: c.owner } : {}) }) ??
+    `the host already is Node ${registered.name} of this cluster (its machine-id ${c.facts.machine_id ?? ""}), not ${c.nodeName} as this entry names it: ` +
+      `set nodeName: ${registered.name} (with adopt: true if another tool or a person joined it), or run "kubectl drain ${registered.name}", ` +
+      `"kubectl delete node ${registered.name}" and "kubeadm reset -f" on the host to join it afresh as ${c.nodeName}`
+  );
+}
