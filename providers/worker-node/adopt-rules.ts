@@ -147,7 +147,8 @@ export function claimedByAnotherProblem(c: { nodeName: string; host: string; nod
  */
 export function registeredUnderAnotherNameProblem(c: { nodeName: string; host: string; registered: NodeView | undefined; facts: HostFacts; owner?: string }): string | undefined {
   const { registered } = c;
-  if (!registered) return undefined;
+  // The same name: its kubelet registered it again since it was read (kubelets do after a delete).
+  if (!registered || registered.name === c.nodeName) return undefined;
   return (
     claimedByAnotherProblem({ nodeName: registered.name, host: c.host, node: registered, ...(c.owner ? { owner: c.owner } : {}) }) ??
     `the host already is Node ${registered.name} of this cluster (its machine-id ${c.facts.machine_id ?? ""}), not ${c.nodeName} as this entry names it: ` +

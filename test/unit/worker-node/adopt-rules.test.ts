@@ -1,6 +1,6 @@
 import type { NodeView } from "../../../providers/cluster/kube-api";
 import type { HostFacts } from "../../../providers/host/preflight";
-import { adoptionProblems, joinedByOthersProblem, type AdoptionCase } from "../../../providers/worker-node/adopt-rules";
+import { adoptionProblems, joinedByOthersProblem, registeredUnderAnotherNameProblem, type AdoptionCase } from "../../../providers/worker-node/adopt-rules";
 import { caPem, caPemHash } from "../fixtures/ca";
 
 const caData = Buffer.from(caPem).toString("base64");
@@ -74,5 +74,19 @@ describe("joinedByOthersProblem: without adopt, someone else's node is refused",
     const problem = joinedByOthersProblem("web-3", existing, hostFacts);
     expect(problem !== undefined).toBe(refused);
     if (problem) expect(problem).toMatch(/set adopt: true in its entry to take it over as it runs, or run "kubeadm reset -f" on the host/);
+  });
+});
+
+describe("registeredUnderAnotherNameProblem: join state whose Node has another name is not stale", () => {
+  const registered = (extra: Partial<NodeView> = {}): NodeView => node({ name: "web-3", ...extra });
+  test.each<[string, NodeView | undefined, RegExp | undefined]>([
+    ["no Node reports the host's machine-id: stale, reset and joined again", undefined, undefined],
+    ["the Node of the entry's own name, registered again by its kubelet since it was read", registered({ name: "web-9" }), undefined],
+    ["a Node of another name owned by no stack", registered(), /^the host already is Node web-3 of this cluster \(its machine-id m-3\), not web-9 as this entry names it: set nodeName: web-3/],
+    ["a Node of another name another stack owns", registered({ annotations: { "kubeadm-workers.io/owner": "kw/staging/web-3" } }), /^Node web-3 is already managed by kw\/staging\/web-3/],
+  ])("%s", (_, found, problem) => {
+    const answer = registeredUnderAnotherNameProblem({ nodeName: "web-9", host: "10.0.0.23", registered: found, facts, owner: "kw/prod/web-9" });
+    if (problem) expect(answer).toMatch(problem);
+    else expect(answer).toBeUndefined();
   });
 });
