@@ -71,4 +71,23 @@ describe("two stacks claiming one lab host", () => {
     // AND the first stack still sees no change
     await first!.pulumiOk(["preview", "--expect-no-changes"]);
   });
+
+  test("declared under another nodeName, the host is not taken for stale join state: refused, not reset", async () => {
+    const before = await kubectlJson<NodeObject>(["get", "node", host.name]);
+    const firstOwner = before.metadata.annotations["kubeadm-workers.io/owner"];
+    const checksums = await hostChecksums(host);
+
+    // GIVEN the second stack names the Node differently: no Node has that name, the host has kubelet.conf
+    await setConfig(second!, { nodes: [entryFor(host, { nodeName: "shared-host-b", labels: e2eLabel })] });
+    const refused = await second!.pulumi(["up", "--yes", "--skip-preview"], 600_000);
+
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain(`Node ${host.name} is already managed by ${firstOwner}`);
+    const after = await kubectlJson<NodeObject>(["get", "node", host.name]);
+    expect(after.metadata.uid).toBe(before.metadata.uid);
+    expect(after.metadata.annotations).toEqual(before.metadata.annotations);
+    expect(after.spec).toEqual(before.spec);
+    expect(await hostChecksums(host)).toBe(checksums);
+    await first!.pulumiOk(["preview", "--expect-no-changes"]);
+  });
 });
