@@ -95,3 +95,31 @@ describe("deleteWorkerNode: the drain slot after the drain", () => {
     expect(cluster.leases.get("kubeadm-workers-drain-0")?.holder).toBe("lab-host-2");
   });
 });
+
+// A Node two resources claimed before create refused that (gap C of issue 8) carries the owner
+// that wrote last: the other one's removal must not drain and delete it.
+describe("deleteWorkerNode: a Node whose owner annotation names another resource", () => {
+  test("is refused before anything is written, naming both owners and how to drop this resource", async () => {
+    const cluster = new DetachingCluster();
+    cluster.node = { ...(cluster.node as NodeView), annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/web-1" } };
+
+    const error = await deleteWorkerNode({ ...olds, owner: "kw/staging/web-1" }, effectsFor(cluster)).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(
+      /^refusing to remove node lab-host-1: Node lab-host-1 is managed by kw\/prod\/web-1 \(kubeadm-workers\.io\/owner\), not by this resource kw\/staging\/web-1\. .*Nothing was drained, deleted or reset\..*pulumi state delete/,
+    );
+    expect(cluster.events).toEqual([]);
+    expect(cluster.leases.size).toBe(0);
+  });
+
+  test("its own owner annotation, or none (state from before owners were written), is removed as usual", async () => {
+    for (const [owner, annotated] of [["kw/prod/web-1", "kw/prod/web-1"], [undefined, "kw/prod/web-1"], ["kw/prod/web-1", undefined]] as const) {
+      const cluster = new DetachingCluster();
+      cluster.attachedFor = 0;
+      const node = cluster.node as NodeView;
+      cluster.node = { ...node, annotations: { ...node.annotations, ...(annotated ? { "kubeadm-workers.io/owner": annotated } : {}) } };
+      await deleteWorkerNode({ ...olds, ...(owner ? { owner } : {}) }, effectsFor(cluster));
+      expect(cluster.events).toContain("delete node lab-host-1");
+    }
+  });
+});
