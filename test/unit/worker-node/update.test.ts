@@ -153,6 +153,23 @@ describe("updateWorkerNode: a Node removed behind the stack's back", () => {
   });
 });
 
+describe("updateWorkerNode: a Node whose owner annotation names another resource", () => {
+  test("is refused before anything is patched or any host contacted, naming both owners; a stack renamed since (the recorded owner on the Node) is re-annotated", async () => {
+    const events: Events = [];
+    const claimed = nodeAt("v1.36.2", { annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/lab-host-1" } });
+    const cluster = new FakeCluster(events, claimed);
+    const error = await updateWorkerNode({ ...olds, owner: "kw/staging/lab-host-1" }, news({ labels: { tier: "web" }, owner: "kw/staging/lab-host-1" }), effectsFor(cluster, undefined, events)).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^refusing to update node lab-host-1: Node lab-host-1 is managed by kw\/prod\/lab-host-1 \(kubeadm-workers\.io\/owner\), not by this resource kw\/staging\/lab-host-1\./);
+    expect(cluster.node).toEqual(claimed);
+    expect(events).toEqual([]);
+
+    // the recorded owner is on the Node: the stack was renamed since, and the Node follows
+    const renamed = new FakeCluster(events, claimed);
+    await updateWorkerNode({ ...olds, owner: "kw/prod/lab-host-1" }, news({ labels: { tier: "web" }, owner: "kw/production/lab-host-1" }), effectsFor(renamed, undefined, events));
+    expect(renamed.node.annotations["kubeadm-workers.io/owner"]).toBe("kw/production/lab-host-1");
+  });
+});
+
 describe("updateWorkerNode: labels after a refresh", () => {
   test("a Node its kubelet registered again (no annotation of ours) gets its labels and our machine-id annotation back; an adopted one only its labels", async () => {
     for (const adopted of [false, true]) {
