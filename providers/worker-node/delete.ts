@@ -6,26 +6,8 @@ import { waitForVolumesDetached } from "../drain/volumes";
 import { resetHost } from "../host/join";
 import { WorkerNodeError, type WorkerNodeEffects } from "./create";
 import type { WorkerNodeOutputs } from "./outputs";
-import { OwnershipError, proveNodeIsOurs } from "./ownership";
-import { ownerAnnotation } from "../review/departing";
-import type { NodeView } from "../cluster/kube-api";
+import { proveNodeIsOurs, refuseAnotherOwnersNode } from "./ownership";
 import { nodeLog } from "../node-log";
-
-/**
- * A Node claimed by two resources before create refused that carries the owner that wrote last:
- * the other's removal must leave it alone. State written before owners were, or a Node without
- * the annotation, proves nothing either way and goes on.
- */
-function refuseAnotherOwnersNode(olds: WorkerNodeOutputs, node: NodeView | undefined): void {
-  const claimedBy = node?.annotations[ownerAnnotation];
-  if (!node || !olds.owner || claimedBy === undefined || claimedBy === olds.owner) return;
-  throw new OwnershipError(
-    `refusing to remove node ${olds.nodeName}: Node ${olds.nodeName} is managed by ${claimedBy} (${ownerAnnotation}), not by this resource ${olds.owner}. ` +
-      "Nothing was drained, deleted or reset. If the node stays with " +
-      `${claimedBy}, drop this resource from this stack with \`pulumi state delete <urn>\` (\`pulumi stack --show-urns\` lists them); ` +
-      `if it is to be removed, remove its entry from the stack of ${claimedBy} instead.`,
-  );
-}
 
 /**
  * Scale in: prove the node is ours, take a drain slot, cordon, drain (never breaking a
@@ -43,7 +25,7 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
   const cluster = patientCluster(effects.connectCluster(olds.cluster?.kubeconfig), effects, log);
   if (!olds.cluster?.kubeconfig) log(`no kubeconfig recorded: using KUBECONFIG / ~/.kube/config (${cluster.server}), checked against the recorded cluster CA`);
   const node = await proveNodeIsOurs(cluster, olds);
-  refuseAnotherOwnersNode(olds, node);
+  refuseAnotherOwnersNode(olds, node, "remove");
   if (!node) {
     log(`Node already gone from the cluster (${cluster.server}, CA ${olds.caCertHash.slice(0, 19)}… as recorded)`);
   } else {
