@@ -22,6 +22,8 @@ export interface NodeApi {
   patchNode(name: string, patch: NodePatch): Promise<NodeView>;
   /** Deletes a Node; an absent one is not an error. */
   deleteNode(name: string): Promise<void>;
+  /** The Node whose kubelet reports this machine-id (status.nodeInfo.machineID), whatever its name; one paginated list. */
+  findNodeByMachineId(machineId: string): Promise<NodeView | undefined>;
   /** Schedulable candidates for evicted pods: every Node but the excluded ones, each with its pods. */
   listNodesWithPods(exclude: ReadonlySet<string>): Promise<ClusterNode[]>;
 }
@@ -56,6 +58,11 @@ export function nodeApi({ config, calls }: ApiContext): NodeApi {
     },
     async deleteNode(name) {
       await calls.unlessAbsent(`deleting Node ${name}`, () => core.deleteNode({ name }));
+    },
+    async findNodeByMachineId(machineId) {
+      const nodes = await calls.call("listing Nodes", () => listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })));
+      const found = nodes.find((n) => n.status?.nodeInfo?.machineID === machineId);
+      return found && toNodeView(found);
     },
     async listNodesWithPods(exclude) {
       // Pods are kept as summaries, page by page: the raw list of a large cluster never builds up.

@@ -38,6 +38,11 @@ function slotName(index: number): string {
   return `kubeadm-workers-drain-${index}`;
 }
 
+/** The slot as an operator finds it: `kubectl -n kube-system get lease <name>`. */
+function slotLease(name: string): string {
+  return `drain slot ${name} (Lease ${budgetNamespace}/${name})`;
+}
+
 /**
  * The permissions the budget needs, checked before anything is cordoned: a drain that could take a
  * slot but not renew or release it would hold the whole cluster's budget.
@@ -117,7 +122,7 @@ export function holdSlot(cluster: ClusterApi, name: string, holder: string, cloc
     try {
       const lease = await cluster.readLease(budgetNamespace, name);
       if (!lease || lease.holder !== holder) {
-        lostBecause = lease ? `drain slot ${name} is now held by ${lease.holder || "nobody"}` : `drain slot ${name} was deleted by someone else`;
+        lostBecause = lease ? `${slotLease(name)} is now held by ${lease.holder || "nobody"}` : `${slotLease(name)} was deleted by someone else`;
         return;
       }
       const now = clock.now();
@@ -129,7 +134,7 @@ export function holdSlot(cluster: ClusterApi, name: string, holder: string, cloc
       clock.log(`warning: could not renew drain slot ${name}: ${(error as Error).message}`);
     }
     if (clock.now().getTime() - lastRenewedMs > renewDeadlineSeconds * 1000) {
-      lostBecause = `drain slot ${name} could not be renewed for ${renewDeadlineSeconds}s (another drain may take it after ${slotLeaseSeconds}s)`;
+      lostBecause = `${slotLease(name)} could not be renewed for ${renewDeadlineSeconds}s (another drain may take it after ${slotLeaseSeconds}s)`;
     }
   };
 
@@ -140,7 +145,7 @@ export function holdSlot(cluster: ClusterApi, name: string, holder: string, cloc
 
   return {
     name,
-    lost: () => lostBecause ?? (released ? undefined : clock.now().getTime() - lastRenewedMs > renewDeadlineSeconds * 1000 ? `drain slot ${name} not renewed for ${renewDeadlineSeconds}s` : undefined),
+    lost: () => lostBecause ?? (released ? undefined : clock.now().getTime() - lastRenewedMs > renewDeadlineSeconds * 1000 ? `${slotLease(name)} not renewed for ${renewDeadlineSeconds}s` : undefined),
     renew: () => (renewing = renewing.then(renewOnce)),
     renewIfDue: () => (clock.now().getTime() - lastAttemptMs >= renewEverySeconds * 1000 ? (renewing = renewing.then(renewOnce)) : renewing),
     async release() {

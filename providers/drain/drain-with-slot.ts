@@ -9,8 +9,20 @@ import { cordonPatch, isDraining, leavingMarkPatch } from "./scale-in";
 import { nodeLog } from "../node-log";
 
 /**
+ * What `work` gets to prove, right before the step that ends the node's turn (the uncordon of an
+ * upgrade, the delete of a scale-in), that the slot is still ours: the drain's pauses check it,
+ * but `work` (host steps, a kubelet restart, waits of minutes) does not pause through them.
+ */
+export interface SlotCheck {
+  /** One renewal now (a read and a write of the Lease); throws naming the Lease and its holder when the slot is no longer ours. */
+  stillHeld(before: string): Promise<void>;
+}
+
+const purposeWord: Record<DrainPurpose, string> = { upgrade: "upgrade", remove: "removal" };
+
+/**
  * The effects the drain sees: every pause renews the slot when due and checks it is still ours (the
- * 10 s timer covers `work`, which does not pause through these effects).
+ * 10 s timer renews it through `work`, which checks it with SlotCheck before its last step).
  */
 function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainEffects {
   const check = (): void => {
@@ -44,7 +56,8 @@ function guardedBy(slot: DrainSlot, node: string, effects: DrainEffects): DrainE
  * waiting, the node is marked leaving (drain phase `waiting-for-slot`, not cordoned) so the capacity
  * checks of other drains do not count it as room (scale-in.ts). Missing Lease permissions are found
  * before anything is written. On failure the node stays cordoned (and the caller's resource stays
- * in state, so the next `up` resumes); a lost or stolen slot stops the drain at its next pause.
+ * in state, so the next `up` resumes); a lost or stolen slot stops the drain at its next pause, and
+ * `work` before its last step (SlotCheck).
  */
 export async function drainWithSlot<T>(
   cluster: ClusterApi,
@@ -52,7 +65,7 @@ export async function drainWithSlot<T>(
   options: DrainOptions,
   effects: DrainEffects,
   purpose: DrainPurpose,
-  work: (cluster: ClusterApi) => Promise<T>,
+  work: (cluster: ClusterApi, slot: SlotCheck) => Promise<T>,
 ): Promise<T> {
   const log = nodeLog(effects, node);
   const deadline = new Date(effects.now().getTime() + options.timeoutSeconds * 1000);
@@ -71,7 +84,19 @@ export async function drainWithSlot<T>(
     log(`cordoned (drain slot ${slot.name} taken, ${Math.max(0, Math.round((deadline.getTime() - effects.now().getTime()) / 1000))}s of drain.timeoutSeconds left)`);
     await drainNode(steady, node, options, guarded, deadline);
     await guarded.sleep(0);
-    return await work(steady);
+    const check: SlotCheck = {
+      async stillHeld(before) {
+        await slot.renew();
+        const lost = slot.lost();
+        if (lost) {
+          throw new DrainError(
+            `${purposeWord[purpose]} of ${node} stopped before ${before}: ${lost}. Another drain may be running now, so going on could exceed drain.maxConcurrentDrains. ` +
+              "The node stays cordoned; the next `pulumi up` takes a slot again and resumes.",
+          );
+        }
+      },
+    };
+    return await work(steady, check);
   } finally {
     await slot.release().catch((error: Error) => log(`warning: drain slot ${slot.name} not released (${error.message}); it frees itself within 30s`));
   }

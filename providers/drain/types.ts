@@ -140,10 +140,12 @@ export function isFinished(pod: { readonly phase: PodPhase }): boolean {
 }
 
 /**
- * An owner reference to a Kubernetes DaemonSet (group `apps`). Since kubectl 1.34 drain checks the
- * group too: a custom resource that happens to be called `DaemonSet` (e.g. OpenKruise's
- * `apps.kruise.io`) is a normal controller, so its pods are evicted like any other controlled pod.
+ * An owner reference to a Kubernetes DaemonSet, as kubectl's drain decides it since 1.34
+ * (pkg/drain/filters.go isControllerRefDaemonSet, kubectl 1.36.3): kind `DaemonSet` and apiVersion
+ * exactly `apps/v1`. A custom resource that happens to be called `DaemonSet` (e.g. OpenKruise's
+ * `apps.kruise.io`), or a reference of another version, is a normal controller, so its pods are
+ * evicted like any other controlled pod.
  */
 export function isDaemonSetOwner(owner: OwnerReference | undefined): owner is OwnerReference {
-  return owner?.kind === "DaemonSet" && (owner.apiVersion ?? "").split("/")[0] === "apps" && (owner.apiVersion ?? "").includes("/");
+  return owner?.kind === "DaemonSet" && owner.apiVersion === "apps/v1";
 }

@@ -1,7 +1,7 @@
 // When a host may be taken over as it runs (adopt), and when a host that is already a Node of this
 // cluster must be refused (no adopt). Pure: adopt.ts and create.ts gather the facts.
 import type { NodeView } from "../cluster/kube-api";
-import { ownerAnnotation } from "../review/departing";
+import { hostAnnotation, ownerAnnotation } from "../review/departing";
 import { controlPlaneLabels, controlPlaneProblems, kubeletTrustedCaHash, type HostFacts } from "../host/preflight";
 import { taintText, type Taint } from "./inputs";
 import { annotations } from "./outputs";
@@ -10,6 +10,8 @@ import { normalizeVersion } from "./version";
 export interface AdoptionCase {
   /** The Node name: nodeName as given, else the host's hostname. */
   readonly nodeName: string;
+  /** The entry's SSH host, as written in it. */
+  readonly host: string;
   /** What the host says about itself (preflightScript, read-only). */
   readonly facts: HostFacts;
   /** The Node of that name, if any. */
@@ -76,12 +78,8 @@ function identityProblems(c: AdoptionCase, node: NodeView): string[] {
   if (annotated !== undefined && annotated !== facts.machine_id) {
     problems.push(`Node ${nodeName} carries ${annotations.machineId}=${annotated}, which is not this host's machine-id ${facts.machine_id || "(none)"}`);
   }
-  const owner = node.annotations[ownerAnnotation];
-  if (owner !== undefined && owner !== c.owner) {
-    problems.push(
-      `Node ${nodeName} is managed by ${owner} (${ownerAnnotation}): a node is adopted only from no stack; drop it from that stack's state first (pulumi state delete there)`,
-    );
-  }
+  const claimed = claimedByAnotherProblem({ nodeName, host: c.host, node, ...(c.owner ? { owner: c.owner } : {}) });
+  if (claimed) problems.push(claimed);
   const label = controlPlaneLabels.find((l) => l in node.labels);
   if (label) problems.push(`Node ${nodeName} is a control-plane node (label ${label}): kubeadm-workers manages worker nodes only`);
   problems.push(...controlPlaneProblems(facts));
@@ -119,5 +117,42 @@ export function joinedByOthersProblem(nodeName: string, node: NodeView | undefin
   return (
     `the host already is Node ${nodeName} of this cluster, joined by another tool or by hand (no ${annotations.machineId} annotation of kubeadm-workers): ` +
     'set adopt: true in its entry to take it over as it runs, or run "kubeadm reset -f" on the host to join it afresh'
+  );
+}
+
+/**
+ * A Node has one owner: when its owner annotation names another resource (another stack, or another
+ * entry of this one spelling the same host differently), taking it over would let either owner's
+ * removal drain and delete a node the other still declares. Undefined when the Node is unclaimed or
+ * this resource's own. Create and adopt refuse on it before anything is changed.
+ */
+export function claimedByAnotherProblem(c: { nodeName: string; host: string; node: NodeView | undefined; owner?: string }): string | undefined {
+  const claimedBy = c.node?.annotations[ownerAnnotation];
+  if (claimedBy === undefined || claimedBy === c.owner) return undefined;
+  const joinedThrough = c.node?.annotations[hostAnnotation];
+  return (
+    `Node ${c.nodeName} is already managed by ${claimedBy} (${ownerAnnotation}${joinedThrough ? `; it joined through host ${joinedThrough}` : ""}), ` +
+    `and this entry, ${c.owner ?? "(a WorkerNode without an owner)"}, names it through host ${c.host}: two resources would own one Node, and removing either ` +
+    "would drain and delete it while the other still declares it. Keep one: remove one of the two entries; or, if " +
+    `${claimedBy} is to give the node up, run \`pulumi state delete <its WorkerNode URN>\` in the stack of ${claimedBy} and then ` +
+    `\`kubectl annotate node ${c.nodeName} ${ownerAnnotation}- ${hostAnnotation}-\``
+  );
+}
+
+/**
+ * The host still holds this cluster's join state and no Node has the entry's name, but its kubelet
+ * is registered under another name: that Node is someone's running worker (another stack's entry
+ * with another nodeName, or joined by hand), not stale state to reset. Undefined when no Node
+ * reports this host's machine-id.
+ */
+export function registeredUnderAnotherNameProblem(c: { nodeName: string; host: string; registered: NodeView | undefined; facts: HostFacts; owner?: string }): string | undefined {
+  const { registered } = c;
+  // The same name: its kubelet registered it again since it was read (kubelets do after a delete).
+  if (!registered || registered.name === c.nodeName) return undefined;
+  return (
+    claimedByAnotherProblem({ nodeName: registered.name, host: c.host, node: registered, ...(c.owner ? { owner: c.owner } : {}) }) ??
+    `the host already is Node ${registered.name} of this cluster (its machine-id ${c.facts.machine_id ?? ""}), not ${c.nodeName} as this entry names it: ` +
+      `set nodeName: ${registered.name} (with adopt: true if another tool or a person joined it), or run "kubectl drain ${registered.name}", ` +
+      `"kubectl delete node ${registered.name}" and "kubeadm reset -f" on the host to join it afresh as ${c.nodeName}`
   );
 }

@@ -1,6 +1,8 @@
 // adopt: create for a host that already is a Ready Node of this cluster. Everything here reads:
 // cluster-info and the Node through the API, the host's facts over SSH (preflightScript changes
-// nothing). Nothing is installed, configured, joined, labelled, tainted or annotated.
+// nothing). Nothing is installed, configured, joined, labelled or tainted; the one write is the
+// owner annotation, which makes the Node this resource's (another stack's create or adopt is
+// refused on it, and the scale-in report finds it when the entry goes).
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { parseFacts, preflightScript } from "../host/preflight";
 import { outputTail } from "../host/run-steps";
@@ -8,7 +10,8 @@ import { nodeLog } from "../node-log";
 import { adoptionProblems } from "./adopt-rules";
 import { joinedNodeOutputs, resolveApiServerEndpoint, resolveCaCertHash, WorkerNodeError, type WorkerNodeEffects } from "./create";
 import type { WorkerNodeInputs } from "./inputs";
-import type { WorkerNodeOutputs } from "./outputs";
+import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
+import { ownerAnnotation } from "../review/departing";
 import { normalizeVersion } from "./version";
 
 export async function adoptWorkerNode(inputs: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ id: string; outs: WorkerNodeOutputs }> {
@@ -27,6 +30,7 @@ export async function adoptWorkerNode(inputs: WorkerNodeInputs, effects: WorkerN
     const node = await cluster.getNode(nodeName);
     const problems = adoptionProblems({
       nodeName,
+      host: inputs.connection.host,
       facts,
       node,
       caCertHash: caHash,
@@ -38,8 +42,12 @@ export async function adoptWorkerNode(inputs: WorkerNodeInputs, effects: WorkerN
     if (problems.length > 0 || !node) {
       throw new WorkerNodeError(`adoption of host ${shell.address} (node ${nodeName}) refused; nothing was changed on the host or the Node:\n  - ${problems.join("\n  - ")}`);
     }
-    log(`adopted as it runs: Node ${nodeName} Ready, kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion}, machine-id ${node.machineId}, CA ${caHash.slice(0, 19)}…; nothing was changed`);
-    const recorded = joinedNodeOutputs(inputs, { nodeName, shell, apiServerEndpoint, caCertHash: caHash, kubernetesVersion: normalizeVersion(node.kubeletVersion), machineId: node.machineId, node });
+    const ownership = ownershipAnnotations(inputs);
+    const claim = Object.keys(ownership).length > 0 && Object.entries(ownership).some(([key, value]) => node.annotations[key] !== value);
+    const owned = claim ? await cluster.patchNode(nodeName, { annotations: ownership }) : node;
+    const changed = claim ? `nothing was changed but the owner annotation (${ownerAnnotation}=${inputs.owner ?? ""})` : "nothing was changed";
+    log(`adopted as it runs: Node ${nodeName} Ready, kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion}, machine-id ${node.machineId}, CA ${caHash.slice(0, 19)}…; ${changed}`);
+    const recorded = joinedNodeOutputs(inputs, { nodeName, shell, apiServerEndpoint, caCertHash: caHash, kubernetesVersion: normalizeVersion(node.kubeletVersion), machineId: node.machineId, node: owned });
     return { id: nodeName, outs: { ...recorded, adopted: true } };
   } finally {
     await shell.close();

@@ -2,6 +2,8 @@
 // The control plane's version is the one fact read at preview: one GET /version per cluster per
 // provider process (cached by the caller), only when a version is being set, and never any SSH.
 import type { NodeView } from "../cluster/kube-api";
+import { ownerAnnotation } from "../review/departing";
+import { claimedByAnotherProblem } from "./adopt-rules";
 import type { WorkerNodeInputs } from "./inputs";
 import { unknownValue, validateWorkerNodeInputs, type CheckFailure } from "./validate";
 import { normalizeVersion, parseKubernetesVersion, parseServerVersion, skewProblem, versionChangeProblem } from "./version";
@@ -76,7 +78,7 @@ export type NodeReader = (kubeconfig: string | undefined, name: string) => Promi
 export async function adoptionPreview(olds: Partial<WorkerNodeInputs>, news: WorkerNodeInputs, readNode: NodeReader): Promise<{ notes: string[]; failures: CheckFailure[] }> {
   if (news.adopt !== true || olds.connection !== undefined) return { notes: [], failures: [] };
   const host = known(news.connection?.host) ? news.connection.host : "(not known yet)";
-  const unchanged = "no package, containerd, join, label or taint step; nothing on the host or the Node changes";
+  const unchanged = `no package, containerd, join, label or taint step; nothing on the host changes, and the Node only gets the owner annotation (${ownerAnnotation})`;
   if (!known(news.nodeName) || !known(news.cluster?.kubeconfig ?? "")) {
     return { notes: [`${host}: adopt: create takes over the Node of this host as it runs, once it proves it is a Ready Node of this cluster with this host's machine-id: ${unchanged}`], failures: [] };
   }
@@ -90,6 +92,8 @@ export async function adoptionPreview(olds: Partial<WorkerNodeInputs>, news: Wor
   if (!node) {
     return { notes: [], failures: [{ property: "adopt", reason: `there is no Node named ${name} in the cluster: adopt takes over a node that already runs; check nodeName, or remove adopt to join host ${host}` }] };
   }
+  const claimed = claimedByAnotherProblem({ nodeName: name, host, node, ...(news.owner ? { owner: news.owner } : {}) });
+  if (claimed) return { notes: [], failures: [{ property: "adopt", reason: claimed }] };
   const state = `${node.ready ? "Ready" : `not Ready (${node.readyDetail})`}, kubelet ${node.kubeletVersion}, machine-id ${node.machineId || "(none)"}${node.unschedulable ? ", cordoned" : ""}`;
   return { notes: [`${name}: adopt: Node ${name} (${state}) on host ${host} is taken over as it runs: ${unchanged}`], failures: [] };
 }

@@ -18,7 +18,7 @@ import { clusterRuntime } from "./cluster-runtime";
 import { parseDurationSeconds } from "./duration";
 import type { ConnectionInputs, WorkerNodeInputs } from "./inputs";
 import { planNodeMetadata } from "./node-metadata";
-import { joinedByOthersProblem } from "./adopt-rules";
+import { claimedByAnotherProblem, joinedByOthersProblem, registeredUnderAnotherNameProblem } from "./adopt-rules";
 import { summarizeNode } from "./node-status";
 import { readinessGap } from "./node-readiness";
 import { notReadyMessage } from "./not-ready";
@@ -210,6 +210,16 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     );
     const joinedByOthers = joinedByOthersProblem(nodeName, existing, facts);
     if (joinedByOthers && ourNode(existing as NodeView, facts)) problems.push(joinedByOthers);
+    // Another resource's Node is never joined over or re-annotated: both would then own it.
+    const claimed = claimedByAnotherProblem({ nodeName, host: inputs.connection.host, node: existing, ...(inputs.owner ? { owner: inputs.owner } : {}) });
+    if (claimed) problems.push(claimed);
+    // Join state of this cluster and no Node of this name: stale (reset below) only if no Node of
+    // another name is this machine; one that is, is someone's running worker.
+    if (!existing && facts.kubelet_conf === "yes" && facts.machine_id) {
+      const registered = await cluster.findNodeByMachineId(facts.machine_id);
+      const elsewhere = registeredUnderAnotherNameProblem({ nodeName, host: inputs.connection.host, registered, facts, ...(inputs.owner ? { owner: inputs.owner } : {}) });
+      if (elsewhere) problems.push(elsewhere);
+    }
     if (problems.length > 0) {
       throw new WorkerNodeError(`preflight of host ${shell.address} (node ${nodeName}) failed; nothing was changed on it:\n  - ${problems.join("\n  - ")}`);
     }

@@ -6,7 +6,7 @@ import { waitForVolumesDetached } from "../drain/volumes";
 import { resetHost } from "../host/join";
 import { WorkerNodeError, type WorkerNodeEffects } from "./create";
 import type { WorkerNodeOutputs } from "./outputs";
-import { proveNodeIsOurs } from "./ownership";
+import { proveNodeIsOurs, refuseAnotherOwnersNode } from "./ownership";
 import { nodeLog } from "../node-log";
 
 /**
@@ -25,11 +25,14 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
   const cluster = patientCluster(effects.connectCluster(olds.cluster?.kubeconfig), effects, log);
   if (!olds.cluster?.kubeconfig) log(`no kubeconfig recorded: using KUBECONFIG / ~/.kube/config (${cluster.server}), checked against the recorded cluster CA`);
   const node = await proveNodeIsOurs(cluster, olds);
+  refuseAnotherOwnersNode(olds, node, "remove");
   if (!node) {
     log(`Node already gone from the cluster (${cluster.server}, CA ${olds.caCertHash.slice(0, 19)}… as recorded)`);
   } else {
-    await drainWithSlot(cluster, olds.nodeName, options, effects, "remove", async (steady) => {
+    await drainWithSlot(cluster, olds.nodeName, options, effects, "remove", async (steady, slot) => {
       await waitForVolumesDetached(steady, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
+      // The delete cannot be undone: only with the slot still ours (a re-run resumes from here).
+      await slot.stillHeld("the Node was deleted");
       await steady.patchNode(olds.nodeName, { annotations: drainAnnotations("deleting-node", []) });
       await steady.deleteNode(olds.nodeName);
       log("Node deleted");

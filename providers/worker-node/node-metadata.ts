@@ -19,7 +19,7 @@ function parseList(value: string | undefined): string[] {
  * The patch that makes a Node carry exactly the declared labels and taints. Only what we applied
  * before (recorded in annotations) is ever removed: labels and taints that kubeadm, the node
  * controller or an operator put there are left alone. A Node without those annotations (an
- * adopted one: adopt writes nothing) counts what the state recorded as declared, when given.
+ * adopted one: adopt writes only the owner annotations) counts what the state recorded as declared, when given.
  */
 export function planNodeMetadata(
   node: NodeView,

@@ -34,7 +34,10 @@ export interface WorkerNodeOutputs {
   readonly owner?: string;
   /** Which inputs were given, for read to rebuild them (see given-inputs.ts); absent in older state. */
   readonly givenInputs?: GivenInputs;
-  /** Taken over by `adopt` (never joined by us): its Node carries none of our annotations until an update. */
+  /**
+   * Taken over by `adopt` (never joined by us): its Node carries our owner and host annotations
+   * (adopt writes those), but no machine-id or managed-labels annotation until an update.
+   */
   readonly adopted?: boolean;
   /** The Node as the last create, update or refresh saw it. */
   readonly nodeStatus?: NodeStatusSummary;

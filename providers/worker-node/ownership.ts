@@ -4,6 +4,7 @@
 // never make delete drain, remove or reset something that is not ours.
 import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
+import { ownerAnnotation } from "../review/departing";
 import { annotations } from "./outputs";
 
 export class OwnershipError extends Error {
@@ -22,8 +23,8 @@ const howToProceed =
  * resetting the host is still safe: the CA proves the cluster, the pinned host key proves the host),
  * and throws, naming both values, on any mismatch: the cluster's CA (kube-public/cluster-info)
  * against the recorded caCertHash, the Node's status.nodeInfo.machineID and our machine-id
- * annotation against the recorded machineId. An adopted node was never annotated (adopt changes
- * nothing on the Node): there the annotation may be absent, and its machineID alone decides.
+ * annotation against the recorded machineId. An adopted node never got our machine-id annotation
+ * (adopt writes only the owner annotations): there it may be absent, and its machineID alone decides.
  */
 export async function proveNodeIsOurs(
   cluster: ClusterApi,
@@ -52,4 +53,22 @@ export async function proveNodeIsOurs(
     );
   }
   return node;
+}
+
+/**
+ * A Node two resources claimed before create refused that carries the owner that wrote last: the
+ * other one must neither remove it nor write its own claim over it. Compared with the owner this
+ * resource recorded (a stack renamed since still matches, and update then writes the new name).
+ * State written before owners were, or a Node without the annotation, proves nothing and goes on.
+ */
+export function refuseAnotherOwnersNode(recorded: { nodeName: string; owner?: string }, node: NodeView | undefined, action: "remove" | "update"): void {
+  const claimedBy = node?.annotations[ownerAnnotation];
+  if (!node || !recorded.owner || claimedBy === undefined || claimedBy === recorded.owner) return;
+  const { nodeName } = recorded;
+  throw new OwnershipError(
+    `refusing to ${action} node ${nodeName}: Node ${nodeName} is managed by ${claimedBy} (${ownerAnnotation}), not by this resource ${recorded.owner}. ` +
+      `Nothing was drained, deleted or reset. The Node was not patched. If the node stays with ${claimedBy}, drop this resource from this stack with ` +
+      "`pulumi state delete <urn>` (`pulumi stack --show-urns` lists them) and remove its entry; " +
+      `if it is to be removed, remove its entry from the stack of ${claimedBy} instead.`,
+  );
 }

@@ -14,7 +14,7 @@ import type { WorkerNodeInputs } from "./inputs";
 import { summarizeNode } from "./node-status";
 import { planNodeMetadata } from "./node-metadata";
 import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
-import { proveNodeIsOurs } from "./ownership";
+import { proveNodeIsOurs, refuseAnotherOwnersNode } from "./ownership";
 import { uncordonIfAbandoned } from "../drain/abandoned";
 import { nodeGone, targetVersion, upgradeNode } from "./upgrade";
 
@@ -42,6 +42,7 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   // for an adopted node, its machineID decides; drain and delete still want both.
   let node = await proveNodeIsOurs(cluster, { ...olds, adopted: true });
   if (!node) throw nodeGone(olds, cluster);
+  refuseAnotherOwnersNode(olds, node, "update");
   const version = await targetVersion(olds, news, cluster);
   const upgrading = version !== olds.kubernetesVersion;
   // A host key given now is a deliberate re-pin, proved on a connection below; otherwise the one

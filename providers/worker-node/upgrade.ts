@@ -1,7 +1,7 @@
 // kubeadm's worker upgrade ("Upgrading Linux nodes"), run by update when kubernetesVersion changes.
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
 import { drainPhaseAnnotation, drainStateCleared } from "../drain/annotations";
-import { drainWithSlot } from "../drain/drain-with-slot";
+import { drainWithSlot, type SlotCheck } from "../drain/drain-with-slot";
 import { formatSeconds } from "../drain/duration";
 import { resolveDrainOptions } from "../drain/options";
 import { outputTail, runHostSteps } from "../host/run-steps";
@@ -63,7 +63,16 @@ async function waitForKubeletVersion(cluster: ClusterApi, name: string, version:
  * kubeadm's worker upgrade, on a node that drainWithSlot has cordoned and drained: kubeadm, `kubeadm
  * upgrade node`, kubelet and kubectl (held), kubelet restart, Ready at the new version, uncordon.
  */
-async function upgradeDrainedNode(shell: RemoteShell, cluster: ClusterApi, olds: WorkerNodeOutputs, news: WorkerNodeInputs, version: string, leaveCordoned: boolean, effects: WorkerNodeEffects): Promise<NodeView> {
+async function upgradeDrainedNode(
+  shell: RemoteShell,
+  cluster: ClusterApi,
+  slot: SlotCheck,
+  olds: WorkerNodeOutputs,
+  news: WorkerNodeInputs,
+  version: string,
+  leaveCordoned: boolean,
+  effects: WorkerNodeEffects,
+): Promise<NodeView> {
   const log = nodeLog(effects, olds.nodeName);
   const waitSeconds = news.joinTimeout === undefined ? defaultJoinTimeoutSeconds : (parseDurationSeconds(news.joinTimeout) as number);
   await runHostSteps(shell, upgradeSteps({ kubernetesVersion: version, packages: news.packages ?? {}, ignorePreflightErrors: news.kubeadm?.ignorePreflightErrors ?? [] }), log);
@@ -71,6 +80,9 @@ async function upgradeDrainedNode(shell: RemoteShell, cluster: ClusterApi, olds:
   if (restarted.code !== 0) throw new WorkerNodeError(`host ${shell.address}: restarting the kubelet failed:${outputTail(restarted)}`);
   log(`kubelet restarted, waiting for Ready at v${version}`);
   await waitForKubeletVersion(cluster, olds.nodeName, version, waitSeconds, effects, log);
+  // Uncordoning ends this node's turn: only with the slot still ours (lost, another drain may have
+  // cordoned a node meanwhile; a re-run takes a slot again and finds the node already upgraded).
+  await slot.stillHeld("the uncordon");
   const node = await cluster.patchNode(olds.nodeName, {
     ...(leaveCordoned ? {} : { unschedulable: false }),
     annotations: { ...drainStateCleared },
@@ -97,7 +109,7 @@ export async function upgradeNode(shell: RemoteShell, cluster: ClusterApi, olds:
   // A cordon without our drain phase is someone else's: it stays after the upgrade.
   const leaveCordoned = node.unschedulable && node.annotations[drainPhaseAnnotation] === undefined;
   log(`upgrading from v${olds.kubernetesVersion} to v${version} in place (kubeadm's worker procedure)`);
-  return drainWithSlot(cluster, olds.nodeName, resolved.options, effects, "upgrade", (steady) => upgradeDrainedNode(shell, steady, olds, news, version, leaveCordoned, effects));
+  return drainWithSlot(cluster, olds.nodeName, resolved.options, effects, "upgrade", (steady, slot) => upgradeDrainedNode(shell, steady, slot, olds, news, version, leaveCordoned, effects));
 }
 
 export function nodeGone(olds: WorkerNodeOutputs, cluster: ClusterApi): WorkerNodeError {

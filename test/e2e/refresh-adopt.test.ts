@@ -77,8 +77,9 @@ async function hostChecksums(host: LabHost): Promise<string> {
  * What the provider could write on a Node: its labels, annotations and spec (taints, cordon). Not its
  * resourceVersion: a real kubelet writes the Node's status now and then (every 5 min at least).
  */
-async function nodeAsWritten(name: string): Promise<string> {
-  return (await kubectl(["get", "node", name, "-o", "jsonpath={.metadata.labels} {.metadata.annotations} {.spec}"])).stdout.trim();
+async function nodeAsWritten(name: string): Promise<{ labels: Record<string, string>; annotations: Record<string, string>; spec: Record<string, unknown> }> {
+  const node = await kubectlJson<{ metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown> }>(["get", "node", name]);
+  return { labels: node.metadata.labels ?? {}, annotations: node.metadata.annotations ?? {}, spec: node.spec };
 }
 
 // One lab session runs both groups: `-t "pulumi refresh on the lab"` selects them.
@@ -196,7 +197,7 @@ describe("pulumi refresh on the lab, and adoption", () => {
       expect(refused.code).not.toBe(0);
       expect(refused.stdout + refused.stderr).toMatch(new RegExp(`the host already is Node ${host.name} of this cluster, joined by another tool or by hand .*set adopt: true in its entry`));
       expect(await hostChecksums(host)).toBe(checksums);
-      expect(await nodeAsWritten(host.name)).toBe(asWritten);
+      expect(await nodeAsWritten(host.name)).toEqual(asWritten);
 
       // WHEN the entry adopts THEN the preview says what it takes over
       await setConfig(project, { nodes: [entryFor(host, { nodeName: host.name, adopt: true })] });
@@ -204,19 +205,29 @@ describe("pulumi refresh on the lab, and adoption", () => {
       expect(preview.stdout + preview.stderr).toMatch(new RegExp(`${host.name}: adopt: Node ${host.name} \\(Ready, kubelet v1\\.36\\.3, machine-id [0-9a-f]{32}\\) on host ${host.address.replace(/\./g, "\\.")} is taken over as it runs`));
       expect(preview.stdout).toMatch(/\+ 1 to create/);
 
-      // AND up records it without touching the host or the Node
+      // AND up records it without touching the host; the Node only gains our owner and host annotations
       const up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 300_000);
       expect(up.stdout).toContain(`${host.name}: adopted as it runs: Node ${host.name} Ready, kubelet v1.36.3`);
+      expect(up.stdout).toMatch(/nothing was changed but the owner annotation \(kubeadm-workers\.io\/owner=/);
       expect(await hostChecksums(host)).toBe(checksums);
-      expect(await nodeAsWritten(host.name)).toBe(asWritten);
+      const adopted = await nodeAsWritten(host.name);
+      expect(adopted.labels).toEqual(asWritten.labels);
+      expect(adopted.spec).toEqual(asWritten.spec);
+      const { "kubeadm-workers.io/owner": owner, "kubeadm-workers.io/host": ownerHost, ...otherAnnotations } = adopted.annotations;
+      expect(owner).toMatch(new RegExp(`/${host.name}$`));
+      expect(ownerHost).toBe(host.address);
+      expect(otherAnnotations).toEqual(asWritten.annotations);
       const outputs = (await workerNodesInState(project)).get(host.name);
       expect(outputs).toMatchObject({ adopted: true, kubernetesVersion: "1.36.3", nodeStatus: expect.objectContaining({ ready: true }) as unknown });
 
       // AND a second preview has nothing to do
       await project.pulumiOk(["preview", "--expect-no-changes"]);
 
-      // WHEN the entry is removed THEN the node is drained and removed, and the host reset
+      // WHEN the entry is removed THEN the preview's scale-in report finds the adopted node by its owner annotation
       await setConfig(project, { nodes: [] });
+      const removal = await project.pulumiOk(["preview"]);
+      expect(removal.stdout + removal.stderr).toContain(`${host.name} (node ${host.name}, removed: its entry was removed from the stack config)`);
+      // AND up drains and removes it, and resets the host
       const removed = await project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
       expect(removed.stdout).toContain(`${host.name}: Node deleted`);
       expect(removed.stdout).toMatch(/- 1 deleted/);

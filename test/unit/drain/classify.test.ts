@@ -74,6 +74,13 @@ describe("classifyPod", () => {
       decision: { action: "evict", reason: "evictable", overridden: [] },
     },
     {
+      // kubectl 1.36.3 pkg/drain/filters.go isControllerRefDaemonSet: Kind "DaemonSet" AND APIVersion
+      // "apps/v1" exactly (appsv1.SchemeGroupVersion); any other version of the group is not one.
+      description: "an owner reference of another apps version (apps/v1beta2) is a normal controlled pod, as in kubectl",
+      pod: pod("kube-system/kube-proxy-x", { ownerReferences: controlledBy("DaemonSet", "kube-proxy", "apps/v1beta2") }),
+      decision: { action: "evict", reason: "evictable", overridden: [] },
+    },
+    {
       description: "another group's DaemonSet kind is never an orphaned DaemonSet pod",
       pod: pod("kube-system/agent-x", { ownerReferences: controlledBy("DaemonSet", "agent", "example.com/v1") }),
       decision: { action: "evict", reason: "evictable", overridden: [] },

@@ -118,7 +118,7 @@ describe("drainWithSlot when the slot is taken away mid-drain", () => {
 
     const error = await drainWithSlot(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, checkCapacity: false }, effects, "remove", () => ((worked = true), Promise.resolve())).catch((e: Error) => e);
 
-    expect((error as Error).message).toMatch(/drain of w1 stopped: drain slot kubeadm-workers-drain-0 is now held by w9.*could exceed drain.maxConcurrentDrains/);
+    expect((error as Error).message).toMatch(/drain of w1 stopped: drain slot kubeadm-workers-drain-0 \(Lease kube-system\/kubeadm-workers-drain-0\) is now held by w9.*could exceed drain.maxConcurrentDrains/);
     expect(worked).toBe(false);
     expect(cluster.node.unschedulable).toBe(true);
     expect(cluster.leases.get("kubeadm-workers-drain-0")?.holder).toBe("w9");

@@ -78,3 +78,21 @@ describe("a drain of a node whose kubelet is gone", () => {
     expect((error as Error).message).toMatch(/drain of w1 timed out after 2m: 2 pods evicted but not gone: web\/a, web\/b/);
   });
 });
+
+// kubectl's waitForDelete skips a pod whose deletionTimestamp is older than
+// --skip-wait-for-delete-timeout; the drain does the same while it waits for the pods it evicted.
+describe("skipWaitForDeleteTimeoutSeconds while waiting for evicted pods to go", () => {
+  const pods = () => [pod("web/a", { uid: "ua" }), pod("web/b", { uid: "ub" })];
+
+  test("on a reachable node, evicted pods stuck terminating are no longer waited for once their deletionTimestamp is older than the option", async () => {
+    const clock = { now: t0 };
+    const cluster = new GoneHostCluster(clock, Number.POSITIVE_INFINITY, pods());
+
+    await drainNode(cluster as unknown as ClusterApi, "w1", { ...defaultDrainOptions, checkCapacity: false, timeoutSeconds: 300, skipWaitForDeleteTimeoutSeconds: 20 }, effects(clock, []));
+
+    // the pods still carry their deletionTimestamp (30 s grace from the eviction): not skipped before it is 20 s old
+    expect(cluster.pods.every((p) => p.deletionTimestamp !== undefined)).toBe(true);
+    expect(clock.now - t0).toBeGreaterThan(30_000 + 20_000);
+    expect(clock.now - t0).toBeLessThan(300_000);
+  });
+});

@@ -1,6 +1,6 @@
 import type { NodeView } from "../../../providers/cluster/kube-api";
 import type { HostFacts } from "../../../providers/host/preflight";
-import { adoptionProblems, joinedByOthersProblem, type AdoptionCase } from "../../../providers/worker-node/adopt-rules";
+import { adoptionProblems, joinedByOthersProblem, registeredUnderAnotherNameProblem, type AdoptionCase } from "../../../providers/worker-node/adopt-rules";
 import { caPem, caPemHash } from "../fixtures/ca";
 
 const caData = Buffer.from(caPem).toString("base64");
@@ -16,7 +16,7 @@ function node(extra: Partial<NodeView> = {}): NodeView {
 }
 
 function adoption(extra: Partial<AdoptionCase> = {}): AdoptionCase {
-  return { nodeName: "web-3", facts, node: node(), caCertHash: caPemHash, owner: "kw/prod/web-3", labels: { tier: "web" }, taints: [{ key: "dedicated", value: "web", effect: "NoSchedule" }], ...extra };
+  return { nodeName: "web-3", host: "web-3.example.com", facts, node: node(), caCertHash: caPemHash, owner: "kw/prod/web-3", labels: { tier: "web" }, taints: [{ key: "dedicated", value: "web", effect: "NoSchedule" }], ...extra };
 }
 
 describe("adoptionProblems: when a running node may be taken over as it runs", () => {
@@ -38,7 +38,11 @@ describe("adoptionProblems: when a running node may be taken over as it runs", (
     ["a kubelet.conf whose CA cannot be read", { facts: { ...facts, kubelet_conf_ca: "" } }, /cannot be proven to belong to this cluster/],
     ["a Node that is another machine", { node: node({ machineId: "m-9" }) }, /Node web-3 reports machine-id m-9 \(status\.nodeInfo\.machineID\), but this host's \/etc\/machine-id is m-3: the Node is another machine/],
     ["a host without a machine-id", { facts: { ...facts, machine_id: "" } }, /no \/etc\/machine-id/],
-    ["a Node another stack manages", { node: node({ annotations: { "kubeadm-workers.io/owner": "kw/staging/web-3" } }) }, /Node web-3 is managed by kw\/staging\/web-3 .*pulumi state delete there/],
+    [
+      "a Node another stack manages",
+      { node: node({ annotations: { "kubeadm-workers.io/owner": "kw/staging/web-3" } }) },
+      /Node web-3 is already managed by kw\/staging\/web-3 \(kubeadm-workers\.io\/owner\), and this entry, kw\/prod\/web-3, names it through host web-3\.example\.com: .*pulumi state delete.*in the stack of kw\/staging\/web-3.*kubectl annotate node web-3 kubeadm-workers\.io\/owner-/,
+    ],
     ["a Node annotated as another machine", { node: node({ annotations: { "kubeadm-workers.io/machine-id": "m-1" } }) }, /carries kubeadm-workers\.io\/machine-id=m-1, which is not this host's machine-id m-3/],
     ["a NotReady Node", { node: node({ ready: false, readyDetail: "Unknown (NodeStatusUnknown)" }) }, /Node web-3 is not Ready \(Unknown \(NodeStatusUnknown\)\): .*bring it back to Ready first/],
     ["a control-plane Node", { node: node({ labels: { tier: "web", "node-role.kubernetes.io/control-plane": "" } }) }, /is a control-plane node \(label node-role\.kubernetes\.io\/control-plane\)/],
@@ -70,5 +74,19 @@ describe("joinedByOthersProblem: without adopt, someone else's node is refused",
     const problem = joinedByOthersProblem("web-3", existing, hostFacts);
     expect(problem !== undefined).toBe(refused);
     if (problem) expect(problem).toMatch(/set adopt: true in its entry to take it over as it runs, or run "kubeadm reset -f" on the host/);
+  });
+});
+
+describe("registeredUnderAnotherNameProblem: join state whose Node has another name is not stale", () => {
+  const registered = (extra: Partial<NodeView> = {}): NodeView => node({ name: "web-3", ...extra });
+  test.each<[string, NodeView | undefined, RegExp | undefined]>([
+    ["no Node reports the host's machine-id: stale, reset and joined again", undefined, undefined],
+    ["the Node of the entry's own name, registered again by its kubelet since it was read", registered({ name: "web-9" }), undefined],
+    ["a Node of another name owned by no stack", registered(), /^the host already is Node web-3 of this cluster \(its machine-id m-3\), not web-9 as this entry names it: set nodeName: web-3/],
+    ["a Node of another name another stack owns", registered({ annotations: { "kubeadm-workers.io/owner": "kw/staging/web-3" } }), /^Node web-3 is already managed by kw\/staging\/web-3/],
+  ])("%s", (_, found, problem) => {
+    const answer = registeredUnderAnotherNameProblem({ nodeName: "web-9", host: "10.0.0.23", registered: found, facts, owner: "kw/prod/web-9" });
+    if (problem) expect(answer).toMatch(problem);
+    else expect(answer).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { ClusterApi, NodeView } from "../../../providers/cluster/kube-api";
+import type { ClusterApi, NodePatch, NodeView } from "../../../providers/cluster/kube-api";
 import type { CommandResult, RemoteShell, RunOptions } from "../../../providers/host/ssh-session";
 import { adoptWorkerNode } from "../../../providers/worker-node/adopt";
 import type { WorkerNodeEffects } from "../../../providers/worker-node/create";
@@ -27,6 +27,7 @@ class FactsOnlyShell implements RemoteShell {
   }
 }
 
+/** A cluster that records every write; the only one adopt may make is the ownership annotations' patch. */
 function cluster(node: NodeView | undefined, writes: string[]): ClusterApi {
   const write = (what: string) => () => (writes.push(what), Promise.reject(new Error(`adopt must not ${what}`)));
   return {
@@ -34,7 +35,8 @@ function cluster(node: NodeView | undefined, writes: string[]): ClusterApi {
     clusterInfoCaPem: () => Promise.resolve(caPem),
     kubeadmControlPlaneEndpoint: () => Promise.resolve("10.213.0.1:6443"),
     getNode: () => Promise.resolve(node),
-    patchNode: write("patch the Node"), deleteNode: write("delete the Node"), createSecret: write("create a Secret"), deleteSecret: write("delete a Secret"),
+    patchNode: (name: string, patch: NodePatch) => (writes.push(`patch ${name} ${JSON.stringify(patch)}`), Promise.resolve({ ...(node as NodeView), annotations: { ...node?.annotations, ...patch.annotations } })),
+    deleteNode: write("delete the Node"), createSecret: write("create a Secret"), deleteSecret: write("delete a Secret"),
   } as unknown as ClusterApi;
 }
 
@@ -49,7 +51,7 @@ function effects(shell: FactsOnlyShell, api: ClusterApi, lines: string[]): Worke
 }
 
 describe("adoptWorkerNode", () => {
-  test("records the Node as it runs after reading the host's facts: no other command, no write to the cluster", async () => {
+  test("records the Node as it runs after reading the host's facts: no other command; the only write is the owner annotation on the Node", async () => {
     const shell = new FactsOnlyShell();
     const writes: string[] = [];
     const lines: string[] = [];
@@ -60,9 +62,13 @@ describe("adoptWorkerNode", () => {
       labels: { tier: "web" }, adopted: true, hostKey, connection: { host: "10.213.0.13", privateKey: "k", hostKey }, nodeStatus: { ready: true, capacity: { cpu: "2" } }, owner: "kw/e2e/web-3",
     });
     expect(shell.scripts).toHaveLength(1);
-    expect(writes).toEqual([]);
+    // The owner annotation makes the Node this resource's: another stack's create or adopt is refused
+    // on it, and the scale-in report finds it when the entry goes. No label, taint or cordon.
+    expect(writes).toEqual([`patch web-3 ${JSON.stringify({ annotations: { "kubeadm-workers.io/owner": "kw/e2e/web-3", "kubeadm-workers.io/host": "10.213.0.13" } })}`]);
     expect(shell.closed).toBe(true);
-    expect(lines.at(-1)).toMatch(/^web-3: adopted as it runs: Node web-3 Ready, kubelet v1\.36\.3, containerd:\/\/1\.7\.24, machine-id m-3, CA sha256:7b4deb1b5b79…; nothing was changed$/);
+    expect(lines.at(-1)).toMatch(
+      /^web-3: adopted as it runs: Node web-3 Ready, kubelet v1\.36\.3, containerd:\/\/1\.7\.24, machine-id m-3, CA sha256:7b4deb1b5b79…; nothing was changed but the owner annotation \(kubeadm-workers\.io\/owner=kw\/e2e\/web-3\)$/,
+    );
   });
 
   test("a refusal lists every problem and says nothing was changed", async () => {
@@ -72,5 +78,16 @@ describe("adoptWorkerNode", () => {
     expect((error as Error).message).toMatch(/^adoption of host 10\.213\.0\.13:22 \(node web-3\) refused; nothing was changed on the host or the Node:\n {2}- Node web-3 reports machine-id m-9 .*\n {2}- label tier: the entry declares "batch"/);
     expect(writes).toEqual([]);
     expect(shell.closed).toBe(true);
+  });
+
+  test("a Node another stack owns is refused naming both owners, the node, the host and the way out; nothing is written", async () => {
+    const shell = new FactsOnlyShell();
+    const writes: string[] = [];
+    const owned = { ...readyNode, annotations: { "kubeadm-workers.io/owner": "kw/prod/web-3", "kubeadm-workers.io/host": "web-3.example.com" } };
+    const error = await adoptWorkerNode(inputs, effects(shell, cluster(owned, writes), [])).catch((e: Error) => e);
+    expect((error as Error).message).toContain(
+      "Node web-3 is already managed by kw/prod/web-3 (kubeadm-workers.io/owner; it joined through host web-3.example.com), and this entry, kw/e2e/web-3, names it through host 10.213.0.13",
+    );
+    expect(writes).toEqual([]);
   });
 });

@@ -99,10 +99,17 @@ describe("adoptionPreview: what a preview says about an entry that adopts its ho
     ["a new entry with its nodeName: the Node as it runs", {}, { nodeName: "web-3" }, { notes: [/^web-3: adopt: Node web-3 \(Ready, kubelet v1\.36\.3, machine-id m-3\) on host 10\.213\.0\.11 is taken over as it runs: no package, containerd, join, label or taint step/], lookups: ["web-3"] }],
     ["a new entry named by its hostname: no lookup, said so", {}, {}, { notes: [/^10\.213\.0\.11: adopt: create takes over the Node of this host as it runs, once it proves/], lookups: [] }],
     ["a new entry whose Node does not exist: the preview fails", {}, { nodeName: "web-9" }, { notes: [], failure: /there is no Node named web-9 in the cluster: adopt takes over a node that already runs/, lookups: ["web-9"] }],
+    [
+      "a new entry whose Node another stack owns: the preview fails naming both owners",
+      {},
+      { nodeName: "web-owned", owner: "kw/staging/web-3" },
+      { notes: [], failure: /^Node web-owned is already managed by kw\/prod\/web-3 \(kubeadm-workers\.io\/owner\), and this entry, kw\/staging\/web-3, names it through host 10\.213\.0\.11/, lookups: ["web-owned"] },
+    ],
     ["an entry already in the state: adopt is create-only, nothing said", { connection: { host: "10.213.0.11" } }, { nodeName: "web-3" }, { notes: [], lookups: [] }],
   ])("%s", async (_, olds, extra, expected) => {
     const lookups: string[] = [];
-    const readNode = (_kubeconfig: string | undefined, name: string) => (lookups.push(name), Promise.resolve(name === "web-3" ? readyNode : undefined));
+    const owned = { ...readyNode, name: "web-owned", annotations: { "kubeadm-workers.io/owner": "kw/prod/web-3" } };
+    const readNode = (_kubeconfig: string | undefined, name: string) => (lookups.push(name), Promise.resolve(name === "web-3" ? readyNode : name === "web-owned" ? owned : undefined));
     const { failures, notes } = await checkWorkerNode(olds, adopting(extra), read, readNode);
     expect(notes).toHaveLength(expected.notes.length);
     expected.notes.forEach((note, i) => expect(notes[i]).toMatch(note));

@@ -78,7 +78,10 @@ class FakeCluster implements Partial<ClusterApi> {
     );
   createSecret = (secret: SecretSpec): Promise<void> => (this.calls.push(`create ${secret.name}`), Promise.resolve());
   deleteSecret = (_ns: string, name: string): Promise<void> => (this.calls.push(`delete ${name}`), Promise.resolve());
-  getNode = (): Promise<NodeView | undefined> => Promise.resolve(this.node);
+  getNode = (_name?: string): Promise<NodeView | undefined> => Promise.resolve(this.node);
+  /** Every Node the cluster has: the one getNode answers with, by default. */
+  nodes = (): Promise<NodeView[]> => Promise.all([this.getNode("worker-1")]).then((found) => found.filter((n): n is NodeView => n !== undefined));
+  findNodeByMachineId = (machineId: string): Promise<NodeView | undefined> => this.nodes().then((all) => all.find((n) => n.machineId === machineId));
   deleteNode = (name: string): Promise<void> => (this.calls.push(`delete node ${name}`), Promise.resolve());
   patchNode = (name: string, patch: NodePatch): Promise<NodeView> => {
     this.calls.push(`patch ${name} ${JSON.stringify(patch)}`);
@@ -160,6 +163,69 @@ describe("createWorkerNode", () => {
     expect(error.message).toMatch(/nothing was changed on it/);
     expect(shell.scripts).toHaveLength(1); // the facts only
     expect(cluster.calls).toEqual([]);
+  });
+
+  // Gap C (issue 8): one Node must never have two owners, whose removal would drain and delete it
+  // while the other still declares it (a second stack, or one host spelled two ways in one stack).
+  test("a host whose Node another resource owns (kubeadm-workers.io/owner) is refused naming both owners, the node and the host; nothing runs on it", async () => {
+    const cluster = new FakeCluster();
+    cluster.node = {
+      ...readyNode(),
+      annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/web-1", "kubeadm-workers.io/host": "worker-1.example.com" },
+    };
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => ok(), () => ok(), joinedFacts);
+
+    const error = await failureOf(createWorkerNode({ ...inputs, owner: "kw/staging/web-1" }, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/nothing was changed on it/);
+    expect(error.message).toContain(
+      "Node worker-1 is already managed by kw/prod/web-1 (kubeadm-workers.io/owner; it joined through host worker-1.example.com), and this entry, kw/staging/web-1, names it through host 10.0.0.21",
+    );
+    expect(error.message).toMatch(/remove one of the two entries.*pulumi state delete.*in the stack of kw\/prod\/web-1.*kubectl annotate node worker-1 kubeadm-workers\.io\/owner- kubeadm-workers\.io\/host-/s);
+    expect(shell.scripts).toHaveLength(1); // the facts only: no host step, no join, no reset
+    expect(cluster.calls).toEqual([]); // no token, no patch of the other owner's Node
+  });
+
+  test("a host another stack joined under another node name is refused naming that Node and its owner; it is not reset as stale join state", async () => {
+    const cluster = new FakeCluster();
+    const theirs: NodeView = { ...readyNode(), annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/web-1", "kubeadm-workers.io/host": "10.0.0.21" } };
+    cluster.getNode = (name?: string) => Promise.resolve(name === "worker-1" ? theirs : undefined);
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => ok(), () => ok(), joinedFacts);
+
+    // GIVEN this entry names the Node web-b: there is no Node of that name, but the host is worker-1
+    const error = await failureOf(createWorkerNode({ ...inputs, nodeName: "web-b", owner: "kw/staging/web-b" }, effects(cluster, [shell])));
+
+    expect(error.message).toMatch(/nothing was changed on it/);
+    expect(error.message).toContain("Node worker-1 is already managed by kw/prod/web-1 (kubeadm-workers.io/owner; it joined through host 10.0.0.21), and this entry, kw/staging/web-b, names it through host 10.0.0.21");
+    expect(shell.scripts).toHaveLength(1); // the facts only: above all, no kubeadm reset
+    expect(cluster.calls).toEqual([]);
+  });
+
+  test("a host that already is a Node of another name, owned by no stack, is refused pointing at nodeName; it is not reset", async () => {
+    const cluster = new FakeCluster();
+    cluster.getNode = (name?: string) => Promise.resolve(name === "worker-1" ? readyNode() : undefined);
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => ok(), () => ok(), joinedFacts);
+
+    const error = await failureOf(createWorkerNode({ ...inputs, nodeName: "web-b" }, effects(cluster, [shell])));
+
+    expect(error.message).toContain("the host already is Node worker-1 of this cluster (its machine-id m-1), not web-b as this entry names it");
+    expect(shell.scripts).toHaveLength(1);
+    expect(cluster.calls).toEqual([]);
+  });
+
+  test("a Node this very resource owns (a create resumed after it joined) takes the already-joined path", async () => {
+    const cluster = new FakeCluster();
+    cluster.node = { ...readyNode(), annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/web-1" } };
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => new Error("no join expected: the host is already joined"), () => ok(), joinedFacts);
+
+    const { outs } = await createWorkerNode({ ...inputs, owner: "kw/prod/web-1" }, effects(cluster, [shell]));
+
+    expect(outs.owner).toBe("kw/prod/web-1");
+    expect(shell.commands.some((c) => c.startsWith("kubeadm join"))).toBe(false);
   });
 
   test("joins, labels the Node, records the host key and deletes the token", async () => {

@@ -153,6 +153,23 @@ describe("updateWorkerNode: a Node removed behind the stack's back", () => {
   });
 });
 
+describe("updateWorkerNode: a Node whose owner annotation names another resource", () => {
+  test("is refused before anything is patched or any host contacted, naming both owners; a stack renamed since (the recorded owner on the Node) is re-annotated", async () => {
+    const events: Events = [];
+    const claimed = nodeAt("v1.36.2", { annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/lab-host-1" } });
+    const cluster = new FakeCluster(events, claimed);
+    const error = await updateWorkerNode({ ...olds, owner: "kw/staging/lab-host-1" }, news({ labels: { tier: "web" }, owner: "kw/staging/lab-host-1" }), effectsFor(cluster, undefined, events)).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^refusing to update node lab-host-1: Node lab-host-1 is managed by kw\/prod\/lab-host-1 \(kubeadm-workers\.io\/owner\), not by this resource kw\/staging\/lab-host-1\./);
+    expect(cluster.node).toEqual(claimed);
+    expect(events).toEqual([]);
+
+    // the recorded owner is on the Node: the stack was renamed since, and the Node follows
+    const renamed = new FakeCluster(events, claimed);
+    await updateWorkerNode({ ...olds, owner: "kw/prod/lab-host-1" }, news({ labels: { tier: "web" }, owner: "kw/production/lab-host-1" }), effectsFor(renamed, undefined, events));
+    expect(renamed.node.annotations["kubeadm-workers.io/owner"]).toBe("kw/production/lab-host-1");
+  });
+});
+
 describe("updateWorkerNode: labels after a refresh", () => {
   test("a Node its kubelet registered again (no annotation of ours) gets its labels and our machine-id annotation back; an adopted one only its labels", async () => {
     for (const adopted of [false, true]) {
@@ -217,6 +234,30 @@ describe("updateWorkerNode: a kubernetesVersion change is kubeadm's in-place wor
     expect(cluster.node.unschedulable).toBe(true);
     expect(events.at(-1)).toBe("cluster: slot kubeadm-workers-drain-0 released");
     expect(events).not.toContain("cluster: uncordon lab-host-1");
+  });
+
+  // A slot lost after the drain (during the host steps or the Ready wait) goes unnoticed by the
+  // drain's pauses: the node must not be uncordoned as if the budget still held (issue 8, item 7).
+  test("a slot taken by another drain during the upgrade stops it before the uncordon, naming the Lease and its holder; the node stays cordoned", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.36.2"));
+    const leases = (cluster as unknown as { leases: Map<string, LeaseView> }).leases;
+    const shell = new FakeShell(events, hostKey, () => {
+      cluster.node = { ...cluster.node, kubeletVersion: "v1.36.3" };
+      // GIVEN another drain takes the slot over while the kubelet restarts
+      const lease = leases.get("kubeadm-workers-drain-0") as LeaseView;
+      leases.set(lease.name, { ...lease, holder: "lab-host-2" });
+    });
+
+    const error = await updateWorkerNode(olds, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, shell, events)).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(
+      /upgrade of lab-host-1 stopped before the uncordon: drain slot kubeadm-workers-drain-0 \(Lease kube-system\/kubeadm-workers-drain-0\) is now held by lab-host-2\..*stays cordoned.*next `pulumi up`.*resumes/,
+    );
+    expect(events).not.toContain("cluster: uncordon lab-host-1");
+    expect(cluster.node.unschedulable).toBe(true);
+    // the other holder's slot is left alone
+    expect(leases.get("kubeadm-workers-drain-0")?.holder).toBe("lab-host-2");
   });
 
   test("the node is uncordoned only once the node lifecycle controller has lifted a not-ready taint the kubelet restart brought", async () => {

@@ -1,0 +1,125 @@
+import type { ClusterApi, LeaseView, NodePatch, NodeView } from "../../../providers/cluster/kube-api";
+import type { WorkerNodeEffects } from "../../../providers/worker-node/create";
+import { deleteWorkerNode } from "../../../providers/worker-node/delete";
+import type { WorkerNodeOutputs } from "../../../providers/worker-node/outputs";
+import { caPem, caPemHash } from "../fixtures/ca";
+
+/** An empty node whose one volume detaches a few seconds after the drain; records every write in order. */
+class DetachingCluster implements Partial<ClusterApi> {
+  readonly server = "https://10.213.0.1:6443";
+  readonly caPem = caPem;
+  readonly events: string[] = [];
+  readonly leases = new Map<string, LeaseView>();
+  node: NodeView | undefined = {
+    name: "lab-host-1", uid: "u1", labels: {}, annotations: { "kubeadm-workers.io/machine-id": "m-1" }, taints: [], unschedulable: false,
+    ready: true, readyDetail: "KubeletReady", kubeletVersion: "v1.36.3", containerRuntimeVersion: "containerd://2.1.4", machineId: "m-1",
+  };
+  /** Polls of the VolumeAttachments left before the volume is gone. */
+  attachedFor = 3;
+  onVolumePoll: () => void = () => undefined;
+  private version = 0;
+  clusterInfoCaPem = () => Promise.resolve(caPem);
+  canI = () => Promise.resolve(true);
+  getNode = () => Promise.resolve(this.node);
+  patchNode = (name: string, patch: NodePatch) => {
+    const phase = patch.annotations?.["kubeadm-workers.io/drain-phase"];
+    this.events.push(`patch ${name}${patch.unschedulable !== undefined ? ` unschedulable=${patch.unschedulable}` : ""}${phase ? ` phase=${phase}` : ""}`);
+    const node = this.node as NodeView;
+    const annotations = { ...node.annotations } as Record<string, string>;
+    for (const [key, value] of Object.entries(patch.annotations ?? {})) {
+      if (value === null) delete annotations[key];
+      else annotations[key] = value;
+    }
+    this.node = { ...node, annotations, unschedulable: patch.unschedulable ?? node.unschedulable };
+    return Promise.resolve(this.node);
+  };
+  deleteNode = (name: string) => (this.events.push(`delete node ${name}`), (this.node = undefined), Promise.resolve());
+  readLease = (_ns: string, name: string) => Promise.resolve(this.leases.get(name));
+  writeLease = (lease: LeaseView, resourceVersion?: string) => {
+    const current = this.leases.get(lease.name);
+    if (current && current.resourceVersion !== resourceVersion) return Promise.resolve(false);
+    this.leases.set(lease.name, { ...lease, resourceVersion: String(++this.version) });
+    return Promise.resolve(true);
+  };
+  deleteLease = (_ns: string, name: string) => (this.events.push(`release ${name}`), this.leases.delete(name), Promise.resolve());
+  listPodsOnNode = () => Promise.resolve([]);
+  terminatingNamespaces = () => Promise.resolve(new Set<string>());
+  listNodesWithPods = () => Promise.resolve([]);
+  volumeAttachmentsOn = () => {
+    this.onVolumePoll();
+    return Promise.resolve(this.attachedFor-- > 0 ? ["csi-0123"] : []);
+  };
+}
+
+const olds = {
+  nodeName: "lab-host-1", host: "10.213.0.11", port: 22, user: "root", hostKey: "", hostKeyFingerprint: "", apiServerEndpoint: "10.213.0.1:6443",
+  caCertHash: caPemHash, kubernetesVersion: "1.36.3", kubeletVersion: "v1.36.3", containerdVersion: "containerd://2.1.4", machineId: "m-1",
+  labels: {}, taints: [], reset: false, drain: {}, containerd: {}, packages: {}, connection: { host: "10.213.0.11", privateKey: "k" }, cluster: { kubeconfig: "recorded" },
+} as WorkerNodeOutputs;
+
+function effectsFor(cluster: DetachingCluster): WorkerNodeEffects {
+  let clock = Date.parse("2026-12-07T10:00:00Z");
+  return {
+    connectCluster: () => cluster as unknown as ClusterApi,
+    openSession: () => Promise.reject(new Error("reset: false: no connection expected")),
+    randomBytes: (size) => Buffer.alloc(size, 1),
+    now: () => new Date(clock),
+    sleep: (ms) => ((clock += ms), Promise.resolve()),
+    log: () => undefined,
+  };
+}
+
+describe("deleteWorkerNode: the drain slot after the drain", () => {
+  test("with the slot held throughout: the volumes detach, the Node is deleted, the slot released", async () => {
+    const cluster = new DetachingCluster();
+    await deleteWorkerNode(olds, effectsFor(cluster));
+    expect(cluster.events.slice(-3)).toEqual(["patch lab-host-1 phase=deleting-node", "delete node lab-host-1", "release kubeadm-workers-drain-0"]);
+  });
+
+  // A slot lost after the drain (while the volumes detach) goes unnoticed by the drain's pauses: the
+  // Node must not be deleted as if the budget still held (issue 8, item 7).
+  test("a slot taken by another drain while the volumes detach stops before the Node is deleted, naming the Lease and its holder", async () => {
+    const cluster = new DetachingCluster();
+    cluster.onVolumePoll = () => {
+      const lease = cluster.leases.get("kubeadm-workers-drain-0");
+      if (lease?.holder === "lab-host-1") cluster.leases.set(lease.name, { ...lease, holder: "lab-host-2", resourceVersion: "taken" });
+    };
+
+    const error = await deleteWorkerNode(olds, effectsFor(cluster)).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(
+      /removal of lab-host-1 stopped before the Node was deleted: drain slot kubeadm-workers-drain-0 \(Lease kube-system\/kubeadm-workers-drain-0\) is now held by lab-host-2\..*stays cordoned.*next `pulumi up`.*resumes/,
+    );
+    expect(cluster.events.some((e) => e.startsWith("delete node"))).toBe(false);
+    expect(cluster.node?.unschedulable).toBe(true);
+    expect(cluster.leases.get("kubeadm-workers-drain-0")?.holder).toBe("lab-host-2");
+  });
+});
+
+// A Node two resources claimed before create refused that (gap C of issue 8) carries the owner
+// that wrote last: the other one's removal must not drain and delete it.
+describe("deleteWorkerNode: a Node whose owner annotation names another resource", () => {
+  test("is refused before anything is written, naming both owners and how to drop this resource", async () => {
+    const cluster = new DetachingCluster();
+    cluster.node = { ...(cluster.node as NodeView), annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/web-1" } };
+
+    const error = await deleteWorkerNode({ ...olds, owner: "kw/staging/web-1" }, effectsFor(cluster)).catch((e: Error) => e);
+
+    expect((error as Error).message).toMatch(
+      /^refusing to remove node lab-host-1: Node lab-host-1 is managed by kw\/prod\/web-1 \(kubeadm-workers\.io\/owner\), not by this resource kw\/staging\/web-1\. .*Nothing was drained, deleted or reset\..*pulumi state delete/,
+    );
+    expect(cluster.events).toEqual([]);
+    expect(cluster.leases.size).toBe(0);
+  });
+
+  test("its own owner annotation, or none (state from before owners were written), is removed as usual", async () => {
+    for (const [owner, annotated] of [["kw/prod/web-1", "kw/prod/web-1"], [undefined, "kw/prod/web-1"], ["kw/prod/web-1", undefined]] as const) {
+      const cluster = new DetachingCluster();
+      cluster.attachedFor = 0;
+      const node = cluster.node as NodeView;
+      cluster.node = { ...node, annotations: { ...node.annotations, ...(annotated ? { "kubeadm-workers.io/owner": annotated } : {}) } };
+      await deleteWorkerNode({ ...olds, ...(owner ? { owner } : {}) }, effectsFor(cluster));
+      expect(cluster.events).toContain("delete node lab-host-1");
+    }
+  });
+});
