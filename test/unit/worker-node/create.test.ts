@@ -228,6 +228,25 @@ describe("createWorkerNode", () => {
     expect(shell.commands.some((c) => c.startsWith("kubeadm join"))).toBe(false);
   });
 
+  test("a resumed create of a Node our unfinished drain left cordoned uncordons it and clears every drain mark, the draining label too", async () => {
+    const cluster = new FakeCluster();
+    cluster.node = {
+      ...readyNode(),
+      unschedulable: true,
+      labels: { "kubeadm-workers.io/draining": "true" },
+      annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/web-1", "kubeadm-workers.io/drain-phase": "evicting" },
+    };
+    const joinedFacts = facts.replace("kubelet_conf=no", "kubelet_conf=yes").replace("kubelet_conf_server=", "kubelet_conf_server=https://10.0.0.1:6443");
+    const shell = host(() => new Error("no join expected: the host is already joined"), () => ok(), joinedFacts);
+
+    await createWorkerNode({ ...inputs, owner: "kw/prod/web-1" }, effects(cluster, [shell]));
+
+    const patch = JSON.parse(cluster.calls.find((c) => c.startsWith("patch worker-1 "))!.slice("patch worker-1 ".length)) as NodePatch;
+    expect(patch.unschedulable).toBe(false);
+    expect(patch.labels).toMatchObject({ "kubeadm-workers.io/draining": null });
+    expect(patch.annotations).toMatchObject({ "kubeadm-workers.io/drain-phase": null });
+  });
+
   test("joins, labels the Node, records the host key and deletes the token", async () => {
     const cluster = new FakeCluster();
     const shell = host(() => {
