@@ -3,7 +3,7 @@ import { bootstrapTokenSecret, bootstrapTokenSecretName, formatBootstrapToken, n
 import { caCertHash, splitPemBundle } from "../cluster/ca-hash";
 import { renderJoinConfiguration } from "../cluster/join-config";
 import type { ClusterApi, NodeView } from "../cluster/kube-api";
-import { drainPhaseAnnotation, drainStateCleared } from "../drain/annotations";
+import { drainingLabel, drainPhaseAnnotation, drainStateCleared } from "../drain/annotations";
 import { nodeLog } from "../node-log";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { hostLogsReport } from "../host/host-logs";
@@ -277,6 +277,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
     node = await cluster.patchNode(nodeName, {
       ...patch,
       ...(leftCordonedByUs ? { unschedulable: false } : {}),
+      ...(node.labels[drainingLabel] !== undefined ? { labels: { ...(patch?.labels ?? {}), [drainingLabel]: null } } : {}),
       annotations: {
         ...(patch?.annotations ?? {}),
         ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainStateCleared : {}),
