@@ -7,6 +7,8 @@ import { compareText } from "../drain/types";
 export const ownerAnnotation = "kubeadm-workers.io/owner";
 /** The SSH host the Node was joined through. */
 export const hostAnnotation = "kubeadm-workers.io/host";
+/** The API server endpoint the Node joined through (resolved, as the resource's output records it). */
+export const endpointAnnotation = "kubeadm-workers.io/api-server-endpoint";
 
 export interface OwnedNode {
   readonly name: string;
@@ -47,7 +49,7 @@ const normalizedVersion = (v: string): string => v.trim().replace(/^v/, "").repl
 export function findDepartures(
   nodes: readonly OwnedNode[],
   entries: readonly ConfiguredEntry[],
-  scope: { readonly project: string; readonly stack: string; readonly kubernetesVersion?: string },
+  scope: { readonly project: string; readonly stack: string; readonly kubernetesVersion?: string; readonly apiServerEndpoint?: string },
 ): Departure[] {
   const prefix = `${scope.project}/${scope.stack}/`;
   const byResource = new Map(entries.map((entry) => [entry.resource, entry]));

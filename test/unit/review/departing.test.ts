@@ -1,4 +1,4 @@
-import { findDepartures, hostAnnotation, ownerAnnotation, type OwnedNode } from "../../../providers/review/departing";
+import { endpointAnnotation, findDepartures, hostAnnotation, ownerAnnotation, type OwnedNode } from "../../../providers/review/departing";
 
 const owned = (name: string, resource: string, host: string, extra: Partial<OwnedNode> = {}): OwnedNode => ({
   name,
@@ -29,6 +29,17 @@ describe("departing nodes, from the cluster's own annotations", () => {
   ])("entry %j → %s", (entry, action, why) => {
     const result = findDepartures([owned("n1", "web-1", "10.0.0.1")], [entry], scope);
     expect(result).toEqual(action ? [{ resource: "web-1", node: "n1", action, why }] : []);
+  });
+
+  test("a new API endpoint replaces a Node joined through another one; unrecorded or unset endpoints say nothing", () => {
+    const joinedThrough = (endpoint: string) => owned("n1", "web-1", "10.0.0.1", { annotations: { [ownerAnnotation]: "kw/prod/web-1", [hostAnnotation]: "10.0.0.1", [endpointAnnotation]: endpoint } });
+    const entry = [{ resource: "web-1", host: "10.0.0.1" }];
+    expect(findDepartures([joinedThrough("10.0.0.1:6443")], entry, { ...scope, apiServerEndpoint: "lb.example.com:6443" })).toEqual([
+      { resource: "web-1", node: "n1", action: "replace", why: "its API endpoint changes from 10.0.0.1:6443 to lb.example.com:6443" },
+    ]);
+    expect(findDepartures([joinedThrough("lb.example.com:6443")], entry, { ...scope, apiServerEndpoint: "lb.example.com:6443" })).toEqual([]);
+    expect(findDepartures([joinedThrough("10.0.0.1:6443")], entry, scope)).toEqual([]);
+    expect(findDepartures([owned("n1", "web-1", "10.0.0.1")], entry, { ...scope, apiServerEndpoint: "lb.example.com:6443" })).toEqual([]);
   });
 
   test("hosts compare without case or IPv6 brackets", () => {
