@@ -110,6 +110,7 @@ async function scaleInReport(): Promise<string[] | undefined> {
     project: pulumi.getProject(),
     stack: pulumi.getStack(),
     ...(kubernetesVersion ? { kubernetesVersion } : {}),
+    ...(apiServerEndpoint ? { apiServerEndpoint } : {}),
     drain,
     now: new Date(),
   });

@@ -12,6 +12,7 @@ export interface ScaleInReviewInput {
   readonly project: string;
   readonly stack: string;
   readonly kubernetesVersion?: string;
+  readonly apiServerEndpoint?: string;
   readonly drain?: unknown;
   readonly now: Date;
   readonly timeoutMs?: number;

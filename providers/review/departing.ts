@@ -43,7 +43,8 @@ const normalizedVersion = (v: string): string => v.trim().replace(/^v/, "").repl
 
 /**
  * Departing nodes of this project and stack: an owned Node whose entry is gone is deleted; one whose
- * entry now names another host or node name is replaced; one whose kubelet runs another version than
+ * entry now names another host or node name, or whose stack names another API endpoint than the one
+ * it joined through (when both are known), is replaced; one whose kubelet runs another version than
  * the config asks is upgraded in place (drained, upgraded, uncordoned).
  */
 export function findDepartures(
@@ -65,6 +66,8 @@ export function findDepartures(
       departures.push({ resource, node: node.name, action: "replace", why: `its host changes from ${recordedHost} to ${entry.host}` });
     } else if (entry.nodeName && entry.nodeName !== node.name) {
       departures.push({ resource, node: node.name, action: "replace", why: `its node name changes from ${node.name} to ${entry.nodeName}` });
+    } else if (scope.apiServerEndpoint && node.annotations[endpointAnnotation] && node.annotations[endpointAnnotation] !== scope.apiServerEndpoint) {
+      departures.push({ resource, node: node.name, action: "replace", why: `its API endpoint changes from ${node.annotations[endpointAnnotation]} to ${scope.apiServerEndpoint}` });
     } else if (scope.kubernetesVersion && node.kubeletVersion && normalizedVersion(scope.kubernetesVersion) !== normalizedVersion(node.kubeletVersion)) {
       departures.push({ resource, node: node.name, action: "upgrade", why: `its kubelet ${node.kubeletVersion} is upgraded to ${scope.kubernetesVersion}` });
     }

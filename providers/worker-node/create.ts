@@ -282,7 +282,7 @@ export async function createWorkerNode(inputs: WorkerNodeInputs, effects: Worker
         ...(patch?.annotations ?? {}),
         ...(node.annotations[drainPhaseAnnotation] !== undefined ? drainStateCleared : {}),
         [annotations.machineId]: facts.machine_id ?? "",
-        ...ownershipAnnotations(inputs),
+        ...ownershipAnnotations(inputs, apiServerEndpoint),
       },
     });
     log(`Ready (kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion})`);

@@ -1,4 +1,4 @@
-import { hostAnnotation, ownerAnnotation } from "../review/departing";
+import { endpointAnnotation, hostAnnotation, ownerAnnotation } from "../review/departing";
 import type { ClusterInputs, ConnectionInputs, ContainerdInputs, DrainInputs, JoinInputs, PackagesInputs, Taint, WorkerNodeInputs } from "./inputs";
 
 /**
@@ -75,7 +75,12 @@ export const annotations = {
   managedTaints: "kubeadm-workers.io/managed-taints",
 } as const;
 
-/** The annotations through which a preview finds this resource's Node (stacks/scale-in-review.ts). */
-export function ownershipAnnotations(inputs: Pick<WorkerNodeInputs, "owner" | "connection">): Record<string, string> {
-  return inputs.owner ? { [ownerAnnotation]: inputs.owner, [hostAnnotation]: inputs.connection.host } : {};
+/**
+ * The annotations through which a preview finds this resource's Node and what would replace it
+ * (stacks/scale-in-review.ts): its owner, its host and, for a node we joined, the API endpoint it
+ * joined through (an adopted node's is unknown: another tool joined it).
+ */
+export function ownershipAnnotations(inputs: Pick<WorkerNodeInputs, "owner" | "connection">, joinedThrough?: string): Record<string, string> {
+  if (!inputs.owner) return {};
+  return { [ownerAnnotation]: inputs.owner, [hostAnnotation]: inputs.connection.host, ...(joinedThrough ? { [endpointAnnotation]: joinedThrough } : {}) };
 }

@@ -84,7 +84,7 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   // A Node its kubelet registered again after a delete lost our machine-id annotation: it is this
   // machine (the kubelet says so), and delete needs the annotation to prove it. Adopted nodes never had one.
   const sameMachine = !olds.adopted && !!olds.machineId && node.machineId === olds.machineId;
-  const ownership = { ...ownershipAnnotations(news), ...(sameMachine ? { [annotations.machineId]: olds.machineId } : {}) };
+  const ownership = { ...ownershipAnnotations(news, olds.adopted ? undefined : olds.apiServerEndpoint), ...(sameMachine ? { [annotations.machineId]: olds.machineId } : {}) };
   if (Object.entries(ownership).some(([key, value]) => node.annotations[key] !== value)) {
     await cluster.patchNode(olds.nodeName, { annotations: ownership });
   }

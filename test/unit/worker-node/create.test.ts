@@ -267,6 +267,23 @@ describe("createWorkerNode", () => {
     expect(shell.closed).toBe(true);
   });
 
+  test("the joined Node records its owner, its host and the API endpoint it joined through, for the scale-in report", async () => {
+    const cluster = new FakeCluster();
+    const shell = host(() => {
+      cluster.node = readyNode();
+      return ok();
+    });
+
+    await createWorkerNode({ ...inputs, owner: "kw/prod/web-1" }, effects(cluster, [shell]));
+
+    const patch = JSON.parse(cluster.calls[1].slice("patch worker-1 ".length)) as NodePatch;
+    expect(patch.annotations).toMatchObject({
+      "kubeadm-workers.io/owner": "kw/prod/web-1",
+      "kubeadm-workers.io/host": "10.0.0.21",
+      "kubeadm-workers.io/api-server-endpoint": "10.0.0.1:6443",
+    });
+  });
+
   test("an API server restarted while the join waits for Ready: the waits ride through it, the node joins and the token is deleted", async () => {
     const cluster = new FakeCluster();
     const shell = host(() => {

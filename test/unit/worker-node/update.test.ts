@@ -170,6 +170,17 @@ describe("updateWorkerNode: a Node whose owner annotation names another resource
   });
 });
 
+describe("updateWorkerNode: the endpoint a node joined through", () => {
+  test("a node we joined gets the API endpoint annotation the scale-in report compares; an adopted one does not (another tool joined it)", async () => {
+    for (const adopted of [false, true]) {
+      const events: Events = [];
+      const cluster = new FakeCluster(events, nodeAt("v1.36.2", { annotations: { "kubeadm-workers.io/machine-id": "m-1", "kubeadm-workers.io/owner": "kw/prod/lab-host-1" } }));
+      await updateWorkerNode({ ...olds, owner: "kw/prod/lab-host-1", ...(adopted ? { adopted: true } : {}) }, news({ labels: { tier: "web" }, owner: "kw/prod/lab-host-1" }), effectsFor(cluster, undefined, events));
+      expect(cluster.node.annotations["kubeadm-workers.io/api-server-endpoint"]).toBe(adopted ? undefined : "10.213.0.1:6443");
+    }
+  });
+});
+
 describe("updateWorkerNode: labels after a refresh", () => {
   test("a Node its kubelet registered again (no annotation of ours) gets its labels and our machine-id annotation back; an adopted one only its labels", async () => {
     for (const adopted of [false, true]) {
