@@ -40,8 +40,10 @@ export function newSightings(processes: readonly ProcessEntry[], seen: Set<strin
 
 /** How the tests' own processes are recognised. */
 export interface TestProcessMarks {
-  /** The lab directory: kubectl runs with its kubeconfig, ssh with its key. */
-  readonly labDir: string;
+  /** The lab's admin kubeconfig, which the tests' kubectl runs with. */
+  readonly kubeconfig: string;
+  /** The lab's SSH key, which the tests' ssh to a host runs with. */
+  readonly sshKey: string;
   /** Where PulumiProject makes its projects: pulumi and its plugins carry a file backend under it. */
   readonly projectDirPrefix: string;
   /** The file name of the tier's host process sampler (test/e2e/support/host-sampler-main.ts). */
@@ -59,8 +61,8 @@ function testProcessKind(p: ProcessEntry, marks: TestProcessMarks): string | und
     return /(^|\s)\/tmp\/kw-/.test(p.args) ? "a script the tests put on the host" : undefined;
   }
   const word = (text: string) => new RegExp(`(^|[\\s=])${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s|$)`);
-  if (word(`${marks.labDir}/kubeconfig`).test(p.args)) return "kubectl against the lab";
-  if (word(`${marks.labDir}/ssh/id_ed25519`).test(p.args)) return "ssh to a lab host";
+  if (word(marks.kubeconfig).test(p.args)) return "kubectl against the lab";
+  if (word(marks.sshKey).test(p.args)) return "ssh to a lab host";
   const project = p.backend?.startsWith(`file://${marks.projectDirPrefix}`) ? p.backend.slice("file://".length).replace(/\/\.backend\/?$/, "") : undefined;
   if (project !== undefined) return `pulumi (or a plugin) of test project ${project}`;
   if (p.args.includes(marks.samplerScript)) return "a host process sampler";

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { labDir } from "../../integration/support/lab";
+import { labDir } from "../../support/lab-dir";
 import { leftoverTestProcesses } from "../../support/lab-processes";
 import { processTable } from "../../support/proc-table";
 import { hostSamplerScript, runningHostSampler } from "./host-sampler";
@@ -13,7 +13,9 @@ import { projectDirPrefix } from "./pulumi-project";
 export function testProcessesLeft(): string[] {
   const sampler = runningHostSampler();
   return leftoverTestProcesses(processTable(), {
-    labDir: path.resolve(labDir),
+    // as the lab helpers build them (test/integration/support/lab.ts)
+    kubeconfig: path.join(labDir, "kubeconfig"),
+    sshKey: path.join(labDir, "ssh", "id_ed25519"),
     projectDirPrefix,
     samplerScript: hostSamplerScript,
     exceptPids: sampler ? [sampler.pid] : [],

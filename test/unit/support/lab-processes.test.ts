@@ -1,7 +1,7 @@
 import { labHostOfCgroup, leftoverTestProcesses, newSightings, type ProcessEntry } from "../../support/lab-processes";
 
 const labDir = "/work/x/.lab";
-const marks = { labDir, projectDirPrefix: "/tmp/kw-", samplerScript: "host-sampler-main.js", exceptPids: [] as number[] };
+const marks = { kubeconfig: `${labDir}/kubeconfig`, sshKey: `${labDir}/ssh/id_ed25519`, projectDirPrefix: "/tmp/kw-", samplerScript: "host-sampler-main.js", exceptPids: [] as number[] };
 
 describe("labHostOfCgroup: the lab host whose cgroup tree a process runs in", () => {
   test.each<[string, string, string | undefined]>([
