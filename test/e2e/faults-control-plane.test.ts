@@ -51,7 +51,7 @@ describe("the control plane failing under pulumi up on the lab", () => {
   }, 600_000);
 
   afterAll(async () => {
-    await stack.close(ns);
+    await stack?.close(ns);
   }, 700_000);
 
   test("kube-apiserver killed and started again in the middle of kubeadm join", async () => {

@@ -38,6 +38,8 @@ describe("faults under pulumi up on the lab", () => {
   }, 120_000);
 
   afterAll(async () => {
+    // (no stack when FaultStack.open failed: nothing to undo)
+    if (!stack) return;
     await setHostOnline(stack.hosts[1], true).catch(() => undefined);
     await stack.close(ns);
   }, 700_000);

@@ -107,11 +107,14 @@ describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upg
     const names = entries.map((e) => e.name);
     const cordons = new CordonObserver(names);
     const budgets = new PdbObserver(ns);
-
-    const up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000);
-
-    await cordons.stop();
-    await budgets.stop();
+    let up;
+    try {
+      up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000);
+    } finally {
+      // the PDB observer first: its watches are processes, and a failed poll of the Nodes makes cordons.stop() throw
+      await budgets.stop();
+      await cordons.stop();
+    }
     expect(up.stdout).toMatch(/~ 3 updated/);
     expect(cordons.moments).toEqual([]);
     expect(cordons.maxCordonedAtOnce).toBe(1);
@@ -161,8 +164,9 @@ describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upg
     try {
       up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000);
     } finally {
-      await cordons.stop();
+      // the PDB observer first: its watches are processes, and a failed poll of the Nodes makes cordons.stop() throw
       await budgets.stop();
+      await cordons.stop();
     }
 
     expect(up.stdout).toMatch(/\+-3 replaced/);

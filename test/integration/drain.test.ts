@@ -242,16 +242,18 @@ describe("drain on the lab cluster", () => {
     // GIVEN both victims schedulable, as workers are before a scale-in
     await setUnschedulable(s.victim, false);
 
-    const observer = new CordonObserver(s.label, [s.victim, second]);
-    const pdbs = new PdbObserver(s.ns);
     // WHEN both are removed in one `up` with maxConcurrentDrains 1
     const options = { timeoutSeconds: 120, maxConcurrentDrains: 1 };
     const [a, b] = [await recordedOutputs(s.victim, options), await recordedOutputs(second, options)];
+    // (made with nothing awaited before the try: a failure there would leave their kubectl watches running)
+    const observer = new CordonObserver(s.label, [s.victim, second]);
+    const pdbs = new PdbObserver(s.ns);
     try {
       await Promise.all([deleteWorkerNode(a, effects(s)), deleteWorkerNode(b, effects(s))]);
     } finally {
-      await observer.stop();
+      // the PDB observer first: its watches are processes, and a failed poll of the Nodes makes observer.stop() throw
       await pdbs.stop();
+      await observer.stop();
     }
 
     // THEN an observer polling the Nodes never saw both cordoned

@@ -1,19 +1,17 @@
 import { resetScript } from "../../../providers/host/join";
 import { bootstrapTokenSecrets, kubectl, kubectlJson, labClusterConfig, labHosts, labSsh, requireLab, type LabHost } from "../../integration/support/lab";
 import { createLabStack, setConfig, type NodeEntry } from "./lab-stack";
-import { HostProcessSampler } from "./lab-faults";
 import type { PulumiProject } from "./pulumi-project";
 
 /**
- * One stack for a fault suite, on the lab's three hosts, whose process lists are sampled from the
- * first `up` to the last (for the secrets scan). The hosts may carry Debian's containerd 1.x from
- * another test: containerd.upgrade replaces it, as preflight asks.
+ * One stack for a fault suite, on the lab's three hosts (whose process lists the e2e tier's host
+ * sampler records for the secrets scan, as for every suite: ./host-sampler.ts). The hosts may carry
+ * Debian's containerd 1.x from another test: containerd.upgrade replaces it, as preflight asks.
  */
 export class FaultStack {
   private constructor(
     readonly project: PulumiProject,
     readonly hosts: LabHost[],
-    private readonly samplers: HostProcessSampler[],
   ) {}
 
   static async open(name: string): Promise<FaultStack> {
@@ -25,16 +23,14 @@ export class FaultStack {
     for (const host of hosts.slice(0, 3)) await labSsh(host.address, resetScript);
     await kubectl(["delete", "node", "--ignore-not-found", ...hosts.slice(0, 3).map((h) => h.name)]);
     const project = await createLabStack(name, { containerd: { ...labClusterConfig().containerd, upgrade: true }, drain: { timeoutSeconds: 300 } });
-    const samplers: HostProcessSampler[] = [];
-    for (const host of hosts.slice(0, 3)) samplers.push(await HostProcessSampler.start(host));
-    return new FaultStack(project, hosts.slice(0, 3), samplers);
+    return new FaultStack(project, hosts.slice(0, 3));
   }
 
   setNodes(nodes: NodeEntry[]): Promise<void> {
     return setConfig(this.project, { nodes });
   }
 
-  /** Deletes the namespace (its pods would have nowhere to go), destroys the stack, stops the samplers. */
+  /** Kills any background `up` still going, deletes the namespace (its pods would have nowhere to go), destroys the stack. */
   async close(ns: string): Promise<void> {
     try {
       await this.project.stopBackground();
@@ -42,9 +38,8 @@ export class FaultStack {
       await this.project.pulumi(["cancel", "--yes"]);
       await this.project.pulumi(["destroy", "--yes", "--skip-preview"], 600_000);
       await this.project.pulumi(["stack", "rm", "--yes", "--force"]);
-      await this.project.remove();
     } finally {
-      for (const sampler of this.samplers) await sampler.stop().catch(() => undefined);
+      await this.project.remove();
     }
   }
 }

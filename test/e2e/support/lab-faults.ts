@@ -1,6 +1,5 @@
 import { labSsh, type LabHost } from "../../integration/support/lab";
 import { runOk, type CommandResult } from "../../support/process";
-import { captureText } from "./capture";
 
 /** `npm run lab -- ARGS` on the running lab (lab/lab.sh). */
 function lab(args: readonly string[]): Promise<CommandResult> {
@@ -58,24 +57,4 @@ export async function armSshCut(host: LabHost, pattern: string, delaySeconds: nu
       await labSsh(host.address, `kill $(cat /tmp/${id}.pid) 2>/dev/null; rm -f /tmp/${id}.pid /tmp/${id}.sh /tmp/${id}.log`);
     },
   };
-}
-
-/**
- * Samples a host's process list (every 50 ms, each change written once) until stop(), which ends
- * the sampler, keeps what it saw for the secrets scan and returns it. Stop it in a finally.
- */
-export class HostProcessSampler {
-  private constructor(private readonly host: LabHost) {}
-
-  static async start(host: LabHost): Promise<HostProcessSampler> {
-    const loop = 'old=; while :; do new=$(ps -eo args); if [ "$new" != "$old" ]; then echo "$new"; echo ---; old=$new; fi; sleep 0.05; done';
-    await onHost(host, `rm -f /tmp/kw-ps.log; setsid nohup sh -c '${loop}' >/tmp/kw-ps.log 2>&1 </dev/null & echo $! >/tmp/kw-ps.pid`);
-    return new HostProcessSampler(host);
-  }
-
-  async stop(): Promise<string> {
-    const result = await labSsh(this.host.address, "kill $(cat /tmp/kw-ps.pid) 2>/dev/null; cat /tmp/kw-ps.log; rm -f /tmp/kw-ps.log /tmp/kw-ps.pid");
-    captureText(`ps-${this.host.name}`, result.stdout);
-    return result.stdout;
-  }
 }

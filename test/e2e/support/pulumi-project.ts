@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { CommandResult, killProcessTree, repoRoot, run, startDetached, type BackgroundRun } from "../../support/process";
 import { captureBackend, captureOutput } from "./capture";
 
+/** Every project's directory starts so (the leftover-process check knows their pulumi processes by it). */
+export const projectDirPrefix = path.join(os.tmpdir(), "kw-");
+
 /**
  * A Pulumi project in a temporary directory with its own file backend, driven by the real `pulumi`
  * CLI from the toolchain. Its node_modules is the checkout's, so programs import the same packages.
@@ -18,7 +21,7 @@ export class PulumiProject {
   ) {}
 
   static async create(name: string, files: Record<string, string>): Promise<PulumiProject> {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), `kw-${name}-`));
+    const dir = await fs.mkdtemp(`${projectDirPrefix}${name}-`);
     const backendDir = path.join(dir, ".backend");
     await fs.mkdir(backendDir);
     await fs.symlink(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));

@@ -17,16 +17,18 @@ export function knownSecrets(): KnownSecret[] {
   return known;
 }
 
-/** Every regular file under `dir` (or `dir` itself when it is one). */
-function* files(dir: string): Generator<string> {
+/** Every regular file under `dir` (or `dir` itself when it is one); with `device`, only on that filesystem (as find -xdev). */
+function* files(dir: string, device?: number): Generator<string> {
   if (!fs.existsSync(dir)) return;
-  if (fs.statSync(dir).isFile()) {
+  const stat = fs.statSync(dir);
+  if (device !== undefined && stat.dev !== device) return;
+  if (stat.isFile()) {
     yield dir;
     return;
   }
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(full);
+    if (entry.isDirectory()) yield* files(full, device);
     else if (entry.isFile()) yield full;
   }
 }
@@ -45,8 +47,9 @@ export function scanTree(
   known: readonly KnownSecret[],
   hostPathOf?: (file: string) => string,
   include: (hostPath: string) => boolean = () => true,
+  oneFileSystem = false,
 ): void {
-  for (const file of files(dir)) {
+  for (const file of files(dir, oneFileSystem && fs.existsSync(dir) ? fs.statSync(dir).dev : undefined)) {
     if (hostPathOf && !include(hostPathOf(file))) continue;
     if (fs.statSync(file).size > maxFileBytes) continue;
     const content = fs.readFileSync(file);
@@ -55,5 +58,30 @@ export function scanTree(
     const source = hostPath ? `${kind}:${hostPath}` : path.relative(labDir, file);
     report.findings.push(...scanText(source, content.toString("utf8"), known, { allowOwnKeyMaterial: hostPath !== undefined && isOwnKeyMaterial(hostPath) }));
     report.counts[kind] = (report.counts[kind] ?? 0) + 1;
+  }
+}
+
+/** The tmpfs mounts of a lab host (lab/hosts/host-stage.sh): outside its overlay upper layer, gone when it stops. */
+export const hostTmpfsDirs = ["/tmp", "/run", "/dev/shm"] as const;
+
+/**
+ * A running lab host's root as the machine reaches it: /proc/PID/root of its init (lab/hosts/
+ * host-start.sh records the PID), which shows the host's own mounts, its tmpfs ones included.
+ * Fails naming the host when it is not running or the path shows another root.
+ */
+export function hostRoot(hostName: string): string {
+  const pidFile = path.join(labDir, "hosts", hostName, "init.pid");
+  const pid = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, "utf8").trim() : "";
+  const root = `/proc/${pid}/root`;
+  const name = pid && fs.existsSync(`${root}/etc/hostname`) ? fs.readFileSync(`${root}/etc/hostname`, "utf8").trim() : undefined;
+  if (name !== hostName) throw new Error(`lab host ${hostName}'s root is not reachable at ${root} (init pid from ${pidFile}: "${pid}"; its /etc/hostname: ${name ?? "none"}): is the host running? npm run lab -- status`);
+  return root;
+}
+
+/** Scans a running host's tmpfs mounts through its root (one filesystem each: a mount below one, as a container's rootfs, is not its). */
+export function scanHostTmpfs(report: ScanReport, hostName: string, known: readonly KnownSecret[]): void {
+  const root = hostRoot(hostName);
+  for (const dir of hostTmpfsDirs) {
+    scanTree(report, `${hostName} tmpfs`, `${root}${dir}`, known, (file) => `/${path.relative(root, file)}`, () => true, true);
   }
 }

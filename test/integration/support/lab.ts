@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { connectCluster, type ClusterApi } from "../../../providers/cluster/kube-api";
-import { repoRoot, run, runOk, type CommandResult } from "../../support/process";
+import { labDir } from "../../support/lab-dir";
+import { run, runOk, type CommandResult } from "../../support/process";
 
-export const labDir = process.env.LAB_DIR ?? path.join(repoRoot, ".lab");
+export { labDir };
 export const kubeconfigPath = path.join(labDir, "kubeconfig");
 
 export interface LabHost {
