@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Starts kwok, which plays the kubelet for the Nodes annotated kwok.x-k8s.io/node=fake only (Nodes
-# the tests create, and the kubelet stand-in's): Node conditions and Lease heartbeat, pods
-# Running/Ready, Job pods Succeeded, deleted pods gone. kwok v0.8 has no built-in behaviour: the
-# stages copied by the toolchain build are concatenated into its --config.
+# Starts kwok, which plays the kubelet for the Nodes annotated kwok.x-k8s.io/node=fake only (fake
+# Nodes the tests create; the lab hosts' Nodes belong to their real kubelets): Node conditions and
+# Lease heartbeat, pods Running/Ready, Job pods Succeeded, deleted pods gone. kwok v0.8 has no
+# built-in behaviour: the stages copied by the toolchain build are concatenated into its --config.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 mkdir -p "$CONF_DIR"
 config="$CONF_DIR/kwok.yaml"

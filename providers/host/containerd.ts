@@ -43,16 +43,19 @@ export function hostOsFrom(facts: Readonly<Record<string, string>>): HostOs {
 }
 
 /**
- * Where containerd 2 comes from: the given repository, else Docker's for the host's distribution
- * (what Kubernetes' container-runtime page sends Debian and Ubuntu users to), its key fetched over HTTPS.
+ * Where containerd 2 comes from: the given repository with its given key, else Docker's for the
+ * host's distribution (what Kubernetes' container-runtime page sends Debian and Ubuntu users to),
+ * its key fetched over HTTPS.
  */
 export function containerdAptSource(containerd: ContainerdInputs, os: HostOs): AptSource {
   if (containerd.aptRepository) {
+    // validate.ts refuses a repository without its key at preview: a mirror's key is never fetched
+    // from the mirror itself (often plain HTTP), so without one there is nothing to trust it by.
+    if (!containerd.aptKey) throw new Error("containerd.aptKey is required with containerd.aptRepository: give the repository's ASCII-armored public key");
     return {
       url: containerd.aptRepository.endsWith("/") ? containerd.aptRepository : `${containerd.aptRepository}/`,
       distribution: containerd.aptDistribution ?? "./",
-      ...(containerd.aptKey ? { key: containerd.aptKey } : {}),
-      keyUrl: `${containerd.aptRepository}/gpg`,
+      key: containerd.aptKey,
       name: containerdAptSourceName,
     };
   }

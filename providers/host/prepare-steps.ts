@@ -39,8 +39,7 @@ function kubernetesAptSource(packages: PackagesInputs, minor: string): AptSource
   return {
     url,
     distribution: packages.aptRepository ? (packages.aptDistribution ?? "./") : "/",
-    ...(packages.aptKey ? { key: packages.aptKey } : {}),
-    keyUrl: `${url}Release.key`,
+    ...(packages.aptKey ? { key: packages.aptKey } : { keyUrl: `${url}Release.key` }),
     name: "kubeadm-workers-kubernetes",
   };
 }

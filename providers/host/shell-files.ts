@@ -33,17 +33,18 @@ export const finishInterruptedDpkg = [
 
 export const aptGet = "DEBIAN_FRONTEND=noninteractive apt-get -o Dpkg::Options::=--force-confold -o DPkg::Lock::Timeout=120";
 
-export interface AptSource {
+/**
+ * An apt repository and how its key reaches the host: the ASCII-armored key given by the user, or
+ * (a vendor's own repository) fetched from `keyUrl` over HTTPS.
+ */
+export type AptSource = {
   /** Base URL, ending in "/". */
   readonly url: string;
   /** What follows the URL on the deb line: "/" or "./" for a flat repository, "bookworm stable" for a suite and component. */
   readonly distribution: string;
-  /** The ASCII-armored key given by the user; else it is fetched from keyUrl over HTTPS. */
-  readonly key?: string;
-  readonly keyUrl: string;
   /** Our files for this source: /etc/apt/keyrings/<name>.asc and /etc/apt/sources.list.d/<name>.list. */
   readonly name: string;
-}
+} & ({ readonly key: string; readonly keyUrl?: never } | { readonly keyUrl: string; readonly key?: never });
 
 export function aptSourceFiles(name: string): { keyring: string; sourceFile: string } {
   return { keyring: `/etc/apt/keyrings/${name}.asc`, sourceFile: `/etc/apt/sources.list.d/${name}.list` };
@@ -64,7 +65,7 @@ export function aptSourceSetup(source: AptSource): string {
     'if [ -n "$existing" ]; then',
     `  rm -f ${sourceFile}; source_file=$existing; echo "using the existing apt source $existing for ${source.url}"`,
     "else",
-    source.key
+    source.key !== undefined
       ? writeFileIfChanged(keyring, source.key)
       : `test -s ${keyring} || { mkdir -p /etc/apt/keyrings && curl -fsSL ${shellQuote(source.keyUrl)} -o ${keyring}; }`,
     writeFileIfChanged(sourceFile, sourceLine),

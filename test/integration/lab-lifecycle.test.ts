@@ -102,8 +102,9 @@ describe("the lab lifecycle", () => {
           "apt-get install -y -q kubelet kubeadm kubectl </dev/null >/dev/null",
           // kubeadm's prerequisites page: enable IPv4 packet forwarding
           "echo net.ipv4.ip_forward = 1 > /etc/sysctl.d/k8s.conf && sysctl -q -p /etc/sysctl.d/k8s.conf",
-          // The lab machine's kernel runs cgroup v1, which kubeadm 1.36 refuses unless told.
-          `kubeadm join 10.213.0.1:6443 --token ${token} --discovery-token-ca-cert-hash sha256:${hash} --ignore-preflight-errors=SystemVerification`,
+          // The lab machine's kernel runs cgroup v1, which kubeadm 1.36 refuses unless told: the lab
+          // publishes the checks to skip, and its API server endpoint.
+          `kubeadm join ${published.apiServerEndpoint} --token ${token} --discovery-token-ca-cert-hash sha256:${hash} --ignore-preflight-errors=${published.kubeadm.ignorePreflightErrors.join(",")}`,
         ].join("\n"),
       );
       if (install.code !== 0 || /error execution phase|^E: /m.test(install.stderr)) {

@@ -169,19 +169,24 @@ describe("the lab CNI DaemonSet", () => {
   const podsFor = async (node: string) =>
     (await kubectlJson<{ items: CniPod[] }>(["get", "pods", "-n", "kube-system", "-l", "app.kubernetes.io/name=kw-cni"])).items.filter((p) => targetOf(p) === node);
 
-  test("has a pod for a tainted real node, with the lab image and the node's own address, and none for a kwok node", async () => {
+  test("has a pod for a real node tainted NoSchedule, with the lab image and the node's own address; none for a node tainted NoExecute, nor for a kwok node", async () => {
     const fake = uniqueName("kw-cni-fake");
+    const noExecute = uniqueName("kw-cni-noexecute");
     const tainted = uniqueName("kw-cni-tainted");
+    const realNode = (name: string, taint: { key: string; effect: string }) => ({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, labels: { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux" } },
+      spec: { taints: [taint] },
+    });
     try {
-      // GIVEN a kwok fake Node, then a Node as a kubelet registers it, tainted as a control-plane node is
+      // GIVEN a kwok fake Node, a Node as a kubelet registers it with a NoExecute taint of its
+      // own (flannel's tolerations, which the lab's are, leave such a node without its network),
+      // then one tainted as a control-plane node is
       await createKwokNode(fake, fake);
-      await apply({
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: { name: tainted, labels: { "kubernetes.io/hostname": tainted, "kubernetes.io/os": "linux" } },
-        spec: { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] },
-      });
-      // THEN the DaemonSet makes a pod for the tainted Node (hostNetwork, HOST_IP from status.hostIP)
+      await apply(realNode(noExecute, { key: "kubeadm-workers-test/dedicated", effect: "NoExecute" }));
+      await apply(realNode(tainted, { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }));
+      // THEN the DaemonSet makes a pod for the NoSchedule-tainted Node (hostNetwork, HOST_IP from status.hostIP)
       const [pod] = await waitFor(`a kw-cni pod for Node ${tainted}`, async () => {
         const pods = await podsFor(tainted);
         return pods.length > 0 ? pods : undefined;
@@ -189,10 +194,11 @@ describe("the lab CNI DaemonSet", () => {
       expect(pod.spec.hostNetwork).toBe(true);
       expect(pod.spec.containers[0].image).toBe(labClusterConfig().images.cni);
       expect(pod.spec.containers[0].env).toContainEqual({ name: "HOST_IP", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "status.hostIP" } } });
-      // AND none for the kwok Node, which the controller knew before the tainted one
+      // AND none for the NoExecute-tainted Node nor the kwok Node, which the controller knew before the tainted one
+      expect(await podsFor(noExecute)).toEqual([]);
       expect(await podsFor(fake)).toEqual([]);
     } finally {
-      await deleteNodes([fake, tainted]);
+      await deleteNodes([fake, noExecute, tainted]);
     }
   });
 });

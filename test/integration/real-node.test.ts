@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { run, runOk } from "../support/process";
 import { buildPauseArchive } from "./support/offline-image";
-import { kubeconfigPath, kubectl, kubectlJson, labDir, labHosts, labSsh, requireLab, uniqueName, waitFor } from "./support/lab";
+import { kubeconfigPath, kubectl, kubectlJson, labClusterConfig, labDir, labHosts, labSsh, requireLab, uniqueName, waitFor } from "./support/lab";
 
 // A real node on a lab host, set up by hand the way kubeadm's docs tell a user: containerd.io 2.x from
 // the lab's containerd repository with a CRI config, the real kubelet and kubeadm from the lab's
@@ -9,14 +9,15 @@ import { kubeconfigPath, kubectl, kubectlJson, labDir, labHosts, labSsh, require
 // (no kwok), run a pod through containerd and runc, and renew its Lease.
 jest.setTimeout(600_000);
 
-const kubernetesRepo = "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/";
-const containerdRepo = "http://10.213.0.1:8080/containerd/";
+/** The lab's pkgs.k8s.io look-alike and containerd.io repository, as .lab/cluster.json publishes them. */
+const kubernetesRepo = () => labClusterConfig().packages.aptRepository;
+const containerdRepo = () => labClusterConfig().containerd.aptRepository;
 const pauseImage = "lab.invalid/kw-pause:1";
 const sshKey = path.join(labDir, "ssh", "id_ed25519");
 
 /** The newest Kubernetes version whose kubelet package the lab repository serves (it serves two). */
 async function realKubeletVersion(): Promise<string> {
-  const index = (await runOk("curl", ["-fsS", `${kubernetesRepo}Packages`])).stdout;
+  const index = (await runOk("curl", ["-fsS", `${kubernetesRepo()}Packages`])).stdout;
   const versions = index
     .split("\n\n")
     .filter((stanza) => /^Package: kubelet$/m.test(stanza))
@@ -24,7 +25,7 @@ async function realKubeletVersion(): Promise<string> {
     .filter((v): v is string => v !== undefined)
     .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const newest = versions.at(-1);
-  if (!newest) throw new Error(`no real kubelet package in ${kubernetesRepo}Packages: build the toolchain (bash lab/toolchain/build.sh)`);
+  if (!newest) throw new Error(`no real kubelet package in ${kubernetesRepo()}Packages: build the toolchain (bash lab/toolchain/build.sh)`);
   return newest;
 }
 
@@ -99,10 +100,10 @@ describe("a real node on a lab host", () => {
           "exec </dev/null",
           "export DEBIAN_FRONTEND=noninteractive",
           "mkdir -p /etc/apt/keyrings",
-          `curl -fsSL ${containerdRepo}gpg | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kw-real-node-containerd.gpg`,
-          `echo 'deb [signed-by=/etc/apt/keyrings/kw-real-node-containerd.gpg] ${containerdRepo} /' > /etc/apt/sources.list.d/kw-real-node-containerd.list`,
-          `curl -fsSL ${kubernetesRepo}Release.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kw-real-node-kubernetes.gpg`,
-          `echo 'deb [signed-by=/etc/apt/keyrings/kw-real-node-kubernetes.gpg] ${kubernetesRepo} /' > /etc/apt/sources.list.d/kw-real-node-kubernetes.list`,
+          `curl -fsSL ${containerdRepo()}gpg | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kw-real-node-containerd.gpg`,
+          `echo 'deb [signed-by=/etc/apt/keyrings/kw-real-node-containerd.gpg] ${containerdRepo()} /' > /etc/apt/sources.list.d/kw-real-node-containerd.list`,
+          `curl -fsSL ${kubernetesRepo()}Release.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kw-real-node-kubernetes.gpg`,
+          `echo 'deb [signed-by=/etc/apt/keyrings/kw-real-node-kubernetes.gpg] ${kubernetesRepo()} /' > /etc/apt/sources.list.d/kw-real-node-kubernetes.list`,
           "apt-get update -q >/dev/null",
           "apt-get install -y -q containerd.io >/dev/null",
           // the package ships CRI disabled; kubeadm's docs: write a config with it enabled, restart
@@ -118,8 +119,9 @@ describe("a real node on a lab host", () => {
           `echo '${cniConfig}' > /etc/cni/net.d/10-kw-real-node.conflist`,
           "echo containerd: $(containerd --version)",
           "set +x  # the join line holds the bootstrap token",
-          // The lab machine's kernel runs cgroup v1, which kubeadm 1.36's system verification refuses.
-          `kubeadm join 10.213.0.1:6443 --token ${token} --discovery-token-ca-cert-hash sha256:${hash} --ignore-preflight-errors=SystemVerification`,
+          // the preflight checks the lab publishes that it must skip (its kernel runs cgroup v1, which
+          // kubeadm 1.36's SystemVerification refuses)
+          `kubeadm join ${labClusterConfig().apiServerEndpoint} --token ${token} --discovery-token-ca-cert-hash sha256:${hash} --ignore-preflight-errors=${labClusterConfig().kubeadm.ignorePreflightErrors.join(",")}`,
         ].join("\n"),
       );
       if (setup.code !== 0 || /error execution phase|^E: /m.test(setup.stderr)) {

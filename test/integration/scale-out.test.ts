@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { openSession } from "../../providers/host/ssh-session";
 import { prepareHost } from "../../providers/host/prepare-host";
 import { clusterRuntime } from "../../providers/worker-node/cluster-runtime";
@@ -8,46 +7,23 @@ import { effects } from "../../providers/worker-node/operations";
 import type { WorkerNodeInputs } from "../../providers/worker-node/inputs";
 import { deleteWorkerNode } from "../../providers/worker-node/delete";
 import { createKwokNode, deleteNodes } from "./support/kwok-nodes";
-import { bootstrapTokenSecrets, kubeconfigPath, kubectl, labCluster, labDir, labHosts, labPrivateKey, labSsh, requireLab } from "./support/lab";
+import { bootstrapTokenSecrets, kubeconfigPath, kubectl, labCluster, labClusterConfig, labHosts, labPrivateKey, labSsh, requireLab } from "./support/lab";
 
 jest.setTimeout(300_000);
 
-const packages = () => ({
-  aptRepository: "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/",
-  aptDistribution: "/",
-  aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
-});
-
-/** This machine refuses lowering oom_score_adj: runc needs containerd's CRI to leave it alone. */
-const restrictOomScoreAdj = "version = 3\n[plugins.'io.containerd.cri.v1.runtime']\n  restrict_oom_score_adj = true\n";
-
-/**
- * The lab's containerd 2 source, mirrors and sandbox image as `.lab/cluster.json` publishes them
- * (else the lab repository's known layout), with the drop-in this machine needs unless the lab
- * publishes its own.
- */
-const containerd = (): NonNullable<WorkerNodeInputs["containerd"]> => {
-  const published = path.join(labDir, "cluster.json");
-  const fromLab = fs.existsSync(published) ? (JSON.parse(fs.readFileSync(published, "utf8")) as { containerd?: WorkerNodeInputs["containerd"] }).containerd : undefined;
-  return {
-    configDropIn: restrictOomScoreAdj,
-    ...(fromLab ?? {
-      aptRepository: "http://10.213.0.1:8080/containerd/",
-      aptDistribution: "/",
-      aptKey: fs.readFileSync(path.join(labDir, "apt", "repo", "kw-lab.asc"), "utf8"),
-    }),
-  };
-};
+/** The lab's Kubernetes packages repository and containerd 2 source, mirrors, sandbox image and drop-in, as `.lab/cluster.json` publishes them. */
+const packages = () => labClusterConfig().packages;
+const containerd = (): NonNullable<WorkerNodeInputs["containerd"]> => labClusterConfig().containerd;
 
 function inputsFor(index: number, extra: Partial<WorkerNodeInputs> = {}): WorkerNodeInputs {
   const host = labHosts()[index];
   if (!host) throw new Error(`the lab has no host #${index + 1}: run "npm run lab -- up --hosts 3"`);
   return {
     connection: { host: host.address, port: host.port, user: host.user, privateKey: labPrivateKey(), hostKey: host.hostKey },
-    cluster: { kubeconfig: fs.readFileSync(kubeconfigPath, "utf8"), apiServerEndpoint: "10.213.0.1:6443" },
+    cluster: { kubeconfig: fs.readFileSync(kubeconfigPath, "utf8"), apiServerEndpoint: labClusterConfig().apiServerEndpoint },
     packages: packages(),
     containerd: containerd(),
-    kubeadm: { ignorePreflightErrors: ["SystemVerification"] },
+    kubeadm: labClusterConfig().kubeadm,
     joinTimeout: "3m",
     ...extra,
   };
@@ -257,13 +233,14 @@ describe("scale out on lab hosts", () => {
     }
   });
 
-  test("containerd stopped during a join: the create fails within joinTimeout with the host's kubelet and containerd log lines, and leaves nothing behind", async () => {
+  test("containerd stopped right before kubeadm join: kubeadm's preflight cannot connect to the runtime, so the join fails before any kubelet starts or Node registers, within joinTimeout, with kubeadm's error and the host's kubelet and containerd logs, and leaves nothing behind", async () => {
+    // (The other not-Ready path, a Node that registers and stays NotReady, is the e2e
+    // test/e2e/join-not-ready.test.ts: there the runtime runs but the pod network never comes.)
     const host = labHosts()[1];
     const joinTimeoutSeconds = 60;
     let joinStartedAt = 0;
     // WHEN containerd is stopped on the host right before kubeadm join runs (through the session
-    // create uses, so it happens exactly then), and kubeadm's own CRI check is skipped so the join
-    // proceeds to start a kubelet that has no runtime
+    // create uses, so it happens exactly then), with kubeadm's CRI socket check skipped
     const sabotaged = {
       ...effects,
       log: () => undefined,
@@ -291,13 +268,19 @@ describe("scale out on lab hosts", () => {
       );
       const failedAfterSeconds = (Date.now() - joinStartedAt) / 1000;
 
-      // THEN create fails naming what went wrong, with the host's kubelet and containerd logs
+      // THEN kubeadm join fails in its own preflight: its ContainerRuntimeVersion check (not skipped)
+      // cannot connect to the runtime, so no kubelet is started and no Node registers
       const message = error.message;
-      expect(message).toMatch(/kubeadm join failed|registered but was not Ready within joinTimeout \(1m\)|did not register within joinTimeout \(1m\)/);
-      expect(message).toContain(`last lines of the kubelet log on ${host.address}:22`);
-      expect(message).toMatch(new RegExp(`containerd log on ${host.address.replace(/\./g, "\\.")}:22`));
+      expect(message).toContain(`create of worker ${host.name} on ${host.address}:22 failed: host ${host.address}:22: kubeadm join failed with exit code`);
+      expect(message).toMatch(/\[ERROR ContainerRuntimeVersion\]: could not connect to the container runtime/);
+      expect(message).not.toMatch(/registered but was not Ready|did not register within joinTimeout/);
+      // with the host's kubelet and containerd log sections (the kubelet's may be "none found": it never ran here)
+      const address = host.address.replace(/\./g, "\\.");
+      expect(message).toMatch(new RegExp(`kubelet log on ${address}:22`));
+      expect(message).toMatch(new RegExp(`last lines of the containerd log on ${address}:22`));
       expect(message).not.toMatch(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/);
-      expect(message).toMatch(/undone: host reset \(kubeadm reset -f\)/);
+      // rolled back: the host reset, and no Node to remove (none registered)
+      expect(message).toMatch(/undone: host reset \(kubeadm reset -f\)$/);
       // within joinTimeout, plus kubeadm's own margin, the log read and the rollback
       expect(joinStartedAt).toBeGreaterThan(0);
       expect(failedAfterSeconds).toBeLessThan(joinTimeoutSeconds + 90);

@@ -92,7 +92,11 @@ describe("where containerd 2 comes from", () => {
 
   test("a mirror with its key and distribution", () => {
     const source = containerdAptSource({ aptRepository: "http://10.213.0.1:8080/containerd", aptDistribution: "/", aptKey: "KEY" }, bookworm);
-    expect(source).toMatchObject({ url: "http://10.213.0.1:8080/containerd/", distribution: "/", key: "KEY" });
+    expect(source).toEqual({ url: "http://10.213.0.1:8080/containerd/", distribution: "/", key: "KEY", name: "kubeadm-workers-containerd" });
+  });
+
+  test("a mirror without its key is refused, never fetched from the mirror", () => {
+    expect(() => containerdAptSource({ aptRepository: "http://10.213.0.1:8080/containerd" }, bookworm)).toThrow(/containerd\.aptKey is required with containerd\.aptRepository/);
   });
 
   test("a host without a codename needs an explicit repository", () => {
