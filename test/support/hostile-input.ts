@@ -30,8 +30,12 @@ export interface HostileCase {
   readonly entry?: HostileEntry;
   /** Stack-level config (kubeadm-workers:<key>), deep-merged over the valid lab config. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /** WorkerNode inputs the stack program cannot write (a bastion), deep-merged over the ones it builds. */
+  readonly inputs?: Readonly<Record<string, unknown>>;
   /** Only the stack program sees it (an entry's name or unknown field, a config key): no WorkerNode input carries it. */
   readonly stackOnly?: boolean;
+  /** Only a program of the user's own can write it (`inputs`): the stack program has no such field. */
+  readonly resourceOnly?: boolean;
   /** The known name the refusal must suggest ("did you mean …?"). */
   readonly suggests?: string;
 }
@@ -50,8 +54,21 @@ interface FreeTextField {
   readonly allows: string;
   readonly entry?: (fragment: string) => HostileEntry;
   readonly config?: (fragment: string, index: number) => Record<string, unknown>;
+  readonly inputs?: (fragment: string) => Record<string, unknown>;
   readonly stackOnly?: boolean;
+  readonly resourceOnly?: boolean;
 }
+
+/** Every printable ASCII character: text the host receives only inside single quotes, never parsed by a shell, may hold any. */
+const printableAscii = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join("");
+
+/** An ASCII-armored key around a body line. */
+const armored = (body: string): string => `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGP${body}\n-----END PGP PUBLIC KEY BLOCK-----\n`;
+
+/** A bastion the stack program cannot write: only a WorkerNode built in a program of the user's own has one. */
+const bastion = (endpoint: Record<string, unknown>): Record<string, unknown> => ({
+  connection: { proxy: { host: "10.213.0.1", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", ...endpoint } },
+});
 
 const freeTextFields: readonly FreeTextField[] = [
   { name: "entry name", field: () => "name", allows: "", entry: (f) => ({ name: `web${f}1` }), stackOnly: true },
@@ -82,6 +99,16 @@ const freeTextFields: readonly FreeTextField[] = [
   },
   { name: "join timeout", field: () => "joinTimeout", allows: "", config: (f) => ({ joinTimeout: `1${f}0m` }) },
   { name: "preflight check name", field: () => "kubeadm.ignorePreflightErrors", allows: "", config: (f) => ({ kubeadm: { ignorePreflightErrors: [`Swap${f}x`] } }) },
+  { name: "containerd apt repository", field: () => "containerd.aptRepository", allows: "?#[]!~", config: (f) => ({ containerd: { aptRepository: `http://10.213.0.1:8080/containerd${f}x/` } }) },
+  { name: "containerd apt distribution", field: () => "containerd.aptDistribution", allows: " ~", config: (f) => ({ containerd: { aptDistribution: `bookworm${f}x` } }) },
+  // A key travels single-quoted into its keyring file: printable text (an armor header's comment) and its line breaks are the key's own.
+  { name: "containerd apt key", field: () => "containerd.aptKey", allows: `${printableAscii}\n\r`, config: (f) => ({ containerd: { aptKey: armored(`${f}x`) } }) },
+  { name: "apt key", field: () => "packages.aptKey", allows: `${printableAscii}\n\r`, config: (f) => ({ packages: { aptKey: armored(`${f}x`) } }) },
+  { name: "containerd package", field: () => "containerd.package", allows: "", config: (f) => ({ containerd: { package: `containerd${f}io` } }) },
+  // TOML travels single-quoted into its file: quotes, brackets, '=', '#', tabs and newlines are TOML's own.
+  { name: "containerd drop-in", field: () => "containerd.configDropIn", allows: `${printableAscii}\t\n`, config: (f) => ({ containerd: { configDropIn: `version = 3\n# a comment${f}x\n` } }) },
+  { name: "bastion host", field: () => "connection.proxy.host", allows: "", inputs: (f) => bastion({ host: `bastion${f}host` }), resourceOnly: true },
+  { name: "bastion user", field: () => "connection.proxy.user", allows: "", inputs: (f) => bastion({ user: `ops${f}user` }), resourceOnly: true },
 ];
 
 function generated(): HostileCase[] {
@@ -95,7 +122,9 @@ function generated(): HostileCase[] {
         field: field.field(fragment),
         ...(field.entry ? { entry: field.entry(fragment) } : {}),
         ...(field.config ? { config: field.config(fragment, fragmentIndex) } : {}),
+        ...(field.inputs ? { inputs: field.inputs(fragment) } : {}),
         ...(field.stackOnly ? { stackOnly: true } : {}),
+        ...(field.resourceOnly ? { resourceOnly: true } : {}),
       });
     });
   });
@@ -148,6 +177,14 @@ const handWritten: readonly Omit<HostileCase, "id">[] = [
   { description: "a user that is a path", field: "connection.user", entry: { user: "../root" } },
   { description: "a file:// apt repository", field: "packages.aptRepository", config: { packages: { aptRepository: "file:///etc/apt" } } },
   { description: "an apt key with an escape sequence", field: "packages.aptKey", config: { packages: { aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\u001b[2J\n-----END PGP PUBLIC KEY BLOCK-----\n" } } },
+  { description: "a containerd apt distribution climbing out of the repository", field: "containerd.aptDistribution", config: { containerd: { aptDistribution: "../../../etc" } } },
+  { description: "a file:// containerd apt repository", field: "containerd.aptRepository", config: { containerd: { aptRepository: "file:///etc/apt" } } },
+  { description: "a containerd drop-in that imports files of its choosing under a quoted key", field: "containerd.configDropIn", config: { containerd: { configDropIn: '"imports" = ["/tmp/*.toml"]\n' } } },
+  { description: "a containerd drop-in that imports under an escaped key", field: "containerd.configDropIn", config: { containerd: { configDropIn: '"\\u0069mports" = ["/tmp/*.toml"]\n' } } },
+  { description: "a containerd drop-in of a version containerd 2 cannot read, under a literal key", field: "containerd.configDropIn", config: { containerd: { configDropIn: "'version' = 4\n" } } },
+  { description: "a containerd drop-in with a C1 control (an 8-bit terminal escape)", field: "containerd.configDropIn", config: { containerd: { configDropIn: "# \u009b2J\n" } } },
+  { description: "a containerd apt key with a C1 control", field: "containerd.aptKey", config: { containerd: { aptKey: armored("\u009b2J") } } },
+  { description: "a bastion that is an ssh option", field: "connection.proxy.host", inputs: bastion({ host: "-oProxyCommand=id" }), resourceOnly: true },
   // oversized strings
   { description: "a 254-character host", field: "connection.host", entry: { host: long(254) } },
   { description: "a 33-character user", field: "connection.user", entry: { user: long(33) } },
@@ -159,6 +196,9 @@ const handWritten: readonly Omit<HostileCase, "id">[] = [
   { description: "a 300-character apt distribution", field: "packages.aptDistribution", config: { packages: { aptDistribution: long(300) } } },
   { description: "a 3000-character apt repository", field: "packages.aptRepository", config: { packages: { aptRepository: `http://10.213.0.1/${long(3000)}` } } },
   { description: "a 300-character sandbox image", field: "containerd.sandboxImage", config: { containerd: { sandboxImage: `registry.k8s.io/${long(300)}` } } },
+  { description: "a 3000-character containerd apt repository", field: "containerd.aptRepository", config: { containerd: { aptRepository: `http://10.213.0.1/${long(3000)}` } } },
+  { description: "a 300-character containerd apt distribution", field: "containerd.aptDistribution", config: { containerd: { aptDistribution: long(300) } } },
+  { description: "a 33-character bastion user", field: "connection.proxy.user", inputs: bastion({ user: long(33) }), resourceOnly: true },
   // wrong types
   { description: "a port given as text", field: "connection.port", entry: { port: "22" } },
   { description: "port 0", field: "connection.port", entry: { port: 0 } },
@@ -194,6 +234,8 @@ const handWritten: readonly Omit<HostileCase, "id">[] = [
   { description: "an API endpoint on port 0", field: "cluster.apiServerEndpoint", config: { apiServerEndpoint: "10.213.0.1:0" } },
   { description: "an IPv6 API endpoint without brackets", field: "cluster.apiServerEndpoint", config: { apiServerEndpoint: "fd00::1:6443" } },
   { description: "apt repository credentials in the URL", field: "packages.aptRepository", config: { packages: { aptRepository: "http://user:secret@10.213.0.1:8080/" } } },
+  { description: "containerd apt repository credentials in the URL", field: "containerd.aptRepository", config: { containerd: { aptRepository: "http://user:secret@10.213.0.1:8080/" } } },
+  { description: "a bastion IPv4 address out of range", field: "connection.proxy.host", inputs: bastion({ host: "10.213.0.256" }), resourceOnly: true },
   // Kubernetes label and taint rules
   { description: "an uppercase node name", field: "nodeName", entry: { nodeName: "Web-1" } },
   { description: "a node name starting with a dash", field: "nodeName", entry: { nodeName: "-web" } },
@@ -277,10 +319,10 @@ export function previewGroups(cases: readonly HostileCase[]): HostileCase[][] {
   return groups.map((g) => g.cases);
 }
 
-/** The WorkerNode inputs the stack program builds for a case, for the unit run of validateWorkerNodeInputs. */
+/** The WorkerNode inputs of a case: what the stack program builds for it, with the case's own inputs merged over. */
 export function inputsOf(c: HostileCase, lab: LabStackConfig, privateKey: string): Record<string, unknown> {
   const settings = stackSettingsOf(c, lab);
-  return entryInputs((settings.nodes as Record<string, unknown>[])[0], settings, privateKey);
+  return deepMerge(entryInputs((settings.nodes as Record<string, unknown>[])[0], settings, privateKey), c.inputs ?? {});
 }
 
 /**
