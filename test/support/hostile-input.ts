@@ -337,3 +337,126 @@ export function stackSettingsOf(c: HostileCase, lab: LabStackConfig): StackSetti
     nodes: [{ name: c.id, host: "10.213.0.11", ...c.entry }],
   };
 }
+
+// ---- The resource's own check, in a program of the user's own -------------------------------------
+// The engine stops a preview at the first resource whose check fails, after printing every problem
+// of that one resource: so a group of cases is one WorkerNode carrying each case's own inputs, no two
+// setting the same input, and no two whose fields one line of output could stand for.
+
+/** A path of keys into WorkerNode inputs; a list ends a path. */
+type InputPath = readonly string[];
+
+function valueAt(object: unknown, at: InputPath): unknown {
+  return at.reduce<unknown>((value, key) => (isPlainObject(value) ? value[key] : undefined), object);
+}
+
+function paths(value: unknown, prefix: InputPath = []): InputPath[] {
+  return isPlainObject(value) && Object.keys(value).length > 0 ? Object.entries(value).flatMap(([key, v]) => paths(v, [...prefix, key])) : [prefix];
+}
+
+const overlaps = (a: InputPath, b: InputPath): boolean => a.slice(0, Math.min(a.length, b.length)).every((key, i) => key === b[i]);
+
+/** The inputs a case sets beyond a plain entry's: the paths where its WorkerNode inputs differ. */
+function ownPaths(c: HostileCase, lab: LabStackConfig, privateKey: string): { at: InputPath; value: unknown }[] {
+  const plain = inputsOf({ id: "plain", description: "", field: "" }, lab, privateKey);
+  const mine = inputsOf(c, lab, privateKey);
+  return paths(mine)
+    .map((at) => ({ at, value: valueAt(mine, at) }))
+    .filter(({ at, value }) => value !== undefined && JSON.stringify(value) !== JSON.stringify(valueAt(plain, at)));
+}
+
+function setAt(object: Record<string, unknown>, at: InputPath, value: unknown): void {
+  let here = object;
+  at.slice(0, -1).forEach((key) => {
+    if (!isPlainObject(here[key])) here[key] = {};
+    here = here[key] as Record<string, unknown>;
+  });
+  here[at[at.length - 1]] = value;
+}
+
+/** One WorkerNode of a check group: the cases it carries, each with the property its refusal names there. */
+export interface CheckGroup {
+  readonly cases: readonly { readonly case: HostileCase; readonly field: string }[];
+  /** The inputs the cases set, to merge over a valid WorkerNode's. */
+  readonly inputs: Record<string, unknown>;
+}
+
+/** Whether a line naming property `named` is one checkRefusalPattern takes for `field` (`connection.host` is not `connection.hostKey`). */
+const names = (named: string, field: string): boolean => named.startsWith(field) && !/[A-Za-z0-9]/.test(named.charAt(field.length));
+const clash = (a: string, b: string): boolean => names(a, b) || names(b, a);
+
+interface Setting {
+  readonly at: InputPath;
+  readonly value: unknown;
+  /** Set for the case's field (the bastion's user); else only so the rest is valid (the bastion's host), and any value will do. */
+  readonly primary: boolean;
+}
+
+/** An input path as the check names its property: `labels["tier"]`, `containerd.registryMirrors["r.example"]`, `connection.host`. */
+function propertyOf(at: InputPath): string {
+  return at.reduce((property, key, i) => {
+    const inMap = (i === 1 && at[0] === "labels") || (i === 2 && at[0] === "containerd" && at[1] === "registryMirrors");
+    return inMap ? `${property}["${key}"]` : i === 0 ? key : `${property}.${key}`;
+  }, "");
+}
+
+const sameSetting = (a: Setting, b: Setting): boolean => a.at.length === b.at.length && overlaps(a.at, b.at) && JSON.stringify(a.value) === JSON.stringify(b.value);
+
+/**
+ * Every case a WorkerNode input carries, in as few WorkerNodes as can hold them. A case fits a group
+ * when its settings for its field clash with none of the group's (a setting only there to make the
+ * rest valid gives way), and no other case's field could be named by the same line, unless the two
+ * set the very same input (an entry's user and the sshUser key). Taints are a list: each case's go
+ * after the group's, and its field's index moves with them.
+ */
+export function checkGroups(cases: readonly HostileCase[], lab: LabStackConfig, privateKey: string): CheckGroup[] {
+  const groups: { cases: { case: HostileCase; field: string }[]; taken: Setting[]; inputs: Record<string, unknown> }[] = [];
+  for (const c of cases.filter((each) => !each.stackOnly)) {
+    const own = ownPaths(c, lab, privateKey);
+    const taints = own.find(({ at, value }) => at.length === 1 && at[0] === "taints" && Array.isArray(value));
+    const settings: Setting[] = own
+      .filter((p) => p !== taints)
+      .map(({ at, value }) => ({ at, value, primary: clash(propertyOf(at), c.field) }));
+    // `labels["tier` names the start of a key: the key the case sets names it whole.
+    const primaries = settings.filter((mine) => mine.primary);
+    const exact = primaries.length === 1 && /\["[^\]]*$/.test(c.field) && propertyOf(primaries[0].at).startsWith(c.field) ? propertyOf(primaries[0].at) : c.field;
+    const fieldIn = (g: { inputs: Record<string, unknown> }) => withTaintsBefore(exact, g.inputs);
+    const fits = (g: (typeof groups)[number]): boolean => {
+      const field = fieldIn(g);
+      const sameInput = primaries.length > 0 && primaries.every((mine) => g.taken.some((t) => sameSetting(mine, t)));
+      if (!sameInput && g.cases.some((other) => clash(other.field, field))) return false;
+      if (primaries.some((mine) => g.taken.some((t) => t.primary && overlaps(mine.at, t.at) && !sameSetting(mine, t)))) return false;
+      // a list of taints joins the group's list; anything else under taints clashes with it
+      return !taints || g.taken.every((t) => t.at[0] !== "taints" || Array.isArray(t.value));
+    };
+    let group = groups.find(fits);
+    if (!group) {
+      group = { cases: [], taken: [], inputs: {} };
+      groups.push(group);
+    }
+    const field = fieldIn(group);
+    if (taints) {
+      group.inputs.taints = [...((group.inputs.taints as unknown[] | undefined) ?? []), ...(taints.value as unknown[])];
+      group.taken.push({ at: ["taints"], value: group.inputs.taints, primary: true });
+    }
+    for (const setting of settings) {
+      const taken = group.taken.filter((t) => overlaps(setting.at, t.at));
+      if (!setting.primary && taken.length > 0) continue;
+      group.taken = [...group.taken.filter((t) => !taken.includes(t)), setting];
+      setAt(group.inputs, setting.at, setting.value);
+    }
+    group.cases.push({ case: c, field });
+  }
+  return groups.map(({ cases: carried, inputs }) => ({ cases: carried, inputs }));
+}
+
+/** A field once the taints it names follow those already in the group's inputs. */
+function withTaintsBefore(field: string, inputs: Record<string, unknown>): string {
+  const before = Array.isArray(inputs.taints) ? inputs.taints.length : 0;
+  return field.replace(/^taints\[(\d+)\]/, (_, index: string) => `taints[${Number(index) + before}]`);
+}
+
+/** How `pulumi preview` shows the resource's own check refusing a case's field. */
+export function checkRefusalPattern(resource: string, field: string): RegExp {
+  return new RegExp(`WorkerNode resource '${escape(resource)}': property ${escape(field)}(?![A-Za-z0-9])`);
+}
