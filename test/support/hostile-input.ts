@@ -1,7 +1,8 @@
-// A corpus of hostile stack input, shared by the unit run (validateWorkerNodeInputs on each case)
-// and the e2e run (`pulumi preview` of the stack program on the lab, grouped so each preview lists
-// many cases at once). Each case is one thing a user, a template or an attacker could write into
-// the stack config; each must be refused, naming its field, before anything is dialled.
+// A corpus of hostile input, shared by the unit run (stackProblems and validateWorkerNodeInputs on
+// each case) and the e2e runs on the lab: `pulumi preview` of the stack program (previewGroups, many
+// entries per preview) and of a program of the user's own that builds one WorkerNode per preview
+// (checkGroups). Each case is one thing a user, a template or an attacker could write into the stack
+// config or a WorkerNode's inputs; each must be refused, naming its field, before anything is dialled.
 import { drainOptionNames } from "../../providers/drain/options";
 import { workerNodeFields } from "../../providers/worker-node/text-rules";
 import { entryFields } from "../../stacks/entries";
