@@ -118,8 +118,8 @@ export function containerdPackageStep(plan: ContainerdPackagePlan): HostStep {
       `  ${major}`,
       '  if [ "${major:-0}" -lt 2 ]; then',
       plan.containerd.upgrade
-        ? `    [ "\${installed%% *}" = ${shellQuote(wanted)} ] || remove="\${installed%% *}-"; echo "replacing containerd \${installed#* } (package \${installed%% *}) with ${wanted} (containerd.upgrade)"`
-        : `    echo "containerd \${installed#* } (package \${installed%% *}) is installed, but Kubernetes ${minor} needs containerd 2.0 or newer: set containerd.upgrade: true to replace it with ${wanted} in place (containerd restarts), or remove it from the host" >&2; exit 1`,
+        ? `    [ "\${installed%% *}" = ${shellQuote(wanted)} ] || remove="\${installed%% *}-"; echo "replacing containerd \${installed#* } (package \${installed%% *}) with "${shellQuote(wanted)}" (containerd.upgrade)"`
+        : `    echo "containerd \${installed#* } (package \${installed%% *}) is installed, but Kubernetes ${minor} needs containerd 2.0 or newer: set containerd.upgrade: true to replace it with "${shellQuote(wanted)}" in place (containerd restarts), or remove it from the host" >&2; exit 1`,
       "  fi",
       "fi",
       aptSourceSetup(source),
@@ -128,7 +128,8 @@ export function containerdPackageStep(plan: ContainerdPackagePlan): HostStep {
       `${aptGet} install -y -q ${shellQuote(wanted)} $remove`,
       "installed=$(kw_installed)",
       major,
-      `[ "\${major:-0}" -ge 2 ] || { echo "${wanted} \${installed#* } from ${source.url} is older than 2.0, which Kubernetes ${minor} needs: point containerd.aptRepository at a repository with containerd 2" >&2; exit 1; }`,
+      // User text (the package, the URL) stands single-quoted between the message's double-quoted parts: printed, never expanded.
+      `[ "\${major:-0}" -ge 2 ] || { echo ${shellQuote(wanted)}" \${installed#* } from "${shellQuote(source.url)}" is older than 2.0, which Kubernetes ${minor} needs: point containerd.aptRepository at a repository with containerd 2" >&2; exit 1; }`,
     ].join("\n"),
   };
 }

@@ -63,7 +63,8 @@ export function aptSourceSetup(source: AptSource): string {
     // (Docker's guide writes the former), so either spelling would clash.
     `existing=$(grep -rlsF -- ${shellQuote(source.url.replace(/\/+$/, ""))} /etc/apt/sources.list /etc/apt/sources.list.d/ | grep -vxF ${sourceFile} | head -n1 || true)`,
     'if [ -n "$existing" ]; then',
-    `  rm -f ${sourceFile}; source_file=$existing; echo "using the existing apt source $existing for ${source.url}"`,
+    // The URL is user text: single-quoted between the message's double-quoted parts, so nothing of it is expanded.
+    `  rm -f ${sourceFile}; source_file=$existing; echo "using the existing apt source $existing for "${shellQuote(source.url)}`,
     "else",
     source.key !== undefined
       ? writeFileIfChanged(keyring, source.key)

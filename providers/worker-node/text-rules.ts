@@ -137,12 +137,18 @@ function textFields(news: Record<string, unknown>): [string, string, Rule][] {
     fields.push([`${path}.host`, endpoint.host, sshHost], [`${path}.user`, endpoint.user, userName]);
   }
   const packages = isObject(news.packages) ? news.packages : {};
-  fields.push(
-    ["packages.aptRepository", packages.aptRepository, httpUrl],
-    ["packages.aptDistribution", packages.aptDistribution, aptDistribution],
-    ["packages.aptKey", packages.aptKey, armoredKey],
-  );
   const containerd = isObject(news.containerd) ? news.containerd : {};
+  // Both apt sources reach the host the same way: a deb line, a keyring, and messages that name the URL.
+  for (const [path, source] of [
+    ["packages", packages],
+    ["containerd", containerd],
+  ] as const) {
+    fields.push(
+      [`${path}.aptRepository`, source.aptRepository, httpUrl],
+      [`${path}.aptDistribution`, source.aptDistribution, aptDistribution],
+      [`${path}.aptKey`, source.aptKey, armoredKey],
+    );
+  }
   fields.push(["containerd.sandboxImage", containerd.sandboxImage, imageReference]);
   if (isObject(containerd.registryMirrors)) {
     for (const [registry, endpoints] of Object.entries(containerd.registryMirrors)) {

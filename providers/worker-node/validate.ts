@@ -1,5 +1,6 @@
 import { isFingerprint, parseHostKey } from "../host/host-key";
 import { resolveDrainOptions } from "../drain/options";
+import { dropInProblem } from "./drop-in";
 import { parseDurationSeconds } from "./duration";
 import { parseKubernetesVersion, versionFloorProblem } from "./version";
 import { textRuleFailures } from "./text-rules";
@@ -197,9 +198,6 @@ function checkAptSource(c: Checker, source: Record<string, unknown>, prefix: str
   }
 }
 
-/** The largest containerd.configDropIn accepted: a configuration, not a payload. */
-export const maxDropInBytes = 64 * 1024;
-
 function checkContainerd(c: Checker, containerd: Record<string, unknown> | undefined): void {
   if (!containerd || (containerd as unknown) === unknownValue) return;
   c.field(containerd.sandboxImage, "containerd.sandboxImage", (v) =>
@@ -210,17 +208,7 @@ function checkContainerd(c: Checker, containerd: Record<string, unknown> | undef
     typeof v === "string" && /^[a-z0-9][a-z0-9+.-]+$/.test(v) ? undefined : `must be a Debian package name (lowercase letters, digits, '+', '-', '.'), got ${JSON.stringify(v)}`,
   );
   c.field(containerd.upgrade, "containerd.upgrade", isBoolean);
-  c.field(containerd.configDropIn, "containerd.configDropIn", (v) => {
-    if (typeof v !== "string") return `must be TOML text, got ${typeof v}`;
-    if (!v.trim()) return "must not be empty: leave it unset for no drop-in";
-    if (Buffer.byteLength(v) > maxDropInBytes) return `is ${Buffer.byteLength(v)} bytes, more than the ${maxDropInBytes} a containerd configuration needs`;
-    if (v.includes("\0")) return "must not contain NUL characters";
-    const version = /^\s*version\s*=\s*(\d+)/m.exec(v)?.[1];
-    // containerd refuses a drop-in whose version is higher than its root config.toml's (3).
-    if (version !== undefined && Number(version) > 3) return `declares version = ${version}, but containerd 2 reads at most version 3 (the version of the config.toml that imports it)`;
-    if (/^\s*imports\s*=/m.test(v)) return "must not set imports: config.toml already imports it, and its own imports would hide what is loaded";
-    return undefined;
-  });
+  c.field(containerd.configDropIn, "containerd.configDropIn", dropInProblem);
   const mirrors = containerd.registryMirrors;
   if (mirrors === undefined || mirrors === unknownValue) return;
   if (typeof mirrors !== "object" || mirrors === null || Array.isArray(mirrors)) {

@@ -1,7 +1,8 @@
-// A corpus of hostile stack input, shared by the unit run (validateWorkerNodeInputs on each case)
-// and the e2e run (`pulumi preview` of the stack program on the lab, grouped so each preview lists
-// many cases at once). Each case is one thing a user, a template or an attacker could write into
-// the stack config; each must be refused, naming its field, before anything is dialled.
+// A corpus of hostile input, shared by the unit run (stackProblems and validateWorkerNodeInputs on
+// each case) and the e2e runs on the lab: `pulumi preview` of the stack program (previewGroups, many
+// entries per preview) and of a program of the user's own that builds one WorkerNode per preview
+// (checkGroups). Each case is one thing a user, a template or an attacker could write into the stack
+// config or a WorkerNode's inputs; each must be refused, naming its field, before anything is dialled.
 import { drainOptionNames } from "../../providers/drain/options";
 import { workerNodeFields } from "../../providers/worker-node/text-rules";
 import { entryFields } from "../../stacks/entries";
@@ -30,8 +31,12 @@ export interface HostileCase {
   readonly entry?: HostileEntry;
   /** Stack-level config (kubeadm-workers:<key>), deep-merged over the valid lab config. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /** WorkerNode inputs the stack program cannot write (a bastion), deep-merged over the ones it builds. */
+  readonly inputs?: Readonly<Record<string, unknown>>;
   /** Only the stack program sees it (an entry's name or unknown field, a config key): no WorkerNode input carries it. */
   readonly stackOnly?: boolean;
+  /** Only a program of the user's own can write it (`inputs`): the stack program has no such field. */
+  readonly resourceOnly?: boolean;
   /** The known name the refusal must suggest ("did you mean …?"). */
   readonly suggests?: string;
 }
@@ -50,8 +55,21 @@ interface FreeTextField {
   readonly allows: string;
   readonly entry?: (fragment: string) => HostileEntry;
   readonly config?: (fragment: string, index: number) => Record<string, unknown>;
+  readonly inputs?: (fragment: string) => Record<string, unknown>;
   readonly stackOnly?: boolean;
+  readonly resourceOnly?: boolean;
 }
+
+/** Every printable ASCII character: text the host receives only inside single quotes, never parsed by a shell, may hold any. */
+const printableAscii = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join("");
+
+/** An ASCII-armored key around a body line. */
+const armored = (body: string): string => `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGP${body}\n-----END PGP PUBLIC KEY BLOCK-----\n`;
+
+/** A bastion the stack program cannot write: only a WorkerNode built in a program of the user's own has one. */
+const bastion = (endpoint: Record<string, unknown>): Record<string, unknown> => ({
+  connection: { proxy: { host: "10.213.0.1", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", ...endpoint } },
+});
 
 const freeTextFields: readonly FreeTextField[] = [
   { name: "entry name", field: () => "name", allows: "", entry: (f) => ({ name: `web${f}1` }), stackOnly: true },
@@ -82,6 +100,16 @@ const freeTextFields: readonly FreeTextField[] = [
   },
   { name: "join timeout", field: () => "joinTimeout", allows: "", config: (f) => ({ joinTimeout: `1${f}0m` }) },
   { name: "preflight check name", field: () => "kubeadm.ignorePreflightErrors", allows: "", config: (f) => ({ kubeadm: { ignorePreflightErrors: [`Swap${f}x`] } }) },
+  { name: "containerd apt repository", field: () => "containerd.aptRepository", allows: "?#[]!~", config: (f) => ({ containerd: { aptRepository: `http://10.213.0.1:8080/containerd${f}x/` } }) },
+  { name: "containerd apt distribution", field: () => "containerd.aptDistribution", allows: " ~", config: (f) => ({ containerd: { aptDistribution: `bookworm${f}x` } }) },
+  // A key travels single-quoted into its keyring file: printable text (an armor header's comment) and its line breaks are the key's own.
+  { name: "containerd apt key", field: () => "containerd.aptKey", allows: `${printableAscii}\n\r`, config: (f) => ({ containerd: { aptKey: armored(`${f}x`) } }) },
+  { name: "apt key", field: () => "packages.aptKey", allows: `${printableAscii}\n\r`, config: (f) => ({ packages: { aptKey: armored(`${f}x`) } }) },
+  { name: "containerd package", field: () => "containerd.package", allows: "", config: (f) => ({ containerd: { package: `containerd${f}io` } }) },
+  // TOML travels single-quoted into its file: quotes, brackets, '=', '#', tabs and newlines are TOML's own.
+  { name: "containerd drop-in", field: () => "containerd.configDropIn", allows: `${printableAscii}\t\n`, config: (f) => ({ containerd: { configDropIn: `version = 3\n# a comment${f}x\n` } }) },
+  { name: "bastion host", field: () => "connection.proxy.host", allows: "", inputs: (f) => bastion({ host: `bastion${f}host` }), resourceOnly: true },
+  { name: "bastion user", field: () => "connection.proxy.user", allows: "", inputs: (f) => bastion({ user: `ops${f}user` }), resourceOnly: true },
 ];
 
 function generated(): HostileCase[] {
@@ -95,7 +123,9 @@ function generated(): HostileCase[] {
         field: field.field(fragment),
         ...(field.entry ? { entry: field.entry(fragment) } : {}),
         ...(field.config ? { config: field.config(fragment, fragmentIndex) } : {}),
+        ...(field.inputs ? { inputs: field.inputs(fragment) } : {}),
         ...(field.stackOnly ? { stackOnly: true } : {}),
+        ...(field.resourceOnly ? { resourceOnly: true } : {}),
       });
     });
   });
@@ -148,6 +178,14 @@ const handWritten: readonly Omit<HostileCase, "id">[] = [
   { description: "a user that is a path", field: "connection.user", entry: { user: "../root" } },
   { description: "a file:// apt repository", field: "packages.aptRepository", config: { packages: { aptRepository: "file:///etc/apt" } } },
   { description: "an apt key with an escape sequence", field: "packages.aptKey", config: { packages: { aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\u001b[2J\n-----END PGP PUBLIC KEY BLOCK-----\n" } } },
+  { description: "a containerd apt distribution climbing out of the repository", field: "containerd.aptDistribution", config: { containerd: { aptDistribution: "../../../etc" } } },
+  { description: "a file:// containerd apt repository", field: "containerd.aptRepository", config: { containerd: { aptRepository: "file:///etc/apt" } } },
+  { description: "a containerd drop-in that imports files of its choosing under a quoted key", field: "containerd.configDropIn", config: { containerd: { configDropIn: '"imports" = ["/tmp/*.toml"]\n' } } },
+  { description: "a containerd drop-in that imports under an escaped key", field: "containerd.configDropIn", config: { containerd: { configDropIn: '"\\u0069mports" = ["/tmp/*.toml"]\n' } } },
+  { description: "a containerd drop-in of a version containerd 2 cannot read, under a literal key", field: "containerd.configDropIn", config: { containerd: { configDropIn: "'version' = 4\n" } } },
+  { description: "a containerd drop-in with a C1 control (an 8-bit terminal escape)", field: "containerd.configDropIn", config: { containerd: { configDropIn: "# \u009b2J\n" } } },
+  { description: "a containerd apt key with a C1 control", field: "containerd.aptKey", config: { containerd: { aptKey: armored("\u009b2J") } } },
+  { description: "a bastion that is an ssh option", field: "connection.proxy.host", inputs: bastion({ host: "-oProxyCommand=id" }), resourceOnly: true },
   // oversized strings
   { description: "a 254-character host", field: "connection.host", entry: { host: long(254) } },
   { description: "a 33-character user", field: "connection.user", entry: { user: long(33) } },
@@ -159,6 +197,9 @@ const handWritten: readonly Omit<HostileCase, "id">[] = [
   { description: "a 300-character apt distribution", field: "packages.aptDistribution", config: { packages: { aptDistribution: long(300) } } },
   { description: "a 3000-character apt repository", field: "packages.aptRepository", config: { packages: { aptRepository: `http://10.213.0.1/${long(3000)}` } } },
   { description: "a 300-character sandbox image", field: "containerd.sandboxImage", config: { containerd: { sandboxImage: `registry.k8s.io/${long(300)}` } } },
+  { description: "a 3000-character containerd apt repository", field: "containerd.aptRepository", config: { containerd: { aptRepository: `http://10.213.0.1/${long(3000)}` } } },
+  { description: "a 300-character containerd apt distribution", field: "containerd.aptDistribution", config: { containerd: { aptDistribution: long(300) } } },
+  { description: "a 33-character bastion user", field: "connection.proxy.user", inputs: bastion({ user: long(33) }), resourceOnly: true },
   // wrong types
   { description: "a port given as text", field: "connection.port", entry: { port: "22" } },
   { description: "port 0", field: "connection.port", entry: { port: 0 } },
@@ -194,6 +235,8 @@ const handWritten: readonly Omit<HostileCase, "id">[] = [
   { description: "an API endpoint on port 0", field: "cluster.apiServerEndpoint", config: { apiServerEndpoint: "10.213.0.1:0" } },
   { description: "an IPv6 API endpoint without brackets", field: "cluster.apiServerEndpoint", config: { apiServerEndpoint: "fd00::1:6443" } },
   { description: "apt repository credentials in the URL", field: "packages.aptRepository", config: { packages: { aptRepository: "http://user:secret@10.213.0.1:8080/" } } },
+  { description: "containerd apt repository credentials in the URL", field: "containerd.aptRepository", config: { containerd: { aptRepository: "http://user:secret@10.213.0.1:8080/" } } },
+  { description: "a bastion IPv4 address out of range", field: "connection.proxy.host", inputs: bastion({ host: "10.213.0.256" }), resourceOnly: true },
   // Kubernetes label and taint rules
   { description: "an uppercase node name", field: "nodeName", entry: { nodeName: "Web-1" } },
   { description: "a node name starting with a dash", field: "nodeName", entry: { nodeName: "-web" } },
@@ -277,10 +320,10 @@ export function previewGroups(cases: readonly HostileCase[]): HostileCase[][] {
   return groups.map((g) => g.cases);
 }
 
-/** The WorkerNode inputs the stack program builds for a case, for the unit run of validateWorkerNodeInputs. */
+/** The WorkerNode inputs of a case: what the stack program builds for it, with the case's own inputs merged over. */
 export function inputsOf(c: HostileCase, lab: LabStackConfig, privateKey: string): Record<string, unknown> {
   const settings = stackSettingsOf(c, lab);
-  return entryInputs((settings.nodes as Record<string, unknown>[])[0], settings, privateKey);
+  return deepMerge(entryInputs((settings.nodes as Record<string, unknown>[])[0], settings, privateKey), c.inputs ?? {});
 }
 
 /**
@@ -294,4 +337,127 @@ export function stackSettingsOf(c: HostileCase, lab: LabStackConfig): StackSetti
     configKeys: [...Object.keys(config), "nodes", "sshPrivateKey", "kubeconfig"],
     nodes: [{ name: c.id, host: "10.213.0.11", ...c.entry }],
   };
+}
+
+// ---- The resource's own check, in a program of the user's own -------------------------------------
+// The engine stops a preview at the first resource whose check fails, after printing every problem
+// of that one resource: so a group of cases is one WorkerNode carrying each case's own inputs, no two
+// setting the same input, and no two whose fields one line of output could stand for.
+
+/** A path of keys into WorkerNode inputs; a list ends a path. */
+type InputPath = readonly string[];
+
+function valueAt(object: unknown, at: InputPath): unknown {
+  return at.reduce<unknown>((value, key) => (isPlainObject(value) ? value[key] : undefined), object);
+}
+
+function paths(value: unknown, prefix: InputPath = []): InputPath[] {
+  return isPlainObject(value) && Object.keys(value).length > 0 ? Object.entries(value).flatMap(([key, v]) => paths(v, [...prefix, key])) : [prefix];
+}
+
+const overlaps = (a: InputPath, b: InputPath): boolean => a.slice(0, Math.min(a.length, b.length)).every((key, i) => key === b[i]);
+
+/** The inputs a case sets beyond a plain entry's: the paths where its WorkerNode inputs differ. */
+function ownPaths(c: HostileCase, lab: LabStackConfig, privateKey: string): { at: InputPath; value: unknown }[] {
+  const plain = inputsOf({ id: "plain", description: "", field: "" }, lab, privateKey);
+  const mine = inputsOf(c, lab, privateKey);
+  return paths(mine)
+    .map((at) => ({ at, value: valueAt(mine, at) }))
+    .filter(({ at, value }) => value !== undefined && JSON.stringify(value) !== JSON.stringify(valueAt(plain, at)));
+}
+
+function setAt(object: Record<string, unknown>, at: InputPath, value: unknown): void {
+  let here = object;
+  at.slice(0, -1).forEach((key) => {
+    if (!isPlainObject(here[key])) here[key] = {};
+    here = here[key] as Record<string, unknown>;
+  });
+  here[at[at.length - 1]] = value;
+}
+
+/** One WorkerNode of a check group: the cases it carries, each with the property its refusal names there. */
+export interface CheckGroup {
+  readonly cases: readonly { readonly case: HostileCase; readonly field: string }[];
+  /** The inputs the cases set, to merge over a valid WorkerNode's. */
+  readonly inputs: Record<string, unknown>;
+}
+
+/** Whether a line naming property `named` is one checkRefusalPattern takes for `field` (`connection.host` is not `connection.hostKey`). */
+const names = (named: string, field: string): boolean => named.startsWith(field) && !/[A-Za-z0-9]/.test(named.charAt(field.length));
+const clash = (a: string, b: string): boolean => names(a, b) || names(b, a);
+
+interface Setting {
+  readonly at: InputPath;
+  readonly value: unknown;
+  /** Set for the case's field (the bastion's user); else only so the rest is valid (the bastion's host), and any value will do. */
+  readonly primary: boolean;
+}
+
+/** An input path as the check names its property: `labels["tier"]`, `containerd.registryMirrors["r.example"]`, `connection.host`. */
+function propertyOf(at: InputPath): string {
+  return at.reduce((property, key, i) => {
+    const inMap = (i === 1 && at[0] === "labels") || (i === 2 && at[0] === "containerd" && at[1] === "registryMirrors");
+    return inMap ? `${property}["${key}"]` : i === 0 ? key : `${property}.${key}`;
+  }, "");
+}
+
+const sameSetting = (a: Setting, b: Setting): boolean => a.at.length === b.at.length && overlaps(a.at, b.at) && JSON.stringify(a.value) === JSON.stringify(b.value);
+
+/**
+ * Every case a WorkerNode input carries, in as few WorkerNodes as can hold them. A case fits a group
+ * when its settings for its field clash with none of the group's (a setting only there to make the
+ * rest valid gives way), and no other case's field could be named by the same line, unless the two
+ * set the very same input (an entry's user and the sshUser key). Taints are a list: each case's go
+ * after the group's, and its field's index moves with them.
+ */
+export function checkGroups(cases: readonly HostileCase[], lab: LabStackConfig, privateKey: string): CheckGroup[] {
+  const groups: { cases: { case: HostileCase; field: string }[]; taken: Setting[]; inputs: Record<string, unknown> }[] = [];
+  for (const c of cases.filter((each) => !each.stackOnly)) {
+    const own = ownPaths(c, lab, privateKey);
+    const taints = own.find(({ at, value }) => at.length === 1 && at[0] === "taints" && Array.isArray(value));
+    const settings: Setting[] = own
+      .filter((p) => p !== taints)
+      .map(({ at, value }) => ({ at, value, primary: clash(propertyOf(at), c.field) }));
+    // `labels["tier` names the start of a key: the key the case sets names it whole.
+    const primaries = settings.filter((mine) => mine.primary);
+    const exact = primaries.length === 1 && /\["[^\]]*$/.test(c.field) && propertyOf(primaries[0].at).startsWith(c.field) ? propertyOf(primaries[0].at) : c.field;
+    const fieldIn = (g: { inputs: Record<string, unknown> }) => withTaintsBefore(exact, g.inputs);
+    const fits = (g: (typeof groups)[number]): boolean => {
+      const field = fieldIn(g);
+      const sameInput = primaries.length > 0 && primaries.every((mine) => g.taken.some((t) => sameSetting(mine, t)));
+      if (!sameInput && g.cases.some((other) => clash(other.field, field))) return false;
+      if (primaries.some((mine) => g.taken.some((t) => t.primary && overlaps(mine.at, t.at) && !sameSetting(mine, t)))) return false;
+      // a list of taints joins the group's list; anything else under taints clashes with it
+      return !taints || g.taken.every((t) => t.at[0] !== "taints" || Array.isArray(t.value));
+    };
+    let group = groups.find(fits);
+    if (!group) {
+      group = { cases: [], taken: [], inputs: {} };
+      groups.push(group);
+    }
+    const field = fieldIn(group);
+    if (taints) {
+      group.inputs.taints = [...((group.inputs.taints as unknown[] | undefined) ?? []), ...(taints.value as unknown[])];
+      group.taken.push({ at: ["taints"], value: group.inputs.taints, primary: true });
+    }
+    for (const setting of settings) {
+      const taken = group.taken.filter((t) => overlaps(setting.at, t.at));
+      if (!setting.primary && taken.length > 0) continue;
+      group.taken = [...group.taken.filter((t) => !taken.includes(t)), setting];
+      setAt(group.inputs, setting.at, setting.value);
+    }
+    group.cases.push({ case: c, field });
+  }
+  return groups.map(({ cases: carried, inputs }) => ({ cases: carried, inputs }));
+}
+
+/** A field once the taints it names follow those already in the group's inputs. */
+function withTaintsBefore(field: string, inputs: Record<string, unknown>): string {
+  const before = Array.isArray(inputs.taints) ? inputs.taints.length : 0;
+  return field.replace(/^taints\[(\d+)\]/, (_, index: string) => `taints[${Number(index) + before}]`);
+}
+
+/** How `pulumi preview` shows the resource's own check refusing a case's field. */
+export function checkRefusalPattern(resource: string, field: string): RegExp {
+  return new RegExp(`WorkerNode resource '${escape(resource)}': property ${escape(field)}(?![A-Za-z0-9])`);
 }

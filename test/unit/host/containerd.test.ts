@@ -16,6 +16,7 @@ import {
   pauseImageFrom,
   registryHostsToml,
 } from "../../../providers/host/containerd";
+import { aptSourceSetup } from "../../../providers/host/shell-files";
 
 const bookworm = { family: "debian" as const, codename: "bookworm" };
 
@@ -263,4 +264,24 @@ describe("the sandbox image from kubeadm", () => {
 test("a host that already lists Docker's repository (its guide writes the URL without the trailing slash) keeps its own source", () => {
   const apply = containerdPackageStep({ kubernetesVersion: "1.36.3", containerd: {}, os: bookworm }).apply;
   expect(apply).toContain("existing=$(grep -rlsF -- 'https://download.docker.com/linux/debian' /etc/apt/sources.list /etc/apt/sources.list.d/");
+});
+
+// The check refuses such text at preview; this is the second line of defence, for a value that slips
+// past it (as containerd.aptRepository's `$(…)` once did): it reaches the host's shell as data.
+describe("user text in the containerd steps' messages stays data", () => {
+  const repository = "http://10.213.0.1:8080/$(echo INJECTED)`echo TOO`/";
+  const wanted = "containerd.io$(echo PKG)";
+  const lineWith = (script: string, marker: string): string => script.split("\n").find((line) => line.includes(marker)) ?? "";
+
+  test("the too-old message names the repository and package as written", () => {
+    const step = containerdPackageStep({ kubernetesVersion: "1.36.3", containerd: { aptRepository: repository, aptKey: "K", package: wanted }, os: bookworm });
+    const result = spawnSync("bash", ["-c", lineWith(step.apply, "is older than 2.0")]);
+    expect(result.stderr.toString()).toMatch(/^containerd\.io\$\(echo PKG\) {2}from http:\/\/10\.213\.0\.1:8080\/\$\(echo INJECTED\)`echo TOO`\/ is older than 2\.0/);
+  });
+
+  test("the message about an existing apt source names the repository as written", () => {
+    const setup = aptSourceSetup({ url: repository, distribution: "/", key: "K", keyUrl: `${repository}gpg`, name: "kw-test-no-such-source" });
+    const result = spawnSync("bash", ["-c", `existing=/etc/apt/sources.list.d/docker.list\n${lineWith(setup, "using the existing apt source")}`]);
+    expect(result.stdout.toString()).toBe(`using the existing apt source /etc/apt/sources.list.d/docker.list for ${repository}\n`);
+  });
 });

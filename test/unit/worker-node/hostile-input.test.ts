@@ -1,6 +1,6 @@
 import { validateWorkerNodeInputs } from "../../../providers/worker-node/validate";
 import { stackProblems } from "../../../stacks/stack-problems";
-import { hostileCases, inputsOf, previewGroups, refusalPattern, stackSettingsOf, type LabStackConfig } from "../../support/hostile-input";
+import { checkGroups, checkRefusalPattern, deepMerge, hostileCases, inputsOf, previewGroups, refusalPattern, stackSettingsOf, type LabStackConfig } from "../../support/hostile-input";
 
 // The lab stack's valid config, as test/e2e/support/lab-stack.ts writes it (the key's text aside).
 const lab: LabStackConfig = {
@@ -34,8 +34,8 @@ describe("the hostile input corpus", () => {
   });
 });
 
-describe("the stack program's checks refuse every hostile case, naming its field (and the name meant, for a misspelt one)", () => {
-  test.each(hostileCases.map((c) => [c.id, c.description, c] as const))("%s: %s", (_id, _description, c) => {
+describe("the stack program's checks refuse every hostile case it can be given, naming its field (and the name meant, for a misspelt one)", () => {
+  test.each(hostileCases.filter((c) => !c.resourceOnly).map((c) => [c.id, c.description, c] as const))("%s: %s", (_id, _description, c) => {
     expect(stackProblems(stackSettingsOf(c, lab)).join("\n")).toMatch(refusalPattern(c, 0));
   });
 });
@@ -44,5 +44,22 @@ describe("validateWorkerNodeInputs (the resource's own check) refuses every case
   test.each(hostileCases.filter((c) => !c.stackOnly).map((c) => [c.id, c.description, c] as const))("%s: %s", (_id, _description, c) => {
     const failures = validateWorkerNodeInputs(inputsOf(c, lab, privateKey));
     expect(failures.map((f) => f.property)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${c.field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`))]));
+  });
+});
+
+describe("the e2e's program of the user's own: one WorkerNode per group of cases (the engine stops a preview at the first invalid resource)", () => {
+  const groups = checkGroups(hostileCases, lab, privateKey);
+  const plain = inputsOf({ id: "plain", description: "", field: "" }, lab, privateKey);
+
+  test("the groups carry every case a WorkerNode input carries, once, in few WorkerNodes", () => {
+    const carried = hostileCases.filter((c) => !c.stackOnly).map((c) => c.id);
+    expect(groups.flatMap((g) => g.cases.map((c) => c.case.id)).sort()).toEqual(carried.sort());
+    expect(groups.length).toBeLessThan(carried.length / 10);
+  });
+
+  test.each(groups.map((g, i) => [i, g.cases.length, g] as const))("group %i: the check names the field of each of its %i cases", (_i, _n, group) => {
+    const properties = validateWorkerNodeInputs(deepMerge(plain, group.inputs)).map((f) => f.property);
+    const named = (field: string) => properties.some((p) => checkRefusalPattern("g", field).test(`WorkerNode resource 'g': property ${p} value`));
+    expect(group.cases.filter((c) => !named(c.field)).map((c) => `${c.case.id} (${c.case.description}): ${c.field}`)).toEqual([]);
   });
 });

@@ -10,6 +10,38 @@ test.each([
   { description: "a package and the upgrade option", containerd: { package: "containerd.io", upgrade: true } },
   { description: "a drop-in", containerd: { configDropIn: "version = 3\n[plugins.'io.containerd.cri.v1.runtime']\n  restrict_oom_score_adj = true\n" } },
   { description: "an http mirror of registry.k8s.io", containerd: { registryMirrors: { "registry.k8s.io": ["http://10.213.0.1:5000"] } } },
+  { description: "Docker's repository for Debian, as its install guide writes it", containerd: { aptRepository: "https://download.docker.com/linux/debian", aptDistribution: "bookworm stable", aptKey: key } },
+  { description: "a mirror under a user's directory, with a port and an escaped space", containerd: { aptRepository: "https://mirror.example:8443/~ops/docker%20ce/ubuntu/", aptDistribution: "noble stable", aptKey: key } },
+  { description: "a distribution that is a codename alone", containerd: { aptDistribution: "bookworm" } },
+  { description: "a flat repository", containerd: { aptDistribution: "./" } },
+  {
+    description: "a key as gpg --armor --export prints it, with armor headers and CRLF line ends",
+    containerd: {
+      aptRepository: "http://10.213.0.1:8080/containerd/",
+      aptKey: '-----BEGIN PGP PUBLIC KEY BLOCK-----\r\nComment: "Docker Release (CE deb)" <docker@docker.com> (key 0EBFCD88; see $HOME/keys)\r\n\r\nmQINBFit2ioBEADhWpZ8/wvZ6hUTiXOwQHXMAlaFHcPH9hAtr4F1y2+OYdbtMuth\r\n=nUPs\r\n-----END PGP PUBLIC KEY BLOCK-----\r\n',
+    },
+  },
+  {
+    description: "a drop-in with quotes, brackets, '=', tabs, comments that look like shell, and a private registry's auth",
+    containerd: {
+      configDropIn: [
+        "version = 3",
+        "# written by ops; don't edit: $(generated) `by` ci && reviewed | see ~/notes; imports are handled by config.toml",
+        "[plugins.'io.containerd.cri.v1.images'.registry.configs.\"registry.example:5000\".auth]",
+        '\tusername = "robot$ci"',
+        "\tpassword = 'p@ss\"word;$(x)'",
+        '[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.kata]',
+        '  runtime_type = "io.containerd.kata.v2"',
+        '  pod_annotations = ["io.katacontainers.*"]',
+        "  options = { ConfigPath = \"/opt/kata/configuration.toml\" } # inline table",
+        '  description = """',
+        "    Kata — for untrusted workloads (é, 中文)",
+        '  """',
+        "",
+      ].join("\n"),
+    },
+  },
+  { description: "a drop-in with CRLF line ends", containerd: { configDropIn: "version = 3\r\n[plugins.'io.containerd.cri.v1.runtime']\r\n  restrict_oom_score_adj = true\r\n" } },
 ])("accepts $description", ({ containerd }) => {
   expect(check(containerd)).toEqual([]);
 });
@@ -26,6 +58,15 @@ test.each([
   { description: "a drop-in with NUL", containerd: { configDropIn: "a = 1\0" }, property: "containerd.configDropIn", reason: /NUL/ },
   { description: "a drop-in newer than config.toml", containerd: { configDropIn: "version = 4\n" }, property: "containerd.configDropIn", reason: /version = 4.*at most version 3/ },
   { description: "a drop-in with its own imports", containerd: { configDropIn: 'imports = ["/x/*.toml"]\n' }, property: "containerd.configDropIn", reason: /must not set imports/ },
+  { description: "a drop-in with its own imports on a CRLF line", containerd: { configDropIn: 'version = 3\r\nimports = ["/x/*.toml"]\r\n' }, property: "containerd.configDropIn", reason: /must not set imports/ },
+  { description: "a drop-in with imports under a quoted key", containerd: { configDropIn: '"imports" = ["/x/*.toml"]\n' }, property: "containerd.configDropIn", reason: /must not set imports/ },
+  { description: "a drop-in with imports under a literal key", containerd: { configDropIn: "'imports' = ['/x/*.toml']\n" }, property: "containerd.configDropIn", reason: /must not set imports/ },
+  { description: "a drop-in with imports under an escaped key", containerd: { configDropIn: '"\\u0069mports" = ["/x/*.toml"]\n' }, property: "containerd.configDropIn", reason: /must not set imports/ },
+  { description: "a drop-in newer than config.toml under a quoted key", containerd: { configDropIn: '"version" = 4\n' }, property: "containerd.configDropIn", reason: /version = 4.*at most version 3/ },
+  { description: "a drop-in with a carriage return alone", containerd: { configDropIn: "a = 1\rb = 2\n" }, property: "containerd.configDropIn", reason: /carriage return alone \(at position 5\)/ },
+  { description: "a drop-in with an escape sequence", containerd: { configDropIn: "# \u001b[2J\n" }, property: "containerd.configDropIn", reason: /found U\+001B at position 2/ },
+  { description: "a drop-in with a C1 control", containerd: { configDropIn: "# \u009b2J\n" }, property: "containerd.configDropIn", reason: /found U\+009B/ },
+  { description: "a drop-in with a line separator", containerd: { configDropIn: "a = 1\u2028b = 2\n" }, property: "containerd.configDropIn", reason: /found U\+2028/ },
   { description: "a sandbox image with a quote", containerd: { sandboxImage: 'pause:3.10"' }, property: "containerd.sandboxImage", reason: /without spaces, quotes/ },
 ])("refuses $description", ({ containerd, property, reason }) => {
   expect(check(containerd)).toEqual([{ property, reason: expect.stringMatching(reason) }]);
