@@ -280,7 +280,7 @@ describe("user text in the containerd steps' messages stays data", () => {
   });
 
   test("the message about an existing apt source names the repository as written", () => {
-    const setup = aptSourceSetup({ url: repository, distribution: "/", key: "K", keyUrl: `${repository}gpg`, name: "kw-test-no-such-source" });
+    const setup = aptSourceSetup({ url: repository, distribution: "/", key: "K", name: "kw-test-no-such-source" });
     const result = spawnSync("bash", ["-c", `existing=/etc/apt/sources.list.d/docker.list\n${lineWith(setup, "using the existing apt source")}`]);
     expect(result.stdout.toString()).toBe(`using the existing apt source /etc/apt/sources.list.d/docker.list for ${repository}\n`);
   });
