@@ -24,6 +24,18 @@ describe("roomCandidates: what counts as room for the evicted pods", () => {
       room: ["b", "c"],
     },
     {
+      description: "a node waiting for its slot to be replaced (drained, removed, joined again in this up) is room",
+      nodes: [node("a"), node("b", { annotations: { ...phase("waiting-for-slot"), "kubeadm-workers.io/drain-purpose": "replace" } }), node("c")],
+      draining: "a",
+      room: ["b", "c"],
+    },
+    {
+      description: "a node waiting for its slot with a purpose this version does not know is no room (it may be leaving)",
+      nodes: [node("a"), node("b", { annotations: { ...phase("waiting-for-slot"), "kubeadm-workers.io/drain-purpose": "retire" } })],
+      draining: "a",
+      room: [],
+    },
+    {
       description: "a node waiting for its slot to be removed is no room, whatever else it carries",
       nodes: [node("a"), node("b", { annotations: { ...phase("waiting-for-slot"), "kubeadm-workers.io/drain-purpose": "remove" } })],
       draining: "a",

@@ -1,4 +1,4 @@
-import { endpointAnnotation, findDepartures, hostAnnotation, ownerAnnotation, type OwnedNode } from "../../../providers/review/departing";
+import { endpointAnnotation, findDepartures, hostAnnotation, leavesForGood, ownerAnnotation, type OwnedNode } from "../../../providers/review/departing";
 
 const owned = (name: string, resource: string, host: string, extra: Partial<OwnedNode> = {}): OwnedNode => ({
   name,
@@ -52,5 +52,15 @@ describe("departing nodes, from the cluster's own annotations", () => {
     expect(findDepartures([owned("n1", "a", "h", { kubeletVersion: "v1.36.2" })], [{ resource: "a", host: "h" }], { ...scope, kubernetesVersion: "1.36.3" })).toEqual([
       { resource: "a", node: "n1", action: "upgrade", why: "its kubelet v1.36.2 is upgraded to 1.36.3" },
     ]);
+  });
+});
+
+describe("leavesForGood: which departures take their node out of the room for the others", () => {
+  test.each([
+    ["delete", true],
+    ["replace", false],
+    ["upgrade", false],
+  ] as const)("%s: %s", (action, expected) => {
+    expect(leavesForGood(action)).toBe(expected);
   });
 });

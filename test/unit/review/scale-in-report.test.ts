@@ -53,22 +53,20 @@ describe("scale-in report", () => {
     expect(text).toContain("PDB shop/web-pdb: allows no disruption now: the drain waits for it");
   });
 
-  test("capacity is judged for every departing node together", () => {
+  test("capacity is judged for every node removed for good together", () => {
     const big = (ref: string): DrainPod => podRequesting(ref, { cpu: "1500m" });
     const report = planScaleInReport(
       facts({
         departing: [
           { resource: "a", node: "node-a", action: "delete", pods: [big("x/one")] },
-          { resource: "b", node: "node-b", action: "replace", pods: [big("x/two")] },
+          { resource: "b", node: "node-b", action: "delete", pods: [big("x/two")] },
         ],
         remainingNodes: [node("node-1")],
       }),
       defaultDrainOptions,
     );
     expect(report.capacity.kind).toBe("short");
-    const text = formatScaleInReport(report);
-    expect(text).toContain("b (node node-b, replaced: drained, then joined anew)");
-    expect(text).toContain("NOT ENOUGH ROOM");
+    expect(formatScaleInReport(report)).toContain("NOT ENOUGH ROOM");
   });
 
   test("DaemonSet pods are left in place and capacity can be switched off", () => {
@@ -85,6 +83,25 @@ describe("scale-in report", () => {
   });
 });
 
+describe("capacity of a replacement (drained, removed, joined anew: the node comes back)", () => {
+  const big = (ref: string): DrainPod => podRequesting(ref, { cpu: "1500m" });
+  const replaced = (n: string) => ({ resource: n, node: `node-${n}`, action: "replace" as const, pods: [big(`x/${n}`)] });
+  const withOwnPod = (n: string) => node(`node-${n}`, { pods: [big(`x/${n}`)] });
+
+  test("every node replaced in one up: each one's pods fit on the others, judged in its own turn", () => {
+    const report = planScaleInReport(facts({ departing: [replaced("a"), replaced("b")], remainingNodes: [withOwnPod("a"), withOwnPod("b"), node("node-c")] }), defaultDrainOptions);
+    expect(report.capacity).toMatchObject({ kind: "fits", pods: 2 });
+    const text = formatScaleInReport(report);
+    expect(text).toContain("a (node node-a, replaced: drained, then joined anew)");
+    expect(text).toContain("Capacity: the 2 evicted pods fit (judged with every node removed out at once, and each node upgraded or replaced out in its own turn).");
+  });
+
+  test("a node replaced is no room for its own pods", () => {
+    const report = planScaleInReport(facts({ departing: [replaced("a")], remainingNodes: [withOwnPod("a"), node("node-b", { allocatable: { cpu: "1", memory: "8Gi", pods: "110" } })] }), defaultDrainOptions);
+    expect(report.capacity.kind).toBe("short");
+  });
+});
+
 describe("capacity of an in-place upgrade (the nodes come back)", () => {
   const oneWeb = (n: number) => ({ resource: `worker-${n}`, node: `node-${n}`, action: "upgrade" as const, pods: [web(n)] });
   const everyNode = [node("node-1"), node("node-2"), node("node-3")];
@@ -92,7 +109,7 @@ describe("capacity of an in-place upgrade (the nodes come back)", () => {
   test("every node upgraded in one up: each one's pods fit on the others, judged in its own turn", () => {
     const report = planScaleInReport(facts({ departing: [oneWeb(1), oneWeb(2), oneWeb(3)], remainingNodes: everyNode }), defaultDrainOptions);
     expect(report.capacity).toMatchObject({ kind: "fits", pods: 3 });
-    expect(formatScaleInReport(report)).toContain("Capacity: the 3 evicted pods fit (judged with every node removed out at once, and each node upgraded in place out in its own turn).");
+    expect(formatScaleInReport(report)).toContain("Capacity: the 3 evicted pods fit (judged with every node removed out at once, and each node upgraded or replaced out in its own turn).");
   });
 
   test("a node upgraded is no room for its own pods", () => {

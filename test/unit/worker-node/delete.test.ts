@@ -23,7 +23,8 @@ class DetachingCluster implements Partial<ClusterApi> {
   getNode = () => Promise.resolve(this.node);
   patchNode = (name: string, patch: NodePatch) => {
     const phase = patch.annotations?.["kubeadm-workers.io/drain-phase"];
-    this.events.push(`patch ${name}${patch.unschedulable !== undefined ? ` unschedulable=${patch.unschedulable}` : ""}${phase ? ` phase=${phase}` : ""}`);
+    const purpose = patch.annotations?.["kubeadm-workers.io/drain-purpose"];
+    this.events.push(`patch ${name}${patch.unschedulable !== undefined ? ` unschedulable=${patch.unschedulable}` : ""}${phase ? ` phase=${phase}` : ""}${purpose ? ` purpose=${purpose}` : ""}`);
     const node = this.node as NodeView;
     const annotations = { ...node.annotations } as Record<string, string>;
     for (const [key, value] of Object.entries(patch.annotations ?? {})) {
@@ -74,6 +75,18 @@ describe("deleteWorkerNode: the drain slot after the drain", () => {
     const cluster = new DetachingCluster();
     await deleteWorkerNode(olds, effectsFor(cluster));
     expect(cluster.events.slice(-3)).toEqual(["patch lab-host-1 phase=deleting-node", "delete node lab-host-1", "release kubeadm-workers-drain-0"]);
+  });
+
+  // The capacity checks of the other drains in this up read the purpose: a node to be replaced
+  // comes back, so while it waits for its slot it is room (issue 8, item 2).
+  test.each([
+    [undefined, "remove"],
+    ["remove", "remove"],
+    ["replace", "replace"],
+  ] as const)("a delete for %s marks the node leaving with purpose %s, before the slot", async (purpose, written) => {
+    const cluster = new DetachingCluster();
+    await deleteWorkerNode(olds, effectsFor(cluster), purpose);
+    expect(cluster.events[0]).toBe(`patch lab-host-1 phase=waiting-for-slot purpose=${written}`);
   });
 
   // A slot lost after the drain (while the volumes detach) goes unnoticed by the drain's pauses: the
