@@ -3,7 +3,7 @@
 // reached makes the report say so.
 import { readClusterNodes, readClusterSnapshot } from "../providers/cluster/review-reads";
 import { resolveDrainOptions } from "../providers/drain/options";
-import { findDepartures, type ConfiguredEntry } from "../providers/review/departing";
+import { findDepartures, leavesForGood, type ConfiguredEntry } from "../providers/review/departing";
 import { formatScaleInReport, planScaleInReport } from "../providers/review/scale-in-report";
 
 export interface ScaleInReviewInput {
@@ -33,8 +33,8 @@ export async function scaleInReview(input: ScaleInReviewInput): Promise<string> 
   }
   const drain = resolveDrainOptions(input.drain ?? {});
   if (!drain.ok) return `Scale-in report: not made, the drain config is invalid: ${drain.failures.join("; ")}`;
-  // Nodes upgraded in place come back: only those removed or replaced leave the room.
-  const leaving = new Set(departures.filter((d) => d.action !== "upgrade").map((d) => d.node));
+  // Nodes upgraded in place or replaced come back: only those removed leave the room.
+  const leaving = new Set(departures.filter((d) => leavesForGood(d.action)).map((d) => d.node));
   const report = planScaleInReport(
     {
       departing: departures.map((d) => ({ resource: d.resource, node: d.node, action: d.action, why: d.why, pods: snapshot.podsByNode.get(d.node) ?? [] })),

@@ -6,12 +6,12 @@ export const drainBlockersAnnotation = "kubeadm-workers.io/drain-blockers";
 /** The owners of the evicted pods and their readiness before the drain (replacements.ts), so a resumed drain waits for the same set. */
 export const drainOwnersAnnotation = "kubeadm-workers.io/drain-owners";
 /**
- * Why the node is drained: "remove" (scale-in, replacement: it is leaving for good) or "upgrade" (an
- * in-place upgrade: it comes back). Only a node that leaves for good stops counting as room while it
- * waits for its slot.
+ * Why the node is drained: "remove" (scale-in: it is leaving for good), "replace" (an identity input
+ * changed: it is removed, then its host joins again in the same `up`) or "upgrade" (an in-place
+ * upgrade). Only a node that leaves for good stops counting as room while it waits for its slot.
  */
 export const drainPurposeAnnotation = "kubeadm-workers.io/drain-purpose";
-export type DrainPurpose = "remove" | "upgrade";
+export type DrainPurpose = "remove" | "replace" | "upgrade";
 /**
  * A label set with the drain state, on every node a drain of ours marked (value "true"): labels,
  * unlike annotations, can be selected on, so a preview finds the nodes an abandoned scale-in left

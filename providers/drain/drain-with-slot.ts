@@ -18,7 +18,7 @@ export interface SlotCheck {
   stillHeld(before: string): Promise<void>;
 }
 
-const purposeWord: Record<DrainPurpose, string> = { upgrade: "upgrade", remove: "removal" };
+const purposeWord: Record<DrainPurpose, string> = { upgrade: "upgrade", remove: "removal", replace: "replacement" };
 
 /**
  * The effects the drain sees: every pause renews the slot when due and checks it is still ours (the

@@ -11,8 +11,9 @@
 // drain place pods on a node the next drain empties again, and the last drain of the `up` would find
 // the room it was promised gone. So it is excluded from the capacity check, but not cordoned: pods
 // the scheduler puts there meanwhile are simply drained with it, under the same PDB rules. A node
-// waiting to be upgraded in place comes back: it is room until its own turn cordons it (otherwise
-// a rolling upgrade of every node finds no room anywhere and never starts).
+// waiting to be upgraded in place, or replaced (removed, then joined again), comes back: it is room
+// until its own turn cordons it (otherwise a rolling upgrade or replacement of every node finds no
+// room anywhere and never starts). A purpose this version does not know counts as leaving.
 import type { NodePatch } from "../cluster/kube-api";
 import { cordonedBeforeDrainAnnotation, drainAnnotations, drainingLabel, drainPhaseAnnotation, drainPurposeAnnotation, drainStateCleared, type DrainPurpose } from "./annotations";
 import type { ClusterNode } from "./types";
@@ -24,9 +25,11 @@ export function isDraining(node: Annotated): boolean {
   return node.annotations?.[drainPhaseAnnotation] !== undefined;
 }
 
-/** True when a drain of ours started on the node and it will not come back (not an in-place upgrade). */
+const comesBack: ReadonlySet<string> = new Set<DrainPurpose>(["upgrade", "replace"]);
+
+/** True when a drain of ours started on the node and it will not come back (not an upgrade or a replacement). */
 export function isLeaving(node: Annotated): boolean {
-  return isDraining(node) && node.annotations?.[drainPurposeAnnotation] !== "upgrade";
+  return isDraining(node) && !comesBack.has(node.annotations?.[drainPurposeAnnotation] ?? "remove");
 }
 
 /**

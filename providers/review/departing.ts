@@ -29,6 +29,15 @@ export interface Departure {
   readonly why: string;
 }
 
+/**
+ * Only a node whose entry is gone leaves the room for good. One replaced (drained, removed, its host
+ * joined again) or upgraded in place comes back: the drains of the others count it as room until
+ * its own turn (drain/scale-in.ts), and the report judges it the same way.
+ */
+export function leavesForGood(action: Departure["action"]): boolean {
+  return action === "delete";
+}
+
 export function ownerOf(project: string, stack: string, resource: string): string {
   return `${project}/${stack}/${resource}`;
 }

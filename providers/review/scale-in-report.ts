@@ -9,6 +9,7 @@ import { planDrain } from "../drain/classify";
 import type { DrainOptions } from "../drain/options";
 import { byRef, compareText, isFinished, refOf, type ClusterNode, type DrainPod, type ObjectRef } from "../drain/types";
 import { selects, type LabelSelector } from "../drain/label-selector";
+import { leavesForGood } from "./departing";
 import { workloadKey, workloadOf } from "./workload";
 
 export interface ReviewPdb extends ObjectRef {
@@ -67,7 +68,7 @@ export interface NodeReport {
 }
 
 export type CapacityVerdict =
-  | { readonly kind: "fits"; readonly pods: number; readonly nodes: number; readonly upgrades: number }
+  | { readonly kind: "fits"; readonly pods: number; readonly nodes: number; readonly inTurn: number }
   | { readonly kind: "short"; readonly message: string }
   | { readonly kind: "not-checked" };
 
@@ -116,8 +117,9 @@ function nodeReport(departing: DepartingNode, facts: ScaleInFacts, options: Drai
 
 /**
  * Plans the report. Capacity is judged for all nodes that leave for good together (their pods share
- * the room that remains), and for each node upgraded in place in its turn: it comes back, and the
- * others, upgraded before or after it, are its room (`remainingNodes` holds them).
+ * the room that remains), and for each node upgraded in place or replaced in its turn: it comes
+ * back, and the others, upgraded or replaced before or after it, are its room (`remainingNodes`
+ * holds them).
  */
 export function planScaleInReport(facts: ScaleInFacts, options: DrainOptions): ScaleInReport {
   const planned = [...facts.departing].sort((a, b) => compareText(a.resource, b.resource)).map((d) => nodeReport(d, facts, options));
@@ -125,16 +127,16 @@ export function planScaleInReport(facts: ScaleInFacts, options: DrainOptions): S
   let capacity: CapacityVerdict;
   if (!options.checkCapacity) capacity = { kind: "not-checked" };
   else {
-    const upgraded = planned.filter((p) => p.report.action === "upgrade");
-    const removed = planned.filter((p) => p.report.action !== "upgrade");
+    const inTurn = planned.filter((p) => !leavesForGood(p.report.action));
+    const removed = planned.filter((p) => leavesForGood(p.report.action));
     const checks = [
       checkCapacity(removed.flatMap((p) => p.movers), facts.remainingNodes),
-      ...upgraded.map((p) => checkCapacity(p.movers, facts.remainingNodes.filter((n) => n.name !== p.report.node))),
+      ...inTurn.map((p) => checkCapacity(p.movers, facts.remainingNodes.filter((n) => n.name !== p.report.node))),
     ];
     const short = checks.filter((c) => !c.fits);
     capacity =
       short.length === 0
-        ? { kind: "fits", pods: movers.length, nodes: facts.remainingNodes.length, upgrades: upgraded.length }
+        ? { kind: "fits", pods: movers.length, nodes: facts.remainingNodes.length, inTurn: inTurn.length }
         : { kind: "short", message: short.map((c) => c.message).join("\n") };
   }
   return { nodes: planned.map((p) => p.report), capacity };
@@ -167,9 +169,9 @@ function formatNode(node: NodeReport): string[] {
 function formatCapacity(capacity: CapacityVerdict): string {
   switch (capacity.kind) {
     case "fits":
-      return capacity.upgrades === 0
+      return capacity.inTurn === 0
         ? `Capacity: the ${plural(capacity.pods, "evicted pod")} fit on the ${plural(capacity.nodes, "node")} that ${capacity.nodes === 1 ? "remains" : "remain"} (judged with every departing node out at once).`
-        : `Capacity: the ${plural(capacity.pods, "evicted pod")} fit (judged with every node removed out at once, and each node upgraded in place out in its own turn).`;
+        : `Capacity: the ${plural(capacity.pods, "evicted pod")} fit (judged with every node removed out at once, and each node upgraded or replaced out in its own turn).`;
     case "short":
       return `Capacity: NOT ENOUGH ROOM — the drain will refuse before evicting anything:\n${capacity.message}`;
     case "not-checked":

@@ -10,12 +10,13 @@ import { proveNodeIsOurs, refuseAnotherOwnersNode } from "./ownership";
 import { nodeLog } from "../node-log";
 
 /**
- * Scale in: prove the node is ours, take a drain slot, cordon, drain (never breaking a
- * PodDisruptionBudget), wait for its volumes to detach, remove the Node, release the slot, reset
- * the host. A failure leaves the node cordoned and the resource in state, so the next `pulumi up`
+ * Scale in, or the first half of a replacement: prove the node is ours, take a drain slot, cordon,
+ * drain (never breaking a PodDisruptionBudget), wait for its volumes to detach, remove the Node,
+ * release the slot, reset the host. The purpose (delete-purpose.ts) tells the other drains of the
+ * `up` whether the node comes back, so whether it is room while it waits for its slot. A failure leaves the node cordoned and the resource in state, so the next `pulumi up`
  * resumes where it stopped; an ownership mismatch touches nothing at all.
  */
-export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerNodeEffects): Promise<void> {
+export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerNodeEffects, purpose: "remove" | "replace" = "remove"): Promise<void> {
   const log = nodeLog(effects, olds.nodeName);
   const resolved = resolveDrainOptions(olds.drain ?? {});
   if (!resolved.ok) throw new WorkerNodeError(`drain options in state are invalid: ${resolved.failures.join("; ")}`);
@@ -29,7 +30,7 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
   if (!node) {
     log(`Node already gone from the cluster (${cluster.server}, CA ${olds.caCertHash.slice(0, 19)}… as recorded)`);
   } else {
-    await drainWithSlot(cluster, olds.nodeName, options, effects, "remove", async (steady, slot) => {
+    await drainWithSlot(cluster, olds.nodeName, options, effects, purpose, async (steady, slot) => {
       await waitForVolumesDetached(steady, olds.nodeName, options.volumeDetachTimeoutSeconds, effects);
       // The delete cannot be undone: only with the slot still ours (a re-run resumes from here).
       await slot.stillHeld("the Node was deleted");

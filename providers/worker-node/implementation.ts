@@ -8,6 +8,7 @@ import type * as KubeApi from "../cluster/kube-api";
 import { checkWorkerNode, oneReadPerCluster } from "./check";
 import type * as MarkedNodes from "../cluster/marked-nodes";
 import { markedNodesOncePerCluster } from "./abandoned-scale-in";
+import { DeletePurposes } from "./delete-purpose";
 import { diffWorkerNode } from "./diff";
 import type { WorkerNodeInputs } from "./inputs";
 import type * as Operations from "./operations";
@@ -25,6 +26,8 @@ const markedNodes = markedNodesOncePerCluster(
   (line) => console.log(line),
 );
 /* eslint-enable @typescript-eslint/no-require-imports */
+/** Noted by each diff, read by the delete the engine runs after it in this process (delete-purpose.ts). */
+const deletePurposes = new DeletePurposes();
 
 /**
  * Runs at preview: validation, the version rules (one cached GET /version when a version is set),
@@ -37,8 +40,12 @@ export async function check(olds: Partial<WorkerNodeInputs>, news: WorkerNodeInp
   return checked;
 }
 
-/** See diff.ts diffWorkerNode: pure, but for one cached read per cluster of the Nodes a drain of ours marked. */
-export function diff(_id: string, olds: WorkerNodeOutputs, news: WorkerNodeInputs): Promise<{ changes?: boolean }> {
+/**
+ * See diff.ts diffWorkerNode: pure, but for one cached read per cluster of the Nodes a drain of
+ * ours marked. Notes whether the resource's next delete is a replacement's.
+ */
+export function diff(id: string, olds: WorkerNodeOutputs, news: WorkerNodeInputs): Promise<{ changes?: boolean }> {
+  deletePurposes.noteDiff(id, olds, news);
   return diffWorkerNode(olds, news, markedNodes, (line) => console.log(line));
 }
 
@@ -57,5 +64,5 @@ export function update(id: string, olds: WorkerNodeOutputs, news: WorkerNodeInpu
 }
 
 export function remove(id: string, olds: WorkerNodeOutputs): Promise<void> {
-  return operations().remove(id, olds);
+  return operations().remove(id, olds, deletePurposes.purposeOf(id));
 }

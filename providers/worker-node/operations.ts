@@ -42,8 +42,8 @@ export async function update(_id: string, olds: WorkerNodeOutputs, news: WorkerN
   return updateWorkerNode(olds, news, effects);
 }
 
-export async function remove(_id: string, olds: WorkerNodeOutputs): Promise<void> {
+export async function remove(_id: string, olds: WorkerNodeOutputs, purpose: "remove" | "replace" = "remove"): Promise<void> {
   // Without a reset the host is never dialled, so its key cannot matter.
   if (olds.reset !== false) await refuseChangedHostKey(olds.connection, openSession, `delete of worker ${olds.nodeName}`);
-  return deleteWorkerNode(olds, effects);
+  return deleteWorkerNode(olds, effects, purpose);
 }

@@ -6,12 +6,9 @@ import { skipPromiseStacks } from "./promise-stacks";
 import { workerNodeProvider } from "./provider";
 import { ownerOf } from "../review/departing";
 
-/**
- * Inputs whose change means another machine or another cluster: the node is replaced. A
- * kubernetesVersion change is not one of them: it upgrades the node in place (kubeadm's worker
- * procedure, one drain slot at a time).
- */
-export const replacingProperties = ["connection.host", "nodeName", "cluster.apiServerEndpoint"];
+import { replacingProperties } from "./replacing-properties";
+
+export { replacingProperties };
 
 /**
  * Credentials become secrets whatever the caller passed, so they are encrypted in state and shown
