@@ -154,6 +154,13 @@ describe("diffWorkerNode: unchanged inputs, but the Node still carries an abando
     expect(lines).toEqual([expect.stringMatching(/^lab-host-1: abandoned upgrade: .*cordoned by our drain\): pulumi up uncordons it and removes our drain marks$/)]);
   });
 
+  test("a replacement whose drain did not finish, its inputs put back: an update, named as a replacement (it never counted as leaving)", async () => {
+    const replacement = { ...ourCordon, annotations: { "kubeadm-workers.io/drain-phase": "timed-out", "kubeadm-workers.io/drain-purpose": "replace" } };
+    const lines: string[] = [];
+    await expect(diffWorkerNode(recorded, inputs, cluster([replacement]).read, (line) => lines.push(line))).resolves.toEqual({ changes: true });
+    expect(lines).toEqual([expect.stringMatching(/^lab-host-1: abandoned replacement: its inputs are back, but the Node .*cordoned by our drain\): pulumi up uncordons it and removes our drain marks$/)]);
+  });
+
   test.each<[string, Marked[]]>([
     ["no Node marked", []],
     ["another Node marked", [{ ...ourCordon, name: "lab-host-2" }]],
