@@ -3,14 +3,20 @@
 // the Node still carries our cordon and drain marks, and counts as leaving for every capacity check.
 // The diff looks for those marks (one cached read per cluster, see marked-nodes.ts) and asks for an
 // update, whose uncordonIfAbandoned clears them.
-import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation, drainPurposeAnnotation } from "../drain/annotations";
-import { hasDrainState } from "../drain/scale-in";
+import { cordonedBeforeDrainAnnotation, drainPhaseAnnotation, drainPurposeAnnotation, type DrainPurpose } from "../drain/annotations";
+import { hasDrainState, isLeaving } from "../drain/scale-in";
 import type { MarkedNode } from "../cluster/marked-nodes";
 
 /** The Nodes a drain of ours marked in one cluster (undefined kubeconfig: the default loading). */
 export type MarkedNodesReader = (kubeconfig: string | undefined) => Promise<readonly MarkedNode[]>;
 /** The same, once per cluster; undefined when the cluster could not be read (a warning was given). */
 export type CachedMarkedNodes = (kubeconfig: string | undefined) => Promise<readonly MarkedNode[] | undefined>;
+
+const abandonedWhat: Readonly<Record<string, string>> = {
+  remove: "abandoned scale-in: its entry is back, but the Node",
+  replace: "abandoned replacement: its inputs are back, but the Node",
+  upgrade: "abandoned upgrade: the Node",
+} satisfies Record<DrainPurpose, string>;
 
 /**
  * What `pulumi up` will do to the Node named when an abandoned drain of ours left it marked, for
@@ -23,10 +29,10 @@ export function abandonedScaleInNote(nodeName: string, nodes: readonly MarkedNod
   const theirs = node.annotations[cordonedBeforeDrainAnnotation] === "true";
   const state = [phase ? `drain phase ${phase}` : "drain state", node.unschedulable ? (theirs ? "cordoned by someone else before our drain" : "cordoned by our drain") : "not cordoned"].join(", ");
   const action = node.unschedulable && !theirs ? "pulumi up uncordons it and removes our drain marks" : `pulumi up removes our drain marks${node.unschedulable ? " and leaves their cordon" : ""}`;
-  // An upgrade's drain (its version put back after it failed) never made the node count as leaving.
-  const upgrade = node.annotations[drainPurposeAnnotation] === "upgrade";
-  const what = upgrade ? "abandoned upgrade: the Node" : "abandoned scale-in: its entry is back, but the Node";
-  return `${nodeName}: ${what} still carries the marks of a drain that did not finish (${state})${upgrade ? "" : " and counts as leaving"}: ${action}`;
+  // The drain of an upgrade or a replacement (its inputs put back after it failed) never made the
+  // node count as leaving (drain/scale-in.ts isLeaving).
+  const what = abandonedWhat[node.annotations[drainPurposeAnnotation] ?? "remove"] ?? abandonedWhat.remove;
+  return `${nodeName}: ${what} still carries the marks of a drain that did not finish (${state})${isLeaving(node) ? " and counts as leaving" : ""}: ${action}`;
 }
 
 /**
