@@ -1,6 +1,7 @@
 // The cluster as the provider needs it: one interface made of one narrow API per resource (each in
 // its own module, the only kind of module that imports @kubernetes/client-node), so nothing outside
 // providers/cluster/ depends on the generated client's types.
+import { readFileSync } from "node:fs";
 import type * as k8s from "@kubernetes/client-node";
 import { accessReviewApi, type AccessReviewApi } from "./access-review";
 import { apiCalls, KubernetesApiError, loadKubeConfig, type ApiContext } from "./api-calls";
@@ -36,11 +37,20 @@ export interface ClusterApi
   readonly server: string;
   /** PEM of the CA the kubeconfig trusts, when it embeds or names one. */
   readonly caPem: string | undefined;
+  /** False when the kubeconfig sets insecure-skip-tls-verify: then nothing read from the server is proven to come from it. */
+  readonly verifiesServer: boolean;
 }
 
-function caFromKubeConfig(config: k8s.KubeConfig): string | undefined {
-  const cluster = config.getCurrentCluster();
-  if (cluster?.caData) return Buffer.from(cluster.caData, "base64").toString("utf8");
+/** The CA embedded (certificate-authority-data) or named by path (certificate-authority, in-cluster config). */
+function caFromKubeConfig(cluster: k8s.Cluster): string | undefined {
+  if (cluster.caData) return Buffer.from(cluster.caData, "base64").toString("utf8");
+  if (cluster.caFile) {
+    try {
+      return readFileSync(cluster.caFile, "utf8");
+    } catch (error) {
+      throw new KubernetesApiError(`the kubeconfig's certificate-authority ${cluster.caFile} cannot be read (${(error as Error).message}): fix the path or embed certificate-authority-data`, undefined);
+    }
+  }
   return undefined;
 }
 
@@ -60,7 +70,8 @@ export function connectCluster(kubeconfig?: string): ClusterApi {
   const context: ApiContext = { config, calls: apiCalls(cluster.server) };
   return {
     server: cluster.server,
-    caPem: caFromKubeConfig(config),
+    caPem: caFromKubeConfig(cluster),
+    verifiesServer: cluster.skipTLSVerify !== true,
     ...kubeadmConfigApi(context),
     ...secretApi(context),
     ...nodeApi(context),

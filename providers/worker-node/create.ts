@@ -57,8 +57,16 @@ export async function resolveApiServerEndpoint(cluster: ClusterApi, given: strin
 /**
  * The CA hash to pin, taken from cluster-info (what the host will discover) and, when the
  * kubeconfig names a CA, checked against it: a cluster-info that another CA signed is refused.
+ * Over a connection that verified nothing (insecure-skip-tls-verify) cluster-info could come from
+ * anyone in the middle, and the host would trust them: refused.
  */
 export async function resolveCaCertHash(cluster: ClusterApi): Promise<string> {
+  if (cluster.verifiesServer === false) {
+    throw new WorkerNodeError(
+      `the kubeconfig for ${cluster.server} sets insecure-skip-tls-verify: refusing to pin the CA that kube-public/cluster-info publishes over a connection that verified nothing. ` +
+        "Set the cluster's certificate-authority-data (the CA in /etc/kubernetes/admin.conf on a control-plane host) and remove insecure-skip-tls-verify.",
+    );
+  }
   const published = splitPemBundle(await cluster.clusterInfoCaPem()).map(caCertHash);
   if (published.length === 0) throw new WorkerNodeError(`cluster-info of ${cluster.server} holds no CA certificate`);
   if (cluster.caPem) {
