@@ -58,6 +58,9 @@ class LeaseStore implements Partial<ClusterApi> {
     return Promise.resolve(true);
   };
   deleteLease = (_ns: string, name: string) => (this.leases.delete(name), Promise.resolve());
+  /** The cordoned Nodes (a field selector on spec.unschedulable). */
+  cordoned: { name: string; unschedulable: boolean; annotations: Record<string, string> }[] = [];
+  listCordonedNodes = () => Promise.resolve(this.cordoned.filter((n) => n.unschedulable) as never);
 }
 
 /** Our clock; sleeping advances it and lets the other holder act. */
@@ -139,5 +142,49 @@ describe("a held slot", () => {
     expect(slot.lost()).toMatch(/could not be renewed for 20s/);
     store.readLease = (_ns: string, name: string) => Promise.resolve(store.leases.get(name));
     await slot.release();
+  });
+});
+
+describe("acquireDrainSlot counts the nodes our failed drains left cordoned", () => {
+  const failed = (name: string) => ({ name, unschedulable: true, annotations: { "kubeadm-workers.io/drain-phase": "timed-out", "kubeadm-workers.io/drain-purpose": "remove" } });
+
+  test("a node left cordoned by a failed drain holds the only slot: no other node is cordoned, and the timeout names it and how to free it", async () => {
+    // GIVEN node-a's drain timed out: its node stays cordoned, its slot was released
+    const store = new LeaseStore();
+    store.cordoned.push(failed("node-a"));
+    const clock = clockWith(() => undefined);
+    // WHEN node-b asks for the only slot
+    const error = await acquireDrainSlot(store as unknown as ClusterApi, "node-b", 1, new Date(t0 + 60_000), clock).catch((e: Error) => e);
+    // THEN it never gets it
+    expect(store.leases.size).toBe(0);
+    expect((error as Error).message).toMatch(/no drain slot became free in time.*node-a is cordoned by a drain of ours that did not finish \(phase timed-out\).*counts against drain\.maxConcurrentDrains.*pulumi up.*kubectl uncordon node-a/);
+  });
+
+  test("the failed node itself takes the slot back to resume its drain", async () => {
+    const store = new LeaseStore();
+    store.cordoned.push(failed("node-a"));
+    const slot = await acquireDrainSlot(store as unknown as ClusterApi, "node-a", 1, new Date(t0 + 60_000), clockWith(() => undefined));
+    expect(slot.name).toBe("kubeadm-workers-drain-0");
+    await slot.release();
+  });
+
+  test("once the failed node is uncordoned, the waiting drain takes the slot", async () => {
+    const store = new LeaseStore();
+    store.cordoned.push(failed("node-a"));
+    const clock = clockWith((now) => {
+      if (now >= t0 + 10_000) store.cordoned[0].unschedulable = false;
+    });
+    const slot = await acquireDrainSlot(store as unknown as ClusterApi, "node-b", 1, new Date(t0 + 60_000), clock);
+    expect(store.leases.get(slot.name)?.holder).toBe("node-b");
+    await slot.release();
+  });
+
+  test("with two slots, one node left cordoned and one drain running, a third waits", async () => {
+    const store = new LeaseStore();
+    store.cordoned.push(failed("node-a"), { ...failed("node-c"), annotations: { ...failed("node-c").annotations, "kubeadm-workers.io/drain-phase": "evicting" } });
+    store.leases.set("kubeadm-workers-drain-0", { ...lease("node-c", t0), name: "kubeadm-workers-drain-0" });
+    const error = await acquireDrainSlot(store as unknown as ClusterApi, "node-b", 2, new Date(t0 + 20_000), clockWith(() => undefined)).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/2\/2 held by node-c.*node-a/);
+    expect(store.leases.has("kubeadm-workers-drain-1")).toBe(false);
   });
 });
