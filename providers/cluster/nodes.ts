@@ -24,6 +24,8 @@ export interface NodeApi {
   deleteNode(name: string): Promise<void>;
   /** The Node whose kubelet reports this machine-id (status.nodeInfo.machineID), whatever its name; one paginated list. */
   findNodeByMachineId(machineId: string): Promise<NodeView | undefined>;
+  /** The cordoned Nodes (a field selector: the few being drained or cordoned, not the cluster's). */
+  listCordonedNodes(): Promise<NodeView[]>;
   /** Schedulable candidates for evicted pods: every Node but the excluded ones, each with its pods. */
   listNodesWithPods(exclude: ReadonlySet<string>): Promise<ClusterNode[]>;
 }
@@ -63,6 +65,10 @@ export function nodeApi({ config, calls }: ApiContext): NodeApi {
       const nodes = await calls.call("listing Nodes", () => listAll((cont) => core.listNode({ limit: listPageSize, _continue: cont })));
       const found = nodes.find((n) => n.status?.nodeInfo?.machineID === machineId);
       return found && toNodeView(found);
+    },
+    async listCordonedNodes() {
+      const nodes = await calls.call("listing cordoned Nodes", () => listAll((cont) => core.listNode({ fieldSelector: "spec.unschedulable=true", limit: listPageSize, _continue: cont })));
+      return nodes.map(toNodeView);
     },
     async listNodesWithPods(exclude) {
       // Pods are kept as summaries, page by page: the raw list of a large cluster never builds up.

@@ -1,5 +1,6 @@
 import type { ClusterApi, LeaseView } from "../cluster/kube-api";
 import { expiredAsObserved, observeLease, type LeaseObservation } from "./lease-observation";
+import { describeStranded, strandedCordons } from "./stranded";
 import type { DrainEffects } from "./types";
 
 /** Where the drain slots live: one Lease per slot, kubeadm-workers-drain-<n>. */
@@ -64,7 +65,8 @@ export async function checkBudgetPermissions(cluster: ClusterApi): Promise<void>
  * removed at once, and by however many `pulumi up`s, at most `slots` drain together. The holder is
  * the node's name: a re-run for the same node gets its own slot back at once. Another holder's slot
  * is taken only when we have seen its Lease unchanged for a whole lease duration on our own clock
- * (lease-observation.ts). Gives up at `deadline`.
+ * (lease-observation.ts). A node our failed drain left cordoned takes a slot too (stranded.ts).
+ * Gives up at `deadline`.
  */
 export async function acquireDrainSlot(
   cluster: ClusterApi,
@@ -76,32 +78,46 @@ export async function acquireDrainSlot(
   const observations = new Map<string, LeaseObservation>();
   let lastReport = 0;
   for (;;) {
+    // Every slot first, then the cordoned Nodes: the slots in use are the live Leases plus the
+    // nodes our failed drains left cordoned (stranded.ts); only what is left may be taken.
     const holders: string[] = [];
+    const free: { name: string; lease?: LeaseView; mine: boolean; expiredHolder?: string }[] = [];
     for (let index = 0; index < slots; index++) {
       const name = slotName(index);
       const lease = await cluster.readLease(budgetNamespace, name);
-      const now = clock.now();
-      const mine: LeaseView = { namespace: budgetNamespace, name, holder, durationSeconds: slotLeaseSeconds, renewTime: now };
-      let free = !lease || lease.holder === holder || lease.holder === "";
-      if (lease && !free) {
-        const observation = observeLease(observations.get(name), lease, now.getTime());
+      if (!lease || lease.holder === "") free.push({ name, lease, mine: false });
+      else if (lease.holder === holder) free.push({ name, lease, mine: true });
+      else {
+        const now = clock.now().getTime();
+        const observation = observeLease(observations.get(name), lease, now);
         observations.set(name, observation);
-        free = expiredAsObserved(observation, now.getTime());
-        if (free) clock.log(`drain slot ${name}: ${lease.holder} has not renewed it for ${slotLeaseSeconds}s, taking it over`);
+        if (expiredAsObserved(observation, now)) free.push({ name, lease, mine: false, expiredHolder: lease.holder });
         else holders.push(lease.holder);
       }
-      if (free && (await cluster.writeLease(mine, lease?.resourceVersion))) return holdSlot(cluster, name, holder, clock);
     }
+    const stranded = strandedCordons(await cluster.listCordonedNodes(), holder, holders);
+    const room = slots - holders.length - stranded.length;
+    // Our own slot (a re-run for the same node) is already counted: it is taken back whatever the room.
+    const candidates = free.filter((slot) => slot.mine || room > 0).sort((a, b) => Number(b.mine) - Number(a.mine));
+    for (const slot of candidates) {
+      const mine: LeaseView = { namespace: budgetNamespace, name: slot.name, holder, durationSeconds: slotLeaseSeconds, renewTime: clock.now() };
+      if (await cluster.writeLease(mine, slot.lease?.resourceVersion)) {
+        if (slot.expiredHolder) clock.log(`drain slot ${slot.name}: ${slot.expiredHolder} has not renewed it for ${slotLeaseSeconds}s, took it over`);
+        return holdSlot(cluster, slot.name, holder, clock);
+      }
+    }
+    const count = `${holders.length + stranded.length}/${slots}`;
+    const taken = (holders.length > 0 ? `${count} held by ${holders.join(", ")}` : `${count} taken`) + (stranded.length > 0 ? `; ${describeStranded(stranded)}` : "");
     const now = clock.now();
     if (now >= deadline) {
       throw new DrainSlotError(
-        `no drain slot became free in time: ${holders.length}/${slots} held by ${holders.join(", ") || "others"}. ` +
+        `no drain slot became free in time: ${taken}. ` +
           "The node was not cordoned. Wait for those drains to finish, raise drain.timeoutSeconds (it covers the wait for a slot and the drain), " +
           "or raise drain.maxConcurrentDrains to allow more nodes draining at once.",
       );
     }
     if (now.getTime() - lastReport >= 15_000) {
-      clock.log(`waiting for a drain slot (${holders.length}/${slots} held by ${holders.join(", ")})`);
+      clock.log(`waiting for a drain slot (${taken})`);
       lastReport = now.getTime();
     }
     await clock.sleep(Math.min(2000, Math.max(deadline.getTime() - now.getTime(), 0)));

@@ -103,12 +103,18 @@ beforeAll(async () => {
   labCaHash = caCertHash(splitPemBundle(await cluster.clusterInfoCaPem())[0]);
 });
 
-afterAll(async () => {
-  for (const name of identities) await deleteLimitedIdentity(name);
-  for (const s of scenes) {
+// Each test's scenes go when it ends, not with the file: a node a drain of ours left cordoned
+// (refused, timed out) counts against every later drain's budget until it is uncordoned or gone
+// (providers/drain/stranded.ts), as it would on a real cluster.
+afterEach(async () => {
+  for (const s of scenes.splice(0)) {
     await kubectl(["delete", "namespace", s.ns, "--wait=false", "--ignore-not-found"]).catch(() => undefined);
     await deleteNodes([s.victim, ...s.spares]).catch(() => undefined);
   }
+});
+
+afterAll(async () => {
+  for (const name of identities) await deleteLimitedIdentity(name);
 });
 
 describe("drain on the lab cluster", () => {

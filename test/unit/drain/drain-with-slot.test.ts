@@ -28,6 +28,7 @@ class EmptyNodeCluster implements Partial<ClusterApi> {
     this.node = { ...this.node, annotations, unschedulable: patch.unschedulable ?? this.node.unschedulable };
     return Promise.resolve(this.node);
   };
+  listCordonedNodes = () => Promise.resolve(this.node.unschedulable ? [this.node] : []);
   readLease = (_ns: string, name: string) => Promise.resolve(this.leases.get(name));
   writeLease = (lease: LeaseView, resourceVersion?: string) => {
     const current = this.leases.get(lease.name);

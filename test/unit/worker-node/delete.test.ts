@@ -35,6 +35,7 @@ class DetachingCluster implements Partial<ClusterApi> {
     return Promise.resolve(this.node);
   };
   deleteNode = (name: string) => (this.events.push(`delete node ${name}`), (this.node = undefined), Promise.resolve());
+  listCordonedNodes = () => Promise.resolve(this.node?.unschedulable ? [this.node] : []);
   readLease = (_ns: string, name: string) => Promise.resolve(this.leases.get(name));
   writeLease = (lease: LeaseView, resourceVersion?: string) => {
     const current = this.leases.get(lease.name);

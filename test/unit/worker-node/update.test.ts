@@ -95,6 +95,7 @@ class FakeCluster {
   volumeAttachmentsOn = (): Promise<string[]> => Promise.resolve([]);
   configMapData = (_ns: string, name: string): Promise<Record<string, string> | undefined> =>
     Promise.resolve(name === "kubelet-config" ? { kubelet: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n" } : undefined);
+  listCordonedNodes = (): Promise<NodeView[]> => Promise.resolve(this.node.unschedulable ? [this.node] : []);
   readLease = (_ns: string, name: string): Promise<LeaseView | undefined> => Promise.resolve(this.leases.get(name));
   writeLease = (lease: LeaseView): Promise<boolean> => {
     if (!this.leases.has(lease.name)) this.events.push(`cluster: slot ${lease.name} taken by ${lease.holder}`);
