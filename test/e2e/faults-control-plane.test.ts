@@ -61,6 +61,8 @@ describe("the control plane failing under pulumi up on the lab", () => {
     let outcome: string;
     try {
       await whileJoining(host3);
+      // The fault lands in the window: the up still running, kubeadm join still on the host.
+      expect(up.running()).toBe(true);
       await restartControlPlane("kube-apiserver", 5);
       outcome = await finishesOrResumes(stack, up, host3.name);
     } finally {
@@ -91,6 +93,10 @@ describe("the control plane failing under pulumi up on the lab", () => {
         await firstEvictionFrom(ns, leaving.name).catch((error: Error) => {
           throw new Error(`${error.message}\n--- pulumi up so far (${up.running() ? "running" : "ended"})\n${up.output().slice(-6000)}`);
         });
+        // The fault lands in the window: the up still running, the Node still there (its delete
+        // needs the API server, so it cannot finish while the control plane is down).
+        expect(up.running()).toBe(true);
+        expect(await nodeState(leaving.name)).toBeDefined();
         await restartControlPlane(component, secondsDown);
         outcome = await finishesOrResumes(stack, up, leaving.name);
       } finally {
