@@ -27,6 +27,8 @@ export function demoWorkload(settings: DemoWorkloadSettings, stackKubernetes: k8
           metadata: { labels },
           spec: {
             terminationGracePeriodSeconds: 10,
+            // One replica per node where it can: a scale-in then always has pods to move past the PDB.
+            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }],
             containers: [
               {
                 name: "web",

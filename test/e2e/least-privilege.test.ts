@@ -142,6 +142,10 @@ describe("the provider's least-privilege identity (leastPrivilege: true)", () =>
 
   test("scale-in with the identity: the departing node is drained through the Eviction API past the demo workload's PDB and removed", async () => {
     const [kept, removed] = entries;
+    // The demo spreads its replicas one per node: the departing node has a pod to evict past the PDB
+    // (without one this test would pass without the identity ever evicting anything).
+    const before = await kubectlJson<{ items: { spec: { nodeName?: string } }[] }>(["get", "pods", "-n", demoNs, "-l", "app=web"]);
+    expect(before.items.map((p) => p.spec.nodeName)).toContain(removed.name);
     await setConfig(stack.project, { nodes: [kept] });
 
     const up = await stack.project.pulumiOk(["up", "--yes", "--skip-preview"], 600_000);
@@ -150,6 +154,8 @@ describe("the provider's least-privilege identity (leastPrivilege: true)", () =>
     expect((await kubectl(["get", "node", removed.name, "--ignore-not-found"])).stdout.trim()).toBe("");
     expect((await labSsh(removed.host, "test -e /etc/kubernetes/kubelet.conf && echo joined || echo reset")).stdout.trim()).toBe("reset");
     await webReady(demoNs, 2);
+    const after = await kubectlJson<{ items: { spec: { nodeName?: string } }[] }>(["get", "pods", "-n", demoNs, "-l", "app=web"]);
+    expect(after.items.map((p) => p.spec.nodeName)).toEqual([kept.name, kept.name]);
     entries = [kept];
   });
 
