@@ -46,5 +46,8 @@ export async function scaleInReview(input: ScaleInReviewInput): Promise<string> 
     },
     drain.options,
   );
-  return `${formatScaleInReport(report)}\n(from ${snapshot.server}; drain options from the stack config)`;
+  // Judged with the config's drain options, which an upgrade drains with; a delete (a removal, or a
+  // replacement's delete) gets the resource's old outputs from Pulumi, so it drains with the options
+  // recorded at the last up: a change that edits `drain` and removes a node is drained the old way.
+  return `${formatScaleInReport(report)}\n(from ${snapshot.server}; drain options from the stack config; a node removed or replaced is drained with those recorded at the last up)`;
 }

@@ -54,7 +54,10 @@ const normalizedVersion = (v: string): string => v.trim().replace(/^v/, "").repl
  * Departing nodes of this project and stack: an owned Node whose entry is gone is deleted; one whose
  * entry now names another host or node name, or whose stack names another API endpoint than the one
  * it joined through (when both are known), is replaced; one whose kubelet runs another version than
- * the config asks is upgraded in place (drained, upgraded, uncordoned).
+ * the config asks is upgraded in place (drained, upgraded, uncordoned). An unset endpoint says
+ * nothing: the diff replaces a node when its recorded input was set, whatever the unset one resolves
+ * to, and the Node records only the endpoint it joined through, not whether it was given (README lists
+ * this under what the report cannot see).
  */
 export function findDepartures(
   nodes: readonly OwnedNode[],

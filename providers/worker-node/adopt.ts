@@ -1,17 +1,17 @@
 // adopt: create for a host that already is a Ready Node of this cluster. Everything here reads:
 // cluster-info and the Node through the API, the host's facts over SSH (preflightScript changes
-// nothing). Nothing is installed, configured, joined, labelled or tainted; the one write is the
-// owner annotation, which makes the Node this resource's (another stack's create or adopt is
-// refused on it, and the scale-in report finds it when the entry goes).
+// nothing). Nothing is installed, configured, joined, labelled, tainted or cordoned; the one write is
+// the owner and host annotations on the Node, which make it this resource's (another stack's create
+// or adopt is refused on it, and the scale-in report finds it when the entry goes or its host changes).
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { parseFacts, preflightScript } from "../host/preflight";
 import { outputTail } from "../host/run-steps";
 import { nodeLog } from "../node-log";
 import { adoptionProblems } from "./adopt-rules";
+import { adoptionWrites } from "./adoption-writes";
 import { joinedNodeOutputs, resolveApiServerEndpoint, resolveCaCertHash, WorkerNodeError, type WorkerNodeEffects } from "./create";
 import type { WorkerNodeInputs } from "./inputs";
 import { ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
-import { ownerAnnotation } from "../review/departing";
 import { normalizeVersion } from "./version";
 
 export async function adoptWorkerNode(inputs: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ id: string; outs: WorkerNodeOutputs }> {
@@ -45,7 +45,7 @@ export async function adoptWorkerNode(inputs: WorkerNodeInputs, effects: WorkerN
     const ownership = ownershipAnnotations(inputs);
     const claim = Object.keys(ownership).length > 0 && Object.entries(ownership).some(([key, value]) => node.annotations[key] !== value);
     const owned = claim ? await cluster.patchNode(nodeName, { annotations: ownership }) : node;
-    const changed = claim ? `nothing was changed but the owner annotation (${ownerAnnotation}=${inputs.owner ?? ""})` : "nothing was changed";
+    const changed = claim ? `${adoptionWrites(ownership)}; nothing on the host changed` : "nothing was changed";
     log(`adopted as it runs: Node ${nodeName} Ready, kubelet ${node.kubeletVersion}, ${node.containerRuntimeVersion}, machine-id ${node.machineId}, CA ${caHash.slice(0, 19)}…; ${changed}`);
     const recorded = joinedNodeOutputs(inputs, { nodeName, shell, apiServerEndpoint, caCertHash: caHash, kubernetesVersion: normalizeVersion(node.kubeletVersion), machineId: node.machineId, node: owned });
     return { id: nodeName, outs: { ...recorded, adopted: true } };

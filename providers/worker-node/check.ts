@@ -2,8 +2,9 @@
 // The control plane's version is the one fact read at preview: one GET /version per cluster per
 // provider process (cached by the caller), only when a version is being set, and never any SSH.
 import type { NodeView } from "../cluster/kube-api";
-import { ownerAnnotation } from "../review/departing";
+import { hostAnnotation, ownerAnnotation } from "../review/departing";
 import { claimedByAnotherProblem } from "./adopt-rules";
+import { adoptionWrites } from "./adoption-writes";
 import type { WorkerNodeInputs } from "./inputs";
 import { unknownValue, validateWorkerNodeInputs, type CheckFailure } from "./validate";
 import { normalizeVersion, parseKubernetesVersion, parseServerVersion, skewProblem, versionChangeProblem } from "./version";
@@ -78,7 +79,8 @@ export type NodeReader = (kubeconfig: string | undefined, name: string) => Promi
 export async function adoptionPreview(olds: Partial<WorkerNodeInputs>, news: WorkerNodeInputs, readNode: NodeReader): Promise<{ notes: string[]; failures: CheckFailure[] }> {
   if (news.adopt !== true || olds.connection !== undefined) return { notes: [], failures: [] };
   const host = known(news.connection?.host) ? news.connection.host : "(not known yet)";
-  const unchanged = `no package, containerd, join, label or taint step; nothing on the host changes, and the Node only gets the owner annotation (${ownerAnnotation})`;
+  const writes = news.owner ? `${adoptionWrites({ [ownerAnnotation]: news.owner, [hostAnnotation]: host })}; nothing on the host changes` : "nothing on the host or the Node is written";
+  const unchanged = `no package, containerd, join, label, taint or cordon step; ${writes}`;
   if (!known(news.nodeName) || !known(news.cluster?.kubeconfig ?? "")) {
     return { notes: [`${host}: adopt: create takes over the Node of this host as it runs, once it proves it is a Ready Node of this cluster with this host's machine-id: ${unchanged}`], failures: [] };
   }

@@ -109,7 +109,8 @@ export interface WorkerNodeInputs {
   readonly owner?: string;
   /**
    * Take over a host that is already a Ready Node of this cluster (joined by kubespray, KubeKey or by
-   * hand): create proves it and records it, changing nothing on the host or the Node. Create only.
+   * hand): create proves it and records it, changing nothing on the host; its one write is the owner
+   * and host annotations on the Node (no label, taint or cordon). Create only.
    */
   readonly adopt?: boolean;
 }

@@ -208,7 +208,7 @@ describe("pulumi refresh on the lab, and adoption", () => {
       // AND up records it without touching the host; the Node only gains our owner and host annotations
       const up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 300_000);
       expect(up.stdout).toContain(`${host.name}: adopted as it runs: Node ${host.name} Ready, kubelet v1.36.3`);
-      expect(up.stdout).toMatch(/nothing was changed but the owner annotation \(kubeadm-workers\.io\/owner=/);
+      expect(up.stdout).toMatch(new RegExp(`the only write is the Node's annotations kubeadm-workers\\.io/owner=\\S+/${host.name} and kubeadm-workers\\.io/host=${host.address.replace(/\./g, "\\.")}, by which the scale-in report finds the node`));
       expect(await hostChecksums(host)).toBe(checksums);
       const adopted = await nodeAsWritten(host.name);
       expect(adopted.labels).toEqual(asWritten.labels);

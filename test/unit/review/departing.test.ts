@@ -38,6 +38,7 @@ describe("departing nodes, from the cluster's own annotations", () => {
       { resource: "web-1", node: "n1", action: "replace", why: "its API endpoint changes from 10.0.0.1:6443 to lb.example.com:6443" },
     ]);
     expect(findDepartures([joinedThrough("lb.example.com:6443")], entry, { ...scope, apiServerEndpoint: "lb.example.com:6443" })).toEqual([]);
+    // Unset: a replacement only if the recorded input was set, which the Node does not record.
     expect(findDepartures([joinedThrough("10.0.0.1:6443")], entry, scope)).toEqual([]);
     expect(findDepartures([owned("n1", "web-1", "10.0.0.1")], entry, { ...scope, apiServerEndpoint: "lb.example.com:6443" })).toEqual([]);
   });

@@ -41,3 +41,10 @@ test("a preview where a node departs reads the pods, PDBs, DaemonSets and namesp
   ]);
   expect(requests.filter((r) => r === "GET /api/v1/pods")).toHaveLength(3);
 });
+
+test("the report's last line says its drain options are the stack config's, while a removed or replaced node drains with those recorded at the last up", async () => {
+  // Pulumi hands delete the old outputs: a PR that both changes `drain` and removes an entry is judged
+  // here with the new options, but drained with the old ones (README, "What happens, and how to recover").
+  const { text } = await review([0, 1].map(entry));
+  expect(text.split("\n").at(-1)).toMatch(/^\(from http:\/\/127\.0\.0\.1:\d+; drain options from the stack config; a node removed or replaced is drained with those recorded at the last up\)$/);
+});

@@ -51,7 +51,7 @@ function effects(shell: FactsOnlyShell, api: ClusterApi, lines: string[]): Worke
 }
 
 describe("adoptWorkerNode", () => {
-  test("records the Node as it runs after reading the host's facts: no other command; the only write is the owner annotation on the Node", async () => {
+  test("records the Node as it runs after reading the host's facts: no other command; the only write is the owner and host annotations on the Node, and the log says so", async () => {
     const shell = new FactsOnlyShell();
     const writes: string[] = [];
     const lines: string[] = [];
@@ -63,11 +63,12 @@ describe("adoptWorkerNode", () => {
     });
     expect(shell.scripts).toHaveLength(1);
     // The owner annotation makes the Node this resource's: another stack's create or adopt is refused
-    // on it, and the scale-in report finds it when the entry goes. No label, taint or cordon.
+    // on it, and the scale-in report finds it when the entry goes; the host annotation lets the report
+    // see a host change. No label, taint or cordon.
     expect(writes).toEqual([`patch web-3 ${JSON.stringify({ annotations: { "kubeadm-workers.io/owner": "kw/e2e/web-3", "kubeadm-workers.io/host": "10.213.0.13" } })}`]);
     expect(shell.closed).toBe(true);
     expect(lines.at(-1)).toMatch(
-      /^web-3: adopted as it runs: Node web-3 Ready, kubelet v1\.36\.3, containerd:\/\/1\.7\.24, machine-id m-3, CA sha256:7b4deb1b5b79…; nothing was changed but the owner annotation \(kubeadm-workers\.io\/owner=kw\/e2e\/web-3\)$/,
+      /^web-3: adopted as it runs: Node web-3 Ready, kubelet v1\.36\.3, containerd:\/\/1\.7\.24, machine-id m-3, CA sha256:7b4deb1b5b79…; the only write is the Node's annotations kubeadm-workers\.io\/owner=kw\/e2e\/web-3 and kubeadm-workers\.io\/host=10\.213\.0\.13, by which the scale-in report finds the node when its entry goes or its host changes; nothing on the host changed$/,
     );
   });
 

@@ -96,8 +96,24 @@ describe("adoptionPreview: what a preview says about an entry that adopts its ho
   const { read } = controlPlane("v1.36.3");
 
   test.each<[string, Partial<WorkerNodeInputs>, Partial<WorkerNodeInputs>, { notes: RegExp[]; failure?: RegExp; lookups: string[] }]>([
-    ["a new entry with its nodeName: the Node as it runs", {}, { nodeName: "web-3" }, { notes: [/^web-3: adopt: Node web-3 \(Ready, kubelet v1\.36\.3, machine-id m-3\) on host 10\.213\.0\.11 is taken over as it runs: no package, containerd, join, label or taint step/], lookups: ["web-3"] }],
-    ["a new entry named by its hostname: no lookup, said so", {}, {}, { notes: [/^10\.213\.0\.11: adopt: create takes over the Node of this host as it runs, once it proves/], lookups: [] }],
+    [
+      "a new entry with its nodeName: the Node as it runs, and the two annotations adopt writes",
+      {},
+      { nodeName: "web-3", owner: "kw/e2e/web-3" },
+      {
+        notes: [
+          /^web-3: adopt: Node web-3 \(Ready, kubelet v1\.36\.3, machine-id m-3\) on host 10\.213\.0\.11 is taken over as it runs: no package, containerd, join, label, taint or cordon step; the only write is the Node's annotations kubeadm-workers\.io\/owner=kw\/e2e\/web-3 and kubeadm-workers\.io\/host=10\.213\.0\.11, by which the scale-in report finds the node when its entry goes or its host changes; nothing on the host changes$/,
+        ],
+        lookups: ["web-3"],
+      },
+    ],
+    ["an entry without an owner (the WorkerNode class always sets one): nothing is written", {}, { nodeName: "web-3" }, { notes: [/is taken over as it runs: no package, containerd, join, label, taint or cordon step; nothing on the host or the Node is written$/], lookups: ["web-3"] }],
+    [
+      "a new entry named by its hostname: no lookup, said so",
+      {},
+      { owner: "kw/e2e/web-3" },
+      { notes: [/^10\.213\.0\.11: adopt: create takes over the Node of this host as it runs, once it proves .*; the only write is the Node's annotations kubeadm-workers\.io\/owner=kw\/e2e\/web-3 and kubeadm-workers\.io\/host=10\.213\.0\.11,/], lookups: [] },
+    ],
     ["a new entry whose Node does not exist: the preview fails", {}, { nodeName: "web-9" }, { notes: [], failure: /there is no Node named web-9 in the cluster: adopt takes over a node that already runs/, lookups: ["web-9"] }],
     [
       "a new entry whose Node another stack owns: the preview fails naming both owners",
