@@ -57,6 +57,9 @@ describe("two stacks sharing a cluster", () => {
       { code: 0, deleted: true },
       { code: 0, deleted: true },
     ]);
+    // The ups overlapped: one of them waited for the slot the other's drain held (ran one after
+    // the other, they would pass the checks below without the budget doing anything).
+    expect(ups.map((u) => u.stdout).join("\n")).toMatch(/waiting for a drain slot \(1\/1 held by /);
     // Both drains cordoned their node, one after the other.
     expect([...cordons.everCordoned].sort()).toEqual([...leaving].sort());
     expect(cordons.moments).toEqual([]);
