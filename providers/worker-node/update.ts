@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import { aptSourceStep } from "../host/apt-source";
 import { droppedMirrorsStep } from "../host/converge-steps";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
-import { withRecordedHostKeys } from "../host/pinned-connection";
+import { withRecordedHostKeys, type PresentedHostKeys } from "../host/pinned-connection";
 import { prepareHost } from "../host/prepare-host";
 import { nodeLog } from "../node-log";
 import { clusterRuntime } from "./cluster-runtime";
@@ -33,7 +33,7 @@ export function joinInputsOf(inputs: WorkerNodeInputs): NonNullable<WorkerNodeOu
  * host key (verified on a connection, then recorded), labels and taints through the API. Identity
  * changes never get here: the resource class makes them replacements.
  */
-export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeInputs, effects: WorkerNodeEffects): Promise<{ outs: WorkerNodeOutputs }> {
+export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeInputs, effects: WorkerNodeEffects, _met?: PresentedHostKeys): Promise<{ outs: WorkerNodeOutputs }> {
   const log = nodeLog(effects, olds.nodeName);
   const cluster = patientCluster(effects.connectCluster(news.cluster.kubeconfig), effects, log);
   // Before the host or any Node is touched: the kubeconfig given now must reach the cluster the node

@@ -6,6 +6,7 @@ import type { CommandResult, RemoteShell, RunOptions } from "../../../providers/
 import type { WorkerNodeEffects } from "../../../providers/worker-node/create";
 import type { WorkerNodeInputs } from "../../../providers/worker-node/inputs";
 import type { WorkerNodeOutputs } from "../../../providers/worker-node/outputs";
+import type { ConnectionInputs } from "../../../providers/worker-node/inputs";
 import { updateWorkerNode } from "../../../providers/worker-node/update";
 import { caPem, caPemHash } from "../fixtures/ca";
 
@@ -22,6 +23,8 @@ class FakeShell implements RemoteShell {
   readonly address = "10.213.0.11:22";
   private readonly applied = new Set<string>();
   closed = false;
+  /** The key the bastion presented, when the connection went through one. */
+  bastionHostKey?: string;
   constructor(
     private readonly events: Events,
     readonly hostKey = hostKeyOfHost,
@@ -414,5 +417,79 @@ describe("updateWorkerNode converges what it records", () => {
 
     expect(events.slice(0, 3)).toEqual(["host: connected", "host: apply apt source", "host: apply rm -f '/etc/containerd/certs.d/docker.io/hosts.toml' && { rmdir '/etc/containerd/certs.d/docker.io' 2>/dev/null || true; }"]);
     expect(events.some((e) => /apt-mark unhold|kubeadm upgrade|cordon/.test(e))).toBe(false);
+  });
+});
+
+describe("updateWorkerNode records a bastion's host key as create does (pinned if given, else the key met first)", () => {
+  const bastionKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtVmz0CBcKSuJmVsmP6jMRDtzCxJjvXzbl3ExnWhP1X";
+  const bastionFingerprint = `SHA256:${createHash("sha256").update(Buffer.from(bastionKey.split(" ")[1], "base64")).digest("base64").replace(/=+$/, "")}`;
+  const bastion = { host: "10.213.0.1", user: "jump", privateKey };
+  beforeEach(() => (hostKeyOfHost = hostKey));
+
+  /** The update's connections, whole, through a host whose bastion presents `bastionKey`. */
+  function throughBastion(events: Events, cluster: FakeCluster, presented = bastionKey): { effects: WorkerNodeEffects; dialled: ConnectionInputs[] } {
+    const shell = new FakeShell(events);
+    shell.bastionHostKey = presented;
+    const dialled: ConnectionInputs[] = [];
+    const base = effectsFor(cluster, shell, events);
+    return { effects: { ...base, openSession: (connection, options) => (dialled.push(connection), base.openSession(connection, options)) }, dialled };
+  }
+
+  test("a bastion added by an update (no key given) is met on a connection, and the key it presented is recorded", async () => {
+    const events: Events = [];
+    const { effects, dialled } = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    const { outs } = await updateWorkerNode(olds, news({ connection: { host: "10.213.0.11", privateKey, proxy: bastion } }), effects);
+
+    expect(dialled).toHaveLength(1);
+    expect(dialled[0].hostKey).toBe(hostKey);
+    expect(outs.connection.proxy).toEqual({ ...bastion, hostKey: bastionKey });
+    expect(outs.hostKey).toBe(hostKey);
+  });
+
+  test("the key the pre-update check met at a new bastion is the one this update's connection must meet", async () => {
+    const events: Events = [];
+    const { effects, dialled } = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    const { outs } = await updateWorkerNode(olds, news({ connection: { host: "10.213.0.11", privateKey, proxy: bastion } }), effects, { hostKey, bastionHostKey: bastionKey });
+
+    expect(dialled[0].proxy?.hostKey).toBe(bastionKey);
+    expect(outs.connection.proxy?.hostKey).toBe(bastionKey);
+  });
+
+  test("a bastion pinned by fingerprint in the update is proved on a connection, and the key line it presented recorded", async () => {
+    const events: Events = [];
+    const { effects, dialled } = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    const { outs } = await updateWorkerNode(olds, news({ connection: { host: "10.213.0.11", privateKey, proxy: { ...bastion, hostKey: bastionFingerprint } } }), effects);
+
+    expect(dialled[0].proxy?.hostKey).toBe(bastionFingerprint);
+    expect(outs.connection.proxy?.hostKey).toBe(bastionKey);
+  });
+
+  test("another bastion address is met for the first time: its key is recorded, not the old bastion's", async () => {
+    const events: Events = [];
+    const recorded = { ...olds, connection: { ...olds.connection, proxy: { ...bastion, hostKey: "ssh-ed25519 AAAAold" } } } as WorkerNodeOutputs;
+    const { effects, dialled } = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    const { outs } = await updateWorkerNode(recorded, news({ connection: { host: "10.213.0.11", privateKey, proxy: { ...bastion, host: "10.213.0.2" } } }), effects);
+
+    expect(dialled[0].proxy?.hostKey).toBeUndefined();
+    expect(outs.connection.proxy).toEqual({ ...bastion, host: "10.213.0.2", hostKey: bastionKey });
+  });
+
+  test("the recorded bastion keeps its key: no connection for it alone, and any connection of the update must meet that key", async () => {
+    const events: Events = [];
+    const recorded = { ...olds, connection: { ...olds.connection, proxy: { ...bastion, hostKey: bastionKey } } } as WorkerNodeOutputs;
+    const unchanged = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    // pinned by its fingerprint now: the same key, so the recorded line stays and nothing is dialled
+    const { outs } = await updateWorkerNode(recorded, news({ labels: { tier: "web" }, connection: { host: "10.213.0.11", privateKey, proxy: { ...bastion, hostKey: bastionFingerprint } } }), unchanged.effects);
+    expect(unchanged.dialled).toEqual([]);
+    expect(outs.connection.proxy?.hostKey).toBe(bastionKey);
+
+    const hostChange = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+    await updateWorkerNode(recorded, news({ packages: { ...packages, aptRepository: "http://mirror.lab/k8s/" }, connection: { host: "10.213.0.11", privateKey, proxy: bastion } }), hostChange.effects);
+    expect(hostChange.dialled.map((c) => c.proxy?.hostKey)).toEqual([bastionKey]);
   });
 });
