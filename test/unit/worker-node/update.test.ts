@@ -114,14 +114,14 @@ class FakeCluster {
 function nodeAt(kubeletVersion: string, extra: Partial<NodeView> = {}): NodeView {
   return {
     name: "lab-host-1", uid: "uid-1", labels: {}, annotations: { "kubeadm-workers.io/machine-id": "m-1" }, taints: [], unschedulable: false,
-    ready: true, readyDetail: "KubeletReady", kubeletVersion, containerRuntimeVersion: "containerd://1.7.24", machineId: "m-1", ...extra,
+    ready: true, readyDetail: "KubeletReady", kubeletVersion, containerRuntimeVersion: "containerd://2.2.9", machineId: "m-1", ...extra,
   };
 }
 
 const olds = {
   nodeName: "lab-host-1", host: "10.213.0.11", port: 22, user: "root", hostKey, hostKeyFingerprint: "SHA256:yLGP66N6y7OpuqeObwEGWx+jErIFINQnOL9I3r+Mquo",
   apiServerEndpoint: "10.213.0.1:6443", caCertHash: caPemHash, kubernetesVersion: "1.36.2", kubeletVersion: "v1.36.2",
-  containerdVersion: "containerd://1.7.24", machineId: "m-1", labels: {}, taints: [], reset: true, drain: {}, containerd: {}, packages,
+  containerdVersion: "containerd://2.2.9", machineId: "m-1", labels: {}, taints: [], reset: true, drain: {}, containerd: {}, packages,
   connection: { host: "10.213.0.11", privateKey, hostKey }, cluster: {},
 } as WorkerNodeOutputs;
 const news = (extra: Partial<WorkerNodeInputs> = {}): WorkerNodeInputs => ({ connection: { host: "10.213.0.11", privateKey }, cluster: {}, packages, ...extra });
@@ -491,5 +491,39 @@ describe("updateWorkerNode records a bastion's host key as create does (pinned i
     const hostChange = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
     await updateWorkerNode(recorded, news({ packages: { ...packages, aptRepository: "http://mirror.lab/k8s/" }, connection: { host: "10.213.0.11", privateKey, proxy: bastion } }), hostChange.effects);
     expect(hostChange.dialled.map((c) => c.proxy?.hostKey)).toEqual([bastionKey]);
+  });
+});
+
+describe("updateWorkerNode: an upgrade to a Kubernetes release that needs containerd 2", () => {
+  beforeEach(() => (hostKeyOfHost = hostKey));
+
+  test("is refused before any host is contacted or any Node cordoned when the live Node reports containerd 1.x, naming both versions and the way out", async () => {
+    const events: Events = [];
+    const opened: string[] = [];
+    // the version recorded at the last up says containerd 2; the Node as it is now says 1.7
+    const cluster = new FakeCluster(events, nodeAt("v1.35.4", { containerRuntimeVersion: "containerd://1.7.24" }));
+    const at135 = { ...olds, kubernetesVersion: "1.35.4", kubeletVersion: "v1.35.4" } as WorkerNodeOutputs;
+
+    const error = await updateWorkerNode(at135, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events, opened)).catch((e: Error) => e);
+
+    expect((error as Error).message).toBe(
+      "node lab-host-1: kubernetesVersion 1.36.3 refused: the node runs containerd 1.7.24 (its Node reports containerd://1.7.24), but Kubernetes 1.36 requires containerd 2.0 or newer " +
+        "(1.35 was the last release to support containerd 1.x), and an in-place upgrade never replaces the container runtime. Keep kubernetesVersion at 1.35, or set containerd.upgrade: true " +
+        "and replace the node (`pulumi up --replace <its URN>`; `pulumi stack --show-urns` lists them): it is drained and removed, and its host joins again with containerd 2 in place of 1.x. Nothing was changed.",
+    );
+    expect(opened).toEqual([]);
+    expect(events).toEqual([]);
+    expect(cluster.node.unschedulable).toBe(false);
+  });
+
+  test("a node at 1.35 stays on containerd 1.x through a 1.35 patch upgrade", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.35.4", { containerRuntimeVersion: "containerd://1.7.24" }), "v1.36.3");
+    const shell = new FakeShell(events, hostKey, () => (cluster.node = { ...cluster.node, kubeletVersion: "v1.35.5" }));
+    const at135 = { ...olds, kubernetesVersion: "1.35.4", kubeletVersion: "v1.35.4", containerdVersion: "containerd://1.7.24" } as WorkerNodeOutputs;
+
+    const { outs } = await updateWorkerNode(at135, news({ kubernetesVersion: "1.35.5" }), effectsFor(cluster, shell, events));
+
+    expect(outs.kubernetesVersion).toBe("1.35.5");
   });
 });
