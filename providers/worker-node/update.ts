@@ -16,7 +16,7 @@ import { planNodeMetadata } from "./node-metadata";
 import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 import { proveNodeIsOurs, refuseAnotherOwnersNode } from "./ownership";
 import { uncordonIfAbandoned } from "../drain/abandoned";
-import { nodeGone, targetVersion, upgradeNode } from "./upgrade";
+import { nodeGone, refuseUnsupportedRuntime, targetVersion, upgradeNode } from "./upgrade";
 
 /** The join-only inputs as given, for the next diff (see diff.ts). */
 export function joinInputsOf(inputs: WorkerNodeInputs): NonNullable<WorkerNodeOutputs["joinInputs"]> {
@@ -46,6 +46,7 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
   refuseAnotherOwnersNode(olds, node, "update");
   const version = await targetVersion(olds, news, cluster);
   const upgrading = version !== olds.kubernetesVersion;
+  if (upgrading) refuseUnsupportedRuntime(olds, node, version);
   // A host key given now is a deliberate re-pin, proved on a connection below; otherwise the one
   // recorded at create (the bastion's too) must match.
   const repinned = !sameHostKey(news.connection.hostKey, olds.hostKey);

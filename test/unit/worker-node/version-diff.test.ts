@@ -51,7 +51,7 @@ describe("diff: an upgrade to a release that needs containerd 2, of a node recor
     await expect(diff("lab-host-1", on("containerd://1.7.24"), withVersion("1.36.3"))).rejects.toThrow(
       "node lab-host-1: kubernetesVersion 1.36.3 refused: the node runs containerd 1.7.24 (its Node reports containerd://1.7.24), but Kubernetes 1.36 requires containerd 2.0 or newer " +
         "(1.35 was the last release to support containerd 1.x), and an in-place upgrade never replaces the container runtime. Keep kubernetesVersion at 1.35, or set containerd.upgrade: true " +
-        "and replace the node (`pulumi up --replace <its URN>`; `pulumi stack --show-urns` lists them): it is drained and removed, and its host joins again with containerd 2 in place of 1.x.",
+        "and replace the node (`pulumi up --replace <its URN>`; `pulumi stack --show-urns` lists them): it is drained and removed, and its host joins again with containerd 2 in place of 1.x",
     );
   });
 
