@@ -25,6 +25,10 @@ class FakeShell implements RemoteShell {
   closed = false;
   /** The key the bastion presented, when the connection went through one. */
   bastionHostKey?: string;
+  /** Every apply script run, in order. */
+  readonly applies: string[] = [];
+  /** Checks the host passes from the start (e.g. containerd 2 already installed). */
+  alreadyDone: (check: string) => boolean = () => false;
   constructor(
     private readonly events: Events,
     readonly hostKey = hostKeyOfHost,
@@ -39,6 +43,7 @@ class FakeShell implements RemoteShell {
     if (script.startsWith("set -e\n")) {
       const body = script.slice("set -e\n".length);
       this.applied.add(body);
+      this.applies.push(script);
       if (script.includes("systemctl restart kubelet")) {
         this.events.push("host: restart kubelet");
         this.onRestart();
@@ -46,6 +51,7 @@ class FakeShell implements RemoteShell {
       return Promise.resolve({ code: 0, stdout: "", stderr: "" });
     }
     // a check: done once an apply ran after it was first asked
+    if (this.alreadyDone(script)) return Promise.resolve({ code: 0, stdout: "", stderr: "" });
     const done = this.applied.size > 0 && [...this.applied].some((a) => a.length > 0 && this.seen.has(script));
     this.seen.add(script);
     return Promise.resolve({ code: done ? 0 : 1, stdout: "", stderr: "" });
@@ -419,6 +425,53 @@ describe("updateWorkerNode converges what it records", () => {
     expect(events.some((e) => /apt-mark unhold|kubeadm upgrade|cordon/.test(e))).toBe(false);
   });
 });
+
+describe("updateWorkerNode converges the containerd apt source (issue 8 item 8)", () => {
+  const containerdSourceList = "/etc/apt/sources.list.d/kubeadm-workers-containerd.list";
+  const mirror = { aptRepository: "http://10.213.0.1:8080/containerd/", aptDistribution: "/", aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmirror\n" };
+  beforeEach(() => (hostKeyOfHost = hostKey));
+
+  /** A host with containerd 2 installed: the runtime package step has nothing to do. */
+  function withContainerd2(events: Events): FakeShell {
+    const shell = new FakeShell(events);
+    shell.alreadyDone = (check) => check.includes("kw_installed");
+    return shell;
+  }
+
+  test("going back from a mirror to Docker's repository writes Docker's source and fetches its key, with containerd 2 already installed", async () => {
+    const events: Events = [];
+    const shell = withContainerd2(events);
+
+    await updateWorkerNode({ ...olds, containerd: mirror }, news({ containerd: {} }), effectsFor(new FakeCluster(events, nodeAt("v1.36.2")), shell, events));
+
+    const written = shell.applies.filter((script) => script.includes(containerdSourceList));
+    expect(written).toHaveLength(1);
+    expect(written[0]).toContain("https://download.docker.com/linux/debian/ bookworm stable");
+    expect(written[0]).toContain("curl -fsSL 'https://download.docker.com/linux/debian/gpg'");
+    expect(written[0]).not.toMatch(/apt-get .* install/);
+  });
+
+  test("a changed mirror key is written; a change of the mirrors alone leaves the apt source alone", async () => {
+    const events: Events = [];
+    const shell = withContainerd2(events);
+    const newKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nrotated\n";
+
+    await updateWorkerNode({ ...olds, containerd: mirror }, news({ containerd: { ...mirror, aptKey: newKey } }), effectsFor(new FakeCluster(events, nodeAt("v1.36.2")), shell, events));
+    expect(shell.applies.filter((script) => script.includes(containerdSourceList) && script.includes(shellQuoted(newKey)))).toHaveLength(1);
+
+    const mirrorsOnly = withContainerd2(events);
+    await updateWorkerNode(
+      { ...olds, containerd: mirror },
+      news({ containerd: { ...mirror, registryMirrors: { "docker.io": ["https://m:5000"] } } }),
+      effectsFor(new FakeCluster(events, nodeAt("v1.36.2")), mirrorsOnly, events),
+    );
+    expect(mirrorsOnly.applies.filter((script) => script.includes(containerdSourceList))).toEqual([]);
+  });
+});
+
+function shellQuoted(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
 
 describe("updateWorkerNode records a bastion's host key as create does (pinned if given, else the key met first)", () => {
   const bastionKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtVmz0CBcKSuJmVsmP6jMRDtzCxJjvXzbl3ExnWhP1X";
