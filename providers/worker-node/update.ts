@@ -1,22 +1,30 @@
 import { patientCluster } from "../cluster/patient-cluster";
 import { isDeepStrictEqual } from "node:util";
 import { aptSourceStep } from "../host/apt-source";
+import { containerdAptSource, needsContainerd2, type HostOs } from "../host/containerd";
 import { droppedMirrorsStep } from "../host/converge-steps";
 import { fingerprintOf, parseHostKey } from "../host/host-key";
 import { pinConnection, recordedBastionKeyFor, withBastionKeyMet, withRecordedHostKeys, type PresentedHostKeys } from "../host/pinned-connection";
 import { prepareHost } from "../host/prepare-host";
+import type { HostStep } from "../host/prepare-steps";
+import { aptSourceStepOf } from "../host/shell-files";
 import { nodeLog } from "../node-log";
 import { clusterRuntime } from "./cluster-runtime";
 import type { WorkerNodeEffects } from "./create";
 import { sameHostKey } from "./diff";
 import { givenInputsOf } from "./given-inputs";
-import type { WorkerNodeInputs } from "./inputs";
+import type { ContainerdInputs, WorkerNodeInputs } from "./inputs";
 import { summarizeNode } from "./node-status";
 import { planNodeMetadata } from "./node-metadata";
 import { annotations, ownershipAnnotations, type WorkerNodeOutputs } from "./outputs";
 import { proveNodeIsOurs, refuseAnotherOwnersNode } from "./ownership";
 import { uncordonIfAbandoned } from "../drain/abandoned";
 import { nodeGone, refuseUnsupportedRuntime, targetVersion, upgradeNode } from "./upgrade";
+
+/** containerd's apt source (used from Kubernetes 1.36: older releases keep the distribution's containerd). */
+function containerdSourceChanged(recorded: ContainerdInputs, wanted: ContainerdInputs): boolean {
+  return recorded.aptRepository !== wanted.aptRepository || recorded.aptDistribution !== wanted.aptDistribution || recorded.aptKey !== wanted.aptKey;
+}
 
 /** The join-only inputs as given, for the next diff (see diff.ts). */
 export function joinInputsOf(inputs: WorkerNodeInputs): NonNullable<WorkerNodeOutputs["joinInputs"]> {
@@ -72,9 +80,11 @@ export async function updateWorkerNode(olds: WorkerNodeOutputs, news: WorkerNode
       if (hostChanged) {
         const dropped = Object.keys(olds.containerd?.registryMirrors ?? {}).filter((registry) => !(registry in (containerd.registryMirrors ?? {})));
         // The node's packages stay at the version it runs: a new version is installed only by the
-        // upgrade below, on a drained node.
-        const converge = [
+        // upgrade below, on a drained node. A changed source is written even so (the install steps
+        // have nothing to do on a host that has the packages), its old one and key replaced.
+        const converge = (os: HostOs): HostStep[] => [
           ...(isDeepStrictEqual(packages, olds.packages ?? {}) ? [] : [aptSourceStep(packages, olds.kubernetesVersion)]),
+          ...(containerdSourceChanged(olds.containerd ?? {}, containerd) && needsContainerd2(olds.kubernetesVersion) ? [aptSourceStepOf(containerdAptSource(containerd, os))] : []),
           ...(dropped.length > 0 ? [droppedMirrorsStep(dropped)] : []),
         ];
         await prepareHost(shell, { kubernetesVersion: olds.kubernetesVersion, containerd, packages, ...(await clusterRuntime(cluster)) }, log, converge);

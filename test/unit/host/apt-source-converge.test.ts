@@ -5,7 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { containerdAptSource, containerdAptSourceName } from "../../../providers/host/containerd";
-import { aptSourceSetup, aptSourceFiles } from "../../../providers/host/shell-files";
+import { aptSourceStep } from "../../../providers/host/apt-source";
+import { aptSourceFiles, aptSourceSetup, aptSourceStepOf } from "../../../providers/host/shell-files";
 
 const bookworm = { family: "debian" as const, codename: "bookworm" };
 const mirror = { aptRepository: "http://10.213.0.1:8080/containerd/", aptDistribution: "/", aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmirror\n" };
@@ -56,4 +57,56 @@ describe("the containerd apt source on a host that had another one", () => {
     host.run(aptSourceSetup(containerdAptSource({ ...mirror, aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nnew\n" }, bookworm)));
     expect(host.read(keyring)).toBe("-----BEGIN PGP PUBLIC KEY BLOCK-----\nnew\n");
   });
+});
+
+describe("an apt source step on update: check, apply, check again (the Kubernetes and containerd sources alike)", () => {
+  let host: FakeAptHost;
+  beforeEach(() => (host = new FakeAptHost()));
+  afterEach(() => host.close());
+
+  const kubernetesMirror = { aptRepository: "http://10.213.0.1:8080/kubernetes/core:/stable:/v1.36/deb/", aptDistribution: "/", aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nk8s\n" };
+  const cases = [
+    { source: "Kubernetes", mirrored: aptSourceStep(kubernetesMirror, "1.36.3"), vendor: aptSourceStep({}, "1.36.3"), files: aptSourceFiles("kubeadm-workers-kubernetes") },
+    {
+      source: "containerd",
+      mirrored: aptSourceStepOf(containerdAptSource(mirror, bookworm)),
+      vendor: aptSourceStepOf(containerdAptSource({}, bookworm)),
+      files: aptSourceFiles(containerdAptSourceName),
+    },
+  ];
+
+  test.each(cases)("$source: each change fails the check until the apply wrote the new source and key", ({ mirrored, vendor, files }) => {
+    expect(host.run(vendor.check)).not.toBe(0);
+    expect(host.run(vendor.apply)).toBe(0);
+    expect(host.run(vendor.check)).toBe(0);
+    // to the mirror: its given key replaces the fetched one, and the origin of the fetched key goes
+    expect(host.run(mirrored.check)).not.toBe(0);
+    expect(host.run(mirrored.apply)).toBe(0);
+    expect(host.run(mirrored.check)).toBe(0);
+    expect(host.read(files.keyOrigin)).toBeUndefined();
+    // and back: the vendor's key is fetched again over the mirror's
+    expect(host.run(vendor.check)).not.toBe(0);
+    expect(host.run(vendor.apply)).toBe(0);
+    expect(host.run(vendor.check)).toBe(0);
+    expect(host.read(files.keyring)).toMatch(/^key fetched from https:\/\//);
+  });
+
+  test.each(cases)("$source: a host whose own source lists the repository keeps it, and ours goes", ({ vendor, files }) => {
+    host.run(vendor.apply);
+    expect(host.read(files.sourceFile)).toBeDefined();
+    const url = /] (\S+) /.exec(host.read(files.sourceFile) ?? "")?.[1] ?? "";
+    fs.writeFileSync(path.join(host.root, "etc/apt/sources.list.d/vendor.list"), `deb ${url.replace(/\/$/, "")} stable main\n`);
+
+    expect(host.run(vendor.check)).not.toBe(0);
+    expect(host.run(vendor.apply)).toBe(0);
+    expect(host.read(files.sourceFile)).toBeUndefined();
+    expect(host.run(vendor.check)).toBe(0);
+  });
+
+  test.each(cases.flatMap(({ source, mirrored, vendor }) => [mirrored, vendor].flatMap((step) => [step.check, step.apply]).map((script) => ({ source, script }))))(
+    "$source: valid bash",
+    ({ script }) => {
+      expect(spawnSync("bash", ["-n"], { input: script }).status).toBe(0);
+    },
+  );
 });
