@@ -124,9 +124,9 @@ export async function drainNode(cluster: ClusterApi, node: string, options: Drai
     if (!capacity.fits) {
       await setPhase(cluster, node, "blocked", capacity.unplaced.map((u) => refOf(u.pod)));
       throw new DrainError(
-        `cannot drain node ${node}: its pods would not fit on the nodes that remain, so nothing was evicted (nodes waiting for their own drain are not counted as room):\n${capacity.message}\n` +
-          "Add capacity first, or set drain.checkCapacity: false if you know better than this estimate " +
-          "(when the nodes waiting are replaced, not removed, they are room until their turn: set it in an up before the one that replaces them).",
+        `cannot drain node ${node}: its pods would not fit on the nodes that remain, so nothing was evicted ` +
+          `(nodes waiting to be removed are not counted as room; nodes waiting to be upgraded or replaced are, until their turn):\n${capacity.message}\n` +
+          "Add capacity first, or set drain.checkCapacity: false if you know better than this estimate.",
       );
     }
   }

@@ -1,4 +1,5 @@
 import type { ConnectionInputs } from "../worker-node/inputs";
+import type { PresentedHostKeys } from "./pinned-connection";
 import { SshError } from "./ssh-error";
 import type { RemoteShell } from "./ssh-session";
 
@@ -11,8 +12,10 @@ export type OpenSession = (connection: ConnectionInputs, options: { secrets?: re
  * answer at all is not refused here: delete must still drain and remove the Node of a host that is
  * gone, and says so when it skips the reset. One dial, no retries: a host that does not answer is
  * the caller's to handle, and a gone host should not cost the delete its dial retries twice.
+ * Returns the keys met (undefined when the host did not answer): a hop met here for the first time
+ * (a new bastion) must present the same key to the caller's next connection.
  */
-export async function refuseChangedHostKey(connection: ConnectionInputs, openSession: OpenSession, operation: string): Promise<void> {
+export async function refuseChangedHostKey(connection: ConnectionInputs, openSession: OpenSession, operation: string): Promise<PresentedHostKeys | undefined> {
   let shell: RemoteShell;
   try {
     shell = await openSession({ ...connection, dialErrorLimit: 1 }, {});
@@ -20,7 +23,8 @@ export async function refuseChangedHostKey(connection: ConnectionInputs, openSes
     if (error instanceof SshError && error.code === "HOST_KEY_MISMATCH") {
       throw new SshError(`${operation} refused, nothing was changed: ${error.message}`, "HOST_KEY_MISMATCH", { cause: error });
     }
-    return;
+    return undefined;
   }
   await shell.close();
+  return { hostKey: shell.hostKey, ...(shell.bastionHostKey !== undefined ? { bastionHostKey: shell.bastionHostKey } : {}) };
 }

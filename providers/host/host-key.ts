@@ -97,3 +97,18 @@ export function hostKeyAlgorithms(pinned: string | undefined): string[] | undefi
   const algorithms = signatureAlgorithmsByKeyType[parseHostKey(pinned).type];
   return algorithms ? [...algorithms] : undefined;
 }
+
+/** Which hop of a connection a key belongs to, and the input that pins it. */
+export type Hop = "host" | "bastion";
+const pinInputOf: Record<Hop, string> = { host: "connection.hostKey", bastion: "connection.proxy.hostKey" };
+
+/**
+ * The refusal of a hop that presented another key than the one pinned or recorded for it: both
+ * fingerprints, and the input that re-pins that hop when the change is deliberate.
+ */
+export function hostKeyMismatchMessage(hop: Hop, endpoint: { readonly host: string; readonly address: string; readonly via: string }, mismatch: { readonly expected: string; readonly actual: string }): string {
+  return (
+    `host key of ${endpoint.address}${endpoint.via} does not match the pinned key: expected ${mismatch.expected}, got ${mismatch.actual}. ` +
+    `If the ${hop} was reinstalled on purpose, set ${pinInputOf[hop]} to its new key (ssh-keyscan -t ed25519 ${endpoint.host}); otherwise do not connect: someone may be in the middle.`
+  );
+}

@@ -20,6 +20,11 @@ function sameEndpoint(a: SshEndpointInputs, b: SshEndpointInputs | undefined): b
   return !!b && a.host === b.host && (a.port ?? 22) === (b.port ?? 22);
 }
 
+/** The key recorded for the connection's bastion: only while it is the same bastion (host and port). */
+export function recordedBastionKeyFor(connection: ConnectionInputs, recorded: ConnectionInputs): string | undefined {
+  return connection.proxy && sameEndpoint(connection.proxy, recorded.proxy) ? recorded.proxy?.hostKey : undefined;
+}
+
 /**
  * The connection an update makes: a key given now is a deliberate re-pin; otherwise each hop must
  * present the key recorded for it (a bastion's only while it is the same bastion: another one
@@ -27,10 +32,20 @@ function sameEndpoint(a: SshEndpointInputs, b: SshEndpointInputs | undefined): b
  */
 export function withRecordedHostKeys(connection: ConnectionInputs, recorded: ConnectionInputs): ConnectionInputs {
   const { proxy } = connection;
-  const recordedBastionKey = proxy && sameEndpoint(proxy, recorded.proxy) ? recorded.proxy?.hostKey : undefined;
+  const recordedBastionKey = recordedBastionKeyFor(connection, recorded);
   return {
     ...connection,
     hostKey: connection.hostKey ?? recorded.hostKey,
     ...(proxy ? { proxy: { ...proxy, hostKey: proxy.hostKey ?? recordedBastionKey } } : {}),
   };
+}
+
+/**
+ * Holds a bastion that has no key pinned or recorded to the key an earlier dial of the same
+ * operation met (the pre-update check's): trusted on first use once, not once per dial.
+ */
+export function withBastionKeyMet(connection: ConnectionInputs, bastionHostKey: string | undefined): ConnectionInputs {
+  const { proxy } = connection;
+  if (!proxy || proxy.hostKey !== undefined || bastionHostKey === undefined) return connection;
+  return { ...connection, proxy: { ...proxy, hostKey: bastionHostKey } };
 }

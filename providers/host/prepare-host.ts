@@ -1,5 +1,5 @@
 import type { ContainerdInputs, PackagesInputs } from "../worker-node/inputs";
-import { containerdConfigStep, hostOsFrom, hostOsScript, kubeadmImagesCommand, pauseImageFrom, type CgroupDriver } from "./containerd";
+import { containerdConfigStep, hostOsFrom, hostOsScript, kubeadmImagesCommand, pauseImageFrom, type CgroupDriver, type HostOs } from "./containerd";
 import { parseFacts } from "./preflight";
 import { prepareSteps, type HostStep } from "./prepare-steps";
 import { HostStepError, outputTail, runHostSteps } from "./run-steps";
@@ -19,13 +19,14 @@ export interface HostPreparation {
 /**
  * Brings the host to the wanted state, step by step (each idempotent): the system settings, the
  * runtime and Kubernetes packages, then containerd's configuration, whose default sandbox image is
- * the one the installed kubeadm of the version names (`kubeadm config images list`). `first` are
- * steps an update runs before those (removing what the new inputs dropped).
+ * the one the installed kubeadm of the version names (`kubeadm config images list`). `first` gives
+ * the steps an update runs before those, for the host's distribution (sources that changed, what
+ * the new inputs dropped).
  */
-export async function prepareHost(shell: RemoteShell, plan: HostPreparation, log: (line: string) => void, first: readonly HostStep[] = []): Promise<void> {
+export async function prepareHost(shell: RemoteShell, plan: HostPreparation, log: (line: string) => void, first: (os: HostOs) => readonly HostStep[] = () => []): Promise<void> {
   const osResult = await shell.runScript(hostOsScript, { timeoutSeconds: 60 });
   const os = hostOsFrom(parseFacts(osResult.stdout));
-  await runHostSteps(shell, [...first, ...prepareSteps({ ...plan, os })], log);
+  await runHostSteps(shell, [...first(os), ...prepareSteps({ ...plan, os })], log);
   const sandboxImage = plan.containerd.sandboxImage ?? (await kubeadmSandboxImage(shell, plan.kubernetesVersion, plan.imageRepository));
   await runHostSteps(shell, [containerdConfigStep({ ...plan, sandboxImage })], log);
 }

@@ -1,6 +1,7 @@
 import type { ContainerdInputs, PackagesInputs } from "../worker-node/inputs";
 import { containerdPackageStep, type HostOs } from "./containerd";
-import { aptGet, aptSourceSetup, finishInterruptedDpkg, fileHasContent, shellQuote, writeFileIfChanged, type AptSource } from "./shell-files";
+import { kubernetesAptSource } from "./apt-source";
+import { aptGet, aptSourceSetup, finishInterruptedDpkg, fileHasContent, shellQuote, writeFileIfChanged } from "./shell-files";
 
 export { shellQuote } from "./shell-files";
 
@@ -34,22 +35,11 @@ const sysctls: Record<string, string> = {
   "net.bridge.bridge-nf-call-ip6tables": "1",
   "net.ipv4.ip_forward": "1",
 };
-function kubernetesAptSource(packages: PackagesInputs, minor: string): AptSource {
-  const url = packages.aptRepository ?? `https://pkgs.k8s.io/core:/stable:/v${minor}/deb/`;
-  return {
-    url,
-    distribution: packages.aptRepository ? (packages.aptDistribution ?? "./") : "/",
-    ...(packages.aptKey ? { key: packages.aptKey } : { keyUrl: `${url}Release.key` }),
-    name: "kubeadm-workers-kubernetes",
-  };
-}
-
 /**
  * The host steps up to a runtime and the Kubernetes packages. containerd's configuration comes
  * after them (containerdConfigStep): its default sandbox image is what the installed kubeadm names.
  */
 export function prepareSteps(plan: PreparePlan): HostStep[] {
-  const minor = plan.kubernetesVersion.split(".").slice(0, 2).join(".");
   const moduleConf = kernelModules.join("\n") + "\n";
   const sysctlConf = Object.entries(sysctls).map(([k, v]) => `${k} = ${v}`).join("\n") + "\n";
   const k8sPackages = ["kubelet", "kubeadm", "kubectl"];
@@ -90,7 +80,7 @@ export function prepareSteps(plan: PreparePlan): HostStep[] {
       ].join(" && "),
       apply: [
         "set -e",
-        aptSourceSetup(kubernetesAptSource(plan.packages, minor)),
+        aptSourceSetup(kubernetesAptSource(plan.packages, plan.kubernetesVersion)),
         finishInterruptedDpkg,
         `${aptGet} install -y -q --allow-change-held-packages ${k8sPackages.map((p) => `${p}=${plan.kubernetesVersion}-*`).join(" ")}`,
         `apt-mark hold ${k8sPackages.join(" ")}`,

@@ -1,7 +1,7 @@
 // The one module that talks SSH (node-ssh over ssh2). Everything else sees RemoteShell.
 import { NodeSSH, type Config } from "node-ssh";
 import type { ConnectionInputs, SshEndpointInputs } from "../worker-node/inputs";
-import { hostKeyAlgorithms, matchHostKey } from "./host-key";
+import { hostKeyAlgorithms, hostKeyMismatchMessage, matchHostKey, type Hop } from "./host-key";
 import { redact } from "./redact";
 import { asRoot } from "./shell-quote";
 import { SshError } from "./ssh-error";
@@ -87,7 +87,7 @@ function connectConfig(endpoint: SshEndpointInputs, outcome: DialOutcome, sock?:
   };
 }
 
-async function dial(endpoint: SshEndpointInputs, via: string, sock?: Config["sock"]): Promise<{ ssh: NodeSSH; hostKey: string }> {
+async function dial(hop: Hop, endpoint: SshEndpointInputs, via: string, sock?: Config["sock"]): Promise<{ ssh: NodeSSH; hostKey: string }> {
   const limit = endpoint.dialErrorLimit ?? defaultDialErrorLimit;
   let lastError: unknown;
   for (let attempt = 1; attempt <= limit; attempt++) {
@@ -99,11 +99,7 @@ async function dial(endpoint: SshEndpointInputs, via: string, sock?: Config["soc
     } catch (error) {
       ssh.dispose();
       if (outcome.mismatch) {
-        throw new SshError(
-          `host key of ${addressOf(endpoint)}${via} does not match the pinned key: expected ${outcome.mismatch.expected}, got ${outcome.mismatch.actual}. ` +
-            `If the host was reinstalled on purpose, set connection.hostKey to its new key (ssh-keyscan -t ed25519 ${endpoint.host}); otherwise do not connect: someone may be in the middle.`,
-          "HOST_KEY_MISMATCH",
-        );
+        throw new SshError(hostKeyMismatchMessage(hop, { host: endpoint.host, address: addressOf(endpoint), via }, outcome.mismatch), "HOST_KEY_MISMATCH");
       }
       const message = (error as Error).message ?? String(error);
       if (/Cannot parse privateKey|Encrypted private (OpenSSH )?key detected|passphrase/i.test(message)) {
@@ -224,7 +220,7 @@ export async function openSession(connection: ConnectionInputs, options: OpenOpt
     let via = "";
     let bastionHostKey: string | undefined;
     if (connection.proxy) {
-      ({ ssh: bastion, hostKey: bastionHostKey } = await dial(connection.proxy, ""));
+      ({ ssh: bastion, hostKey: bastionHostKey } = await dial("bastion", connection.proxy, ""));
       via = ` (through bastion ${addressOf(connection.proxy)})`;
       try {
         sock = await bastion.forwardOut("127.0.0.1", 0, connection.host, connection.port ?? 22);
@@ -232,7 +228,7 @@ export async function openSession(connection: ConnectionInputs, options: OpenOpt
         throw new SshError(`bastion ${addressOf(connection.proxy)} could not open a connection to ${addressOf(connection)}: ${(error as Error).message}`, "CONNECT_FAILED", { cause: error });
       }
     }
-    const { ssh, hostKey } = await dial(connection, via, sock);
+    const { ssh, hostKey } = await dial("host", connection, via, sock);
     return new Session(addressOf(connection), hostKey, bastionHostKey, ssh, bastion, connection.user ?? "root", secrets, release);
   } catch (error) {
     bastion?.dispose();

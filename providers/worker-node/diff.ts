@@ -11,7 +11,9 @@ import { fingerprintOf, isFingerprint, parseHostKey } from "../host/host-key";
 import type { ConnectionInputs, SshEndpointInputs, WorkerNodeInputs } from "./inputs";
 import type { WorkerNodeOutputs } from "./outputs";
 import { abandonedScaleInNote, type CachedMarkedNodes } from "./abandoned-scale-in";
-import { normalizeVersion, parseKubernetesVersion, versionChangeProblem } from "./version";
+import { replacingChanges } from "./delete-purpose";
+import { containerdSupportProblem } from "./runtime-support";
+import { compareVersions, normalizeVersion, parseKubernetesVersion, versionChangeProblem, type KubernetesVersion } from "./version";
 
 /** The key under which Pulumi passes the serialized provider to every method. */
 const providerKey = "__provider";
@@ -125,7 +127,17 @@ export async function diffWorkerNode(olds: WorkerNodeOutputs, news: WorkerNodeIn
   }
   const from = olds.kubernetesVersion ? parseKubernetesVersion(olds.kubernetesVersion) : undefined;
   const to = typeof news.kubernetesVersion === "string" ? parseKubernetesVersion(news.kubernetesVersion) : undefined;
-  const problem = from && to ? versionChangeProblem(from, to) : undefined;
+  const problem = from && to ? (versionChangeProblem(from, to) ?? inPlaceRuntimeProblem(olds, news, from, to)) : undefined;
   if (problem) throw new Error(`node ${olds.nodeName}: kubernetesVersion ${normalizeVersion(news.kubernetesVersion as string)} refused: ${problem}`);
   return {};
+}
+
+/**
+ * An in-place upgrade to a release the recorded containerd does not support (the update refuses it
+ * again from the live Node, before the drain). A replacement is not judged here: the new join's
+ * preflight judges the host, and `containerd.upgrade` lets it replace containerd.
+ */
+function inPlaceRuntimeProblem(olds: WorkerNodeOutputs, news: WorkerNodeInputs, from: KubernetesVersion, to: KubernetesVersion): string | undefined {
+  if (compareVersions(to, from) <= 0 || replacingChanges(olds, news).length > 0) return undefined;
+  return containerdSupportProblem(olds.containerdVersion, to);
 }

@@ -38,8 +38,8 @@ export function read(id: string, olds: WorkerNodeOutputs): Promise<{ id: string;
 }
 
 export async function update(_id: string, olds: WorkerNodeOutputs, news: WorkerNodeInputs): Promise<{ outs: WorkerNodeOutputs }> {
-  await refuseChangedHostKey(withRecordedHostKeys(news.connection, { ...olds.connection, hostKey: olds.hostKey }), openSession, `update of worker ${olds.nodeName}`);
-  return updateWorkerNode(olds, news, effects);
+  const met = await refuseChangedHostKey(withRecordedHostKeys(news.connection, { ...olds.connection, hostKey: olds.hostKey }), openSession, `update of worker ${olds.nodeName}`);
+  return updateWorkerNode(olds, news, effects, met);
 }
 
 export async function remove(_id: string, olds: WorkerNodeOutputs, purpose: "remove" | "replace" = "remove"): Promise<void> {

@@ -14,6 +14,7 @@ import type { WorkerNodeInputs } from "./inputs";
 import type { WorkerNodeOutputs } from "./outputs";
 import { proveNodeIsOurs } from "./ownership";
 import { readinessGap } from "./node-readiness";
+import { containerdSupportProblem } from "./runtime-support";
 import { formatVersion, normalizeVersion, parseKubernetesVersion, parseServerVersion, skewProblem, versionChangeProblem } from "./version";
 
 /**
@@ -32,6 +33,17 @@ export async function targetVersion(olds: WorkerNodeOutputs, news: WorkerNodeInp
   const problem = versionChangeProblem(from, to) ?? (apiServer ? skewProblem(to, apiServer) : undefined);
   if (problem) throw new WorkerNodeError(`node ${olds.nodeName}: kubernetesVersion ${problem}. Nothing was changed.`);
   return formatVersion(to);
+}
+
+/**
+ * Refuses, before the host is contacted or the node drained, an upgrade to a release the container
+ * runtime the Node reports now does not support (containerd 1.x for Kubernetes >= 1.36). Preview
+ * refused it from the version recorded at the last up; the Node tells what runs today.
+ */
+export function refuseUnsupportedRuntime(olds: WorkerNodeOutputs, node: NodeView, version: string): void {
+  const to = parseKubernetesVersion(version);
+  const problem = to && containerdSupportProblem(node.containerRuntimeVersion, to);
+  if (problem) throw new WorkerNodeError(`node ${olds.nodeName}: kubernetesVersion ${version} refused: ${problem}. Nothing was changed.`);
 }
 
 /** Polls until the Node takes pods (Ready, lifecycle taints lifted) and its kubelet reports `version`; fails after `timeoutSeconds` saying what it lacked. */

@@ -7,7 +7,7 @@ const connection = { host: "10.0.0.21", hostKey: "SHA256:pinned" };
 function opening(outcome: "ok" | SshError, closed: string[]) {
   return () =>
     outcome === "ok"
-      ? Promise.resolve({ address: "10.0.0.21:22", hostKey: "k", close: () => Promise.resolve(void closed.push("closed")) } as unknown as RemoteShell)
+      ? Promise.resolve({ address: "10.0.0.21:22", hostKey: "k", bastionHostKey: "b", close: () => Promise.resolve(void closed.push("closed")) } as unknown as RemoteShell)
       : Promise.reject(outcome);
 }
 
@@ -30,5 +30,9 @@ describe("refuseChangedHostKey", () => {
     await refuseChangedHostKey(connection, (c) => (dialled.push(c), open()), "update");
     expect(closed).toEqual(["closed"]);
     expect(dialled).toEqual([{ ...connection, dialErrorLimit: 1 }]);
+  });
+
+  test("returns the keys the host and its bastion presented, so an update pins the connection it makes next to them", async () => {
+    await expect(refuseChangedHostKey(connection, opening("ok", []), "update")).resolves.toEqual({ hostKey: "k", bastionHostKey: "b" });
   });
 });

@@ -1,4 +1,4 @@
-import { fingerprintOf, hostKeyAlgorithms, isFingerprint, matchHostKey, parseHostKey } from "../../../providers/host/host-key";
+import { fingerprintOf, hostKeyAlgorithms, hostKeyMismatchMessage, isFingerprint, matchHostKey, parseHostKey } from "../../../providers/host/host-key";
 
 // Public keys made with ssh-keygen; the fingerprints are what `ssh-keygen -lf` printed for them.
 const ed25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPPtMoHBY1M5qOYc0mHV6ArQNE6482s/Rijgc+Whk2nq root@vm";
@@ -84,5 +84,20 @@ describe("hostKeyAlgorithms", () => {
     { description: "a fingerprint pin, whose type is unknown", pinned: ed25519Fingerprint },
   ])("leaves the client's defaults for $description", ({ pinned }) => {
     expect(hostKeyAlgorithms(pinned)).toBeUndefined();
+  });
+});
+
+describe("hostKeyMismatchMessage", () => {
+  const mismatch = { expected: "SHA256:old", actual: "SHA256:new" };
+
+  test.each([
+    { hop: "host" as const, via: " (through bastion 10.0.0.1:22)", input: "connection.hostKey" },
+    { hop: "bastion" as const, via: "", input: "connection.proxy.hostKey" },
+  ])("names both fingerprints and the input that re-pins the $hop", ({ hop, via, input }) => {
+    const message = hostKeyMismatchMessage(hop, { host: "10.0.0.9", address: "10.0.0.9:22", via }, mismatch);
+    expect(message).toBe(
+      `host key of 10.0.0.9:22${via} does not match the pinned key: expected SHA256:old, got SHA256:new. ` +
+        `If the ${hop} was reinstalled on purpose, set ${input} to its new key (ssh-keyscan -t ed25519 10.0.0.9); otherwise do not connect: someone may be in the middle.`,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { pinConnection, withRecordedHostKeys } from "../../../providers/host/pinned-connection";
+import { pinConnection, withBastionKeyMet, withRecordedHostKeys } from "../../../providers/host/pinned-connection";
 
 const target = "ssh-ed25519 AAAAtarget";
 const bastionKey = "ssh-ed25519 AAAAbastion";
@@ -43,5 +43,14 @@ describe("withRecordedHostKeys", () => {
 
   test("a bastion dropped now is not added back", () => {
     expect(withRecordedHostKeys({ host: "10.0.0.21" }, recorded)).toEqual({ host: "10.0.0.21", hostKey: target });
+  });
+});
+
+describe("withBastionKeyMet", () => {
+  test("holds an unpinned bastion to the key an earlier dial met, and never overrides a pinned or recorded one", () => {
+    expect(withBastionKeyMet({ host: "h", proxy: bastion }, bastionKey).proxy?.hostKey).toBe(bastionKey);
+    expect(withBastionKeyMet({ host: "h", proxy: { ...bastion, hostKey: "SHA256:given" } }, bastionKey).proxy?.hostKey).toBe("SHA256:given");
+    expect(withBastionKeyMet({ host: "h" }, bastionKey)).toEqual({ host: "h" });
+    expect(withBastionKeyMet({ host: "h", proxy: bastion }, undefined).proxy?.hostKey).toBeUndefined();
   });
 });

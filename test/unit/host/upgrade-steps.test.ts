@@ -114,16 +114,17 @@ describe("aptSourceStep: the source converges when the repository, distribution 
 
   test("a given key is written over whatever key was there; the check compares its content", () => {
     const step = aptSourceStep(lab, "1.36.3");
-    expect(step.apply).toContain(`printf '%s' ${shellQuote(lab.aptKey)} > ${aptKeyring}.tmp`);
+    expect(step.apply).toContain(`printf '%s' ${shellQuote(lab.aptKey)} > ${shellQuote(`${aptKeyring}.kubeadm-workers.tmp`)}`);
     expect(step.apply).toContain(`rm -f ${aptKeyringOrigin}`);
-    expect(step.check).toContain(`printf '%s' ${shellQuote(lab.aptKey)} | cmp -s - ${aptKeyring}`);
-    expect(step.check).toContain(`cmp -s - ${aptSourceFile}`);
+    expect(step.check).toContain(`printf '%s' ${shellQuote(lab.aptKey)} | cmp -s - ${shellQuote(aptKeyring)}`);
+    expect(step.check).toContain(`cmp -s - ${shellQuote(aptSourceFile)}`);
   });
 
-  test("without a key, the repository's own Release.key is fetched, and the check knows which repository it came from", () => {
+  test("without a key, the repository's own Release.key is fetched, and the check knows which key URL it came from", () => {
     const step = aptSourceStep({}, "1.36.3");
-    expect(step.apply).toContain(`curl -fsSL ${shellQuote("https://pkgs.k8s.io/core:/stable:/v1.36/deb/Release.key")} -o ${aptKeyring}.tmp`);
-    expect(step.check).toContain(`printf '%s' ${shellQuote("https://pkgs.k8s.io/core:/stable:/v1.36/deb/")} | cmp -s - ${aptKeyringOrigin}`);
+    const keyUrl = shellQuote("https://pkgs.k8s.io/core:/stable:/v1.36/deb/Release.key");
+    expect(step.apply).toContain(`curl -fsSL ${keyUrl} -o ${aptKeyring}.tmp`);
+    expect(step.check).toContain(`printf '%s' ${keyUrl} | cmp -s - ${shellQuote(aptKeyringOrigin)}`);
   });
 
   test("the lists of the new source are refreshed so a wrong mirror or key fails in this step", () => {

@@ -6,6 +6,7 @@ import type { CommandResult, RemoteShell, RunOptions } from "../../../providers/
 import type { WorkerNodeEffects } from "../../../providers/worker-node/create";
 import type { WorkerNodeInputs } from "../../../providers/worker-node/inputs";
 import type { WorkerNodeOutputs } from "../../../providers/worker-node/outputs";
+import type { ConnectionInputs } from "../../../providers/worker-node/inputs";
 import { updateWorkerNode } from "../../../providers/worker-node/update";
 import { caPem, caPemHash } from "../fixtures/ca";
 
@@ -22,6 +23,12 @@ class FakeShell implements RemoteShell {
   readonly address = "10.213.0.11:22";
   private readonly applied = new Set<string>();
   closed = false;
+  /** The key the bastion presented, when the connection went through one. */
+  bastionHostKey?: string;
+  /** Every apply script run, in order. */
+  readonly applies: string[] = [];
+  /** Checks the host passes from the start (e.g. containerd 2 already installed). */
+  alreadyDone: (check: string) => boolean = () => false;
   constructor(
     private readonly events: Events,
     readonly hostKey = hostKeyOfHost,
@@ -36,6 +43,7 @@ class FakeShell implements RemoteShell {
     if (script.startsWith("set -e\n")) {
       const body = script.slice("set -e\n".length);
       this.applied.add(body);
+      this.applies.push(script);
       if (script.includes("systemctl restart kubelet")) {
         this.events.push("host: restart kubelet");
         this.onRestart();
@@ -43,6 +51,7 @@ class FakeShell implements RemoteShell {
       return Promise.resolve({ code: 0, stdout: "", stderr: "" });
     }
     // a check: done once an apply ran after it was first asked
+    if (this.alreadyDone(script)) return Promise.resolve({ code: 0, stdout: "", stderr: "" });
     const done = this.applied.size > 0 && [...this.applied].some((a) => a.length > 0 && this.seen.has(script));
     this.seen.add(script);
     return Promise.resolve({ code: done ? 0 : 1, stdout: "", stderr: "" });
@@ -112,14 +121,14 @@ class FakeCluster {
 function nodeAt(kubeletVersion: string, extra: Partial<NodeView> = {}): NodeView {
   return {
     name: "lab-host-1", uid: "uid-1", labels: {}, annotations: { "kubeadm-workers.io/machine-id": "m-1" }, taints: [], unschedulable: false,
-    ready: true, readyDetail: "KubeletReady", kubeletVersion, containerRuntimeVersion: "containerd://1.7.24", machineId: "m-1", ...extra,
+    ready: true, readyDetail: "KubeletReady", kubeletVersion, containerRuntimeVersion: "containerd://2.2.9", machineId: "m-1", ...extra,
   };
 }
 
 const olds = {
   nodeName: "lab-host-1", host: "10.213.0.11", port: 22, user: "root", hostKey, hostKeyFingerprint: "SHA256:yLGP66N6y7OpuqeObwEGWx+jErIFINQnOL9I3r+Mquo",
   apiServerEndpoint: "10.213.0.1:6443", caCertHash: caPemHash, kubernetesVersion: "1.36.2", kubeletVersion: "v1.36.2",
-  containerdVersion: "containerd://1.7.24", machineId: "m-1", labels: {}, taints: [], reset: true, drain: {}, containerd: {}, packages,
+  containerdVersion: "containerd://2.2.9", machineId: "m-1", labels: {}, taints: [], reset: true, drain: {}, containerd: {}, packages,
   connection: { host: "10.213.0.11", privateKey, hostKey }, cluster: {},
 } as WorkerNodeOutputs;
 const news = (extra: Partial<WorkerNodeInputs> = {}): WorkerNodeInputs => ({ connection: { host: "10.213.0.11", privateKey }, cluster: {}, packages, ...extra });
@@ -415,5 +424,160 @@ describe("updateWorkerNode converges what it records", () => {
 
     expect(events.slice(0, 3)).toEqual(["host: connected", "host: apply apt source", "host: apply rm -f '/etc/containerd/certs.d/docker.io/hosts.toml' && { rmdir '/etc/containerd/certs.d/docker.io' 2>/dev/null || true; }"]);
     expect(events.some((e) => /apt-mark unhold|kubeadm upgrade|cordon/.test(e))).toBe(false);
+  });
+});
+
+describe("updateWorkerNode converges the containerd apt source (issue 8 item 8)", () => {
+  const containerdSourceList = "/etc/apt/sources.list.d/kubeadm-workers-containerd.list";
+  const mirror = { aptRepository: "http://10.213.0.1:8080/containerd/", aptDistribution: "/", aptKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nmirror\n" };
+  beforeEach(() => (hostKeyOfHost = hostKey));
+
+  /** A host with containerd 2 installed: the runtime package step has nothing to do. */
+  function withContainerd2(events: Events): FakeShell {
+    const shell = new FakeShell(events);
+    shell.alreadyDone = (check) => check.includes("kw_installed");
+    return shell;
+  }
+
+  test("going back from a mirror to Docker's repository writes Docker's source and fetches its key, with containerd 2 already installed", async () => {
+    const events: Events = [];
+    const shell = withContainerd2(events);
+
+    await updateWorkerNode({ ...olds, containerd: mirror }, news({ containerd: {} }), effectsFor(new FakeCluster(events, nodeAt("v1.36.2")), shell, events));
+
+    const written = shell.applies.filter((script) => script.includes(containerdSourceList));
+    expect(written).toHaveLength(1);
+    expect(written[0]).toContain("https://download.docker.com/linux/debian/ bookworm stable");
+    expect(written[0]).toContain("curl -fsSL 'https://download.docker.com/linux/debian/gpg'");
+    expect(written[0]).not.toMatch(/apt-get .* install/);
+  });
+
+  test("a changed mirror key is written; a change of the mirrors alone leaves the apt source alone", async () => {
+    const events: Events = [];
+    const shell = withContainerd2(events);
+    const newKey = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nrotated\n";
+
+    await updateWorkerNode({ ...olds, containerd: mirror }, news({ containerd: { ...mirror, aptKey: newKey } }), effectsFor(new FakeCluster(events, nodeAt("v1.36.2")), shell, events));
+    expect(shell.applies.filter((script) => script.includes(containerdSourceList) && script.includes(shellQuoted(newKey)))).toHaveLength(1);
+
+    const mirrorsOnly = withContainerd2(events);
+    await updateWorkerNode(
+      { ...olds, containerd: mirror },
+      news({ containerd: { ...mirror, registryMirrors: { "docker.io": ["https://m:5000"] } } }),
+      effectsFor(new FakeCluster(events, nodeAt("v1.36.2")), mirrorsOnly, events),
+    );
+    expect(mirrorsOnly.applies.filter((script) => script.includes(containerdSourceList))).toEqual([]);
+  });
+});
+
+function shellQuoted(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+describe("updateWorkerNode records a bastion's host key as create does (pinned if given, else the key met first)", () => {
+  const bastionKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBtVmz0CBcKSuJmVsmP6jMRDtzCxJjvXzbl3ExnWhP1X";
+  const bastionFingerprint = `SHA256:${createHash("sha256").update(Buffer.from(bastionKey.split(" ")[1], "base64")).digest("base64").replace(/=+$/, "")}`;
+  const bastion = { host: "10.213.0.1", user: "jump", privateKey };
+  beforeEach(() => (hostKeyOfHost = hostKey));
+
+  /** The update's connections, whole, through a host whose bastion presents `bastionKey`. */
+  function throughBastion(events: Events, cluster: FakeCluster, presented = bastionKey): { effects: WorkerNodeEffects; dialled: ConnectionInputs[] } {
+    const shell = new FakeShell(events);
+    shell.bastionHostKey = presented;
+    const dialled: ConnectionInputs[] = [];
+    const base = effectsFor(cluster, shell, events);
+    return { effects: { ...base, openSession: (connection, options) => (dialled.push(connection), base.openSession(connection, options)) }, dialled };
+  }
+
+  test("a bastion added by an update (no key given) is met on a connection, and the key it presented is recorded", async () => {
+    const events: Events = [];
+    const { effects, dialled } = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    const { outs } = await updateWorkerNode(olds, news({ connection: { host: "10.213.0.11", privateKey, proxy: bastion } }), effects);
+
+    expect(dialled).toHaveLength(1);
+    expect(dialled[0].hostKey).toBe(hostKey);
+    expect(outs.connection.proxy).toEqual({ ...bastion, hostKey: bastionKey });
+    expect(outs.hostKey).toBe(hostKey);
+  });
+
+  test("the key the pre-update check met at a new bastion is the one this update's connection must meet", async () => {
+    const events: Events = [];
+    const { effects, dialled } = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    const { outs } = await updateWorkerNode(olds, news({ connection: { host: "10.213.0.11", privateKey, proxy: bastion } }), effects, { hostKey, bastionHostKey: bastionKey });
+
+    expect(dialled[0].proxy?.hostKey).toBe(bastionKey);
+    expect(outs.connection.proxy?.hostKey).toBe(bastionKey);
+  });
+
+  test("a bastion pinned by fingerprint in the update is proved on a connection, and the key line it presented recorded", async () => {
+    const events: Events = [];
+    const { effects, dialled } = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    const { outs } = await updateWorkerNode(olds, news({ connection: { host: "10.213.0.11", privateKey, proxy: { ...bastion, hostKey: bastionFingerprint } } }), effects);
+
+    expect(dialled[0].proxy?.hostKey).toBe(bastionFingerprint);
+    expect(outs.connection.proxy?.hostKey).toBe(bastionKey);
+  });
+
+  test("another bastion address is met for the first time: its key is recorded, not the old bastion's", async () => {
+    const events: Events = [];
+    const recorded = { ...olds, connection: { ...olds.connection, proxy: { ...bastion, hostKey: "ssh-ed25519 AAAAold" } } } as WorkerNodeOutputs;
+    const { effects, dialled } = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    const { outs } = await updateWorkerNode(recorded, news({ connection: { host: "10.213.0.11", privateKey, proxy: { ...bastion, host: "10.213.0.2" } } }), effects);
+
+    expect(dialled[0].proxy?.hostKey).toBeUndefined();
+    expect(outs.connection.proxy).toEqual({ ...bastion, host: "10.213.0.2", hostKey: bastionKey });
+  });
+
+  test("the recorded bastion keeps its key: no connection for it alone, and any connection of the update must meet that key", async () => {
+    const events: Events = [];
+    const recorded = { ...olds, connection: { ...olds.connection, proxy: { ...bastion, hostKey: bastionKey } } } as WorkerNodeOutputs;
+    const unchanged = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+
+    // pinned by its fingerprint now: the same key, so the recorded line stays and nothing is dialled
+    const { outs } = await updateWorkerNode(recorded, news({ labels: { tier: "web" }, connection: { host: "10.213.0.11", privateKey, proxy: { ...bastion, hostKey: bastionFingerprint } } }), unchanged.effects);
+    expect(unchanged.dialled).toEqual([]);
+    expect(outs.connection.proxy?.hostKey).toBe(bastionKey);
+
+    const hostChange = throughBastion(events, new FakeCluster(events, nodeAt("v1.36.2")));
+    await updateWorkerNode(recorded, news({ packages: { ...packages, aptRepository: "http://mirror.lab/k8s/" }, connection: { host: "10.213.0.11", privateKey, proxy: bastion } }), hostChange.effects);
+    expect(hostChange.dialled.map((c) => c.proxy?.hostKey)).toEqual([bastionKey]);
+  });
+});
+
+describe("updateWorkerNode: an upgrade to a Kubernetes release that needs containerd 2", () => {
+  beforeEach(() => (hostKeyOfHost = hostKey));
+
+  test("is refused before any host is contacted or any Node cordoned when the live Node reports containerd 1.x, naming both versions and the way out", async () => {
+    const events: Events = [];
+    const opened: string[] = [];
+    // the version recorded at the last up says containerd 2; the Node as it is now says 1.7
+    const cluster = new FakeCluster(events, nodeAt("v1.35.4", { containerRuntimeVersion: "containerd://1.7.24" }));
+    const at135 = { ...olds, kubernetesVersion: "1.35.4", kubeletVersion: "v1.35.4" } as WorkerNodeOutputs;
+
+    const error = await updateWorkerNode(at135, news({ kubernetesVersion: "1.36.3" }), effectsFor(cluster, new FakeShell(events), events, opened)).catch((e: Error) => e);
+
+    expect((error as Error).message).toBe(
+      "node lab-host-1: kubernetesVersion 1.36.3 refused: the node runs containerd 1.7.24 (its Node reports containerd://1.7.24), but Kubernetes 1.36 requires containerd 2.0 or newer " +
+        "(1.35 was the last release to support containerd 1.x), and an in-place upgrade never replaces the container runtime. Keep kubernetesVersion at 1.35, or set containerd.upgrade: true " +
+        "and replace the node (`pulumi up --replace <its URN>`; `pulumi stack --show-urns` lists them): it is drained and removed, and its host joins again with containerd 2 in place of 1.x. Nothing was changed.",
+    );
+    expect(opened).toEqual([]);
+    expect(events).toEqual([]);
+    expect(cluster.node.unschedulable).toBe(false);
+  });
+
+  test("a node at 1.35 stays on containerd 1.x through a 1.35 patch upgrade", async () => {
+    const events: Events = [];
+    const cluster = new FakeCluster(events, nodeAt("v1.35.4", { containerRuntimeVersion: "containerd://1.7.24" }), "v1.36.3");
+    const shell = new FakeShell(events, hostKey, () => (cluster.node = { ...cluster.node, kubeletVersion: "v1.35.5" }));
+    const at135 = { ...olds, kubernetesVersion: "1.35.4", kubeletVersion: "v1.35.4", containerdVersion: "containerd://1.7.24" } as WorkerNodeOutputs;
+
+    const { outs } = await updateWorkerNode(at135, news({ kubernetesVersion: "1.35.5" }), effectsFor(cluster, shell, events));
+
+    expect(outs.kubernetesVersion).toBe("1.35.5");
   });
 });

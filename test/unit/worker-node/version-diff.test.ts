@@ -42,3 +42,26 @@ describe("diff: a kubernetesVersion set on an entry whose version was unset", ()
     await expect(diff("lab-host-1", recorded, withVersion(version))).resolves.toEqual(answer);
   });
 });
+
+describe("diff: an upgrade to a release that needs containerd 2, of a node recorded on containerd 1.x", () => {
+  const on = (containerdVersion: string | undefined, kubernetesVersion = "1.35.4") =>
+    ({ ...recorded, kubernetesVersion, kubeletVersion: `v${kubernetesVersion}`, containerdVersion }) as unknown as WorkerNodeOutputs;
+
+  test("fails the preview naming the version found, the version required and the way out", async () => {
+    await expect(diff("lab-host-1", on("containerd://1.7.24"), withVersion("1.36.3"))).rejects.toThrow(
+      "node lab-host-1: kubernetesVersion 1.36.3 refused: the node runs containerd 1.7.24 (its Node reports containerd://1.7.24), but Kubernetes 1.36 requires containerd 2.0 or newer " +
+        "(1.35 was the last release to support containerd 1.x), and an in-place upgrade never replaces the container runtime. Keep kubernetesVersion at 1.35, or set containerd.upgrade: true " +
+        "and replace the node (`pulumi up --replace <its URN>`; `pulumi stack --show-urns` lists them): it is drained and removed, and its host joins again with containerd 2 in place of 1.x",
+    );
+  });
+
+  test.each([
+    ["containerd 2 recorded", on("containerd://2.1.4"), withVersion("1.36.3")],
+    ["a 1.35 patch release on containerd 1.x", on("containerd://1.7.24"), withVersion("1.35.5")],
+    ["no runtime recorded (the update reads the Node before the drain)", on(undefined), withVersion("1.36.3")],
+    ["another runtime than containerd", on("cri-o://1.35.1"), withVersion("1.36.3")],
+    ["a replacement (another nodeName): the new join's preflight judges the host", on("containerd://1.7.24"), { ...withVersion("1.36.3"), nodeName: "web-9" }],
+  ])("%s is not refused here", async (_, olds, news) => {
+    await expect(diff("lab-host-1", olds, news)).resolves.toEqual({});
+  });
+});
