@@ -26,10 +26,16 @@ describe("judgeEvictionFailure (kubectl's evictPods rules)", () => {
       says: /lacks permission to create pods\/eviction \(verb "create", resource "pods", subresource "eviction"\) in namespace web.*cannot create resource "pods\/eviction"/,
     },
     {
-      description: "403 with another cause is not retried",
+      description: "403 with another cause is not retried, and not called a missing permission",
       failure: { status: 403, reason: "Forbidden", causes: ["FieldValueForbidden"], message: "forbidden by policy" },
       action: "fail",
-      says: /pods\/eviction/,
+      says: /^eviction of pod web\/api-1 was refused \(HTTP 403 Forbidden\): forbidden by policy$/,
+    },
+    {
+      description: "403 from an admission webhook fails at once with the webhook's words, not as RBAC",
+      failure: { status: 403, reason: "Forbidden", causes: [], message: 'admission webhook "evictions.example.com" denied the request: change freeze' },
+      action: "fail",
+      says: /^eviction of pod web\/api-1 was refused \(HTTP 403 Forbidden\): admission webhook "evictions\.example\.com" denied the request: change freeze$/,
     },
     {
       description: "500 for a pod covered by several PDBs fails at once, asking for the PDB names",
