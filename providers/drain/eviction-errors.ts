@@ -28,6 +28,9 @@ export type EvictionVerdict =
 
 export const namespaceTerminatingCause = "NamespaceTerminating";
 
+/** The authorizer's words when RBAC denies the eviction (k8s.io/apiserver's forbidden message). */
+const rbacRefusal = /cannot create resource "pods\/eviction"/;
+
 /** The API server's words for a pod covered by more than one PDB (pkg/registry/core/pod/storage/eviction.go). */
 const multiplePdbsText = /more than one PodDisruptionBudget/i;
 
@@ -35,6 +38,11 @@ export function judgeEvictionFailure(failure: EvictionFailure, pod: ObjectRef & 
   const { status } = failure;
   if (status === 403 && (failure.causes ?? []).includes(namespaceTerminatingCause)) {
     return pod.deletionTimestamp ? { action: "wait-for-deletion" } : { action: "retry", why: `namespace ${pod.namespace} is terminating` };
+  }
+  // RBAC's refusal reads `... cannot create resource "pods/eviction" ...`; any other 403 (an
+  // admission webhook, a policy) is reported in the API's words, not as a missing permission.
+  if (status === 403 && !rbacRefusal.test(failure.message)) {
+    return { action: "fail", message: `eviction of pod ${refOf(pod)} was refused (HTTP 403${failure.reason ? ` ${failure.reason}` : ""}): ${failure.message}` };
   }
   if (status === 403) {
     return {
