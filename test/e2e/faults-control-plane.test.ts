@@ -111,5 +111,6 @@ describe("the control plane failing under pulumi up on the lab", () => {
     expect(await workerNodesInState(stack.project)).toEqual(entries.map((e) => e.name).sort());
     await webReady(ns);
     expect(observer.violations).toEqual([]);
+    await stack.project.pulumiOk(["preview", "--expect-no-changes"]);
   });
 });

@@ -78,6 +78,8 @@ describe("faults under pulumi up on the lab", () => {
     expect(await nodeState(host2.name)).toMatchObject({ ready: true, unschedulable: false });
     expect(await bootstrapTokenSecrets()).toBe("");
     expect(await workerNodesInState(stack.project)).toEqual([host1.name, host2.name]);
+    // and the state says what the cluster is: nothing left to do
+    await stack.project.pulumiOk(["preview", "--expect-no-changes"]);
   });
 
   test("pulumi killed (SIGKILL, the whole process tree) in the middle of a drain: cancel as the CLI says, up again; the drain resumes, the node goes, no PDB broken", async () => {
@@ -117,6 +119,7 @@ describe("faults under pulumi up on the lab", () => {
     await webReady(ns);
     expect(observer.samples).toBeGreaterThan(2);
     expect(observer.violations).toEqual([]);
+    await stack.project.pulumiOk(["preview", "--expect-no-changes"]);
   });
 
   test("two pulumi up of the stack at once: the second is refused by the stack lock, the node is joined once", async () => {
@@ -179,5 +182,6 @@ describe("faults under pulumi up on the lab", () => {
     expect(await hostJoinState(host2)).toBe("joined");
     await labSsh(host2.address, "kubeadm reset -f >/dev/null 2>&1");
     await kubectl(["delete", "node", host2.name, "--ignore-not-found"]);
+    await stack.project.pulumiOk(["preview", "--expect-no-changes"]);
   });
 });
