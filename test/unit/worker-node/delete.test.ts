@@ -142,7 +142,7 @@ describe("deleteWorkerNode: a Node whose owner annotation names another resource
 describe("deleteWorkerNode: a host that cannot be reached for its reset", () => {
   function unreachable(cluster: DetachingCluster): { effects: WorkerNodeEffects; lines: string[] } {
     const lines: string[] = [];
-    const effects = { ...effectsFor(cluster), openSession: () => Promise.reject(new Error("host 10.213.0.11:22: connect EHOSTUNREACH")), log: (line: string) => lines.push(line) };
+    const effects = { ...effectsFor(cluster), openSession: () => Promise.reject(new Error("could not connect to 10.213.0.11:22: connect EHOSTUNREACH. Check the address.")), log: (line: string) => lines.push(line) };
     return { effects, lines };
   }
 
@@ -156,7 +156,7 @@ describe("deleteWorkerNode: a host that cannot be reached for its reset", () => 
     const warnings = lines.filter((l) => l.includes("warning:"));
     expect(warnings).toHaveLength(1);
     const [warning] = warnings;
-    expect(warning).toMatch(/^lab-host-1: warning: host 10\.213\.0\.11 not reset, it could not be reached: host 10\.213\.0\.11:22: connect EHOSTUNREACH\. /);
+    expect(warning).toMatch(/^lab-host-1: warning: host 10\.213\.0\.11 not reset, it could not be reached: could not connect to 10\.213\.0\.11:22: connect EHOSTUNREACH\. Check the address\. Node /);
     expect(warning).toContain("Node lab-host-1 was drained and deleted");
     expect(warning).toMatch(/when it is back, the host still holds its join: .*kubelet credentials .*for a Node that no longer exists/);
     expect(warning).toContain("run `kubeadm reset -f` on root@10.213.0.11 (port 22)");
