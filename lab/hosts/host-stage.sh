@@ -82,6 +82,8 @@ install -m 600 "$LAB_DIR/ssh/id_ed25519.pub" "$root/root/.ssh/authorized_keys"
 install -D -m 755 "$HOSTS_DIR/guest/systemctl" "$root/usr/local/bin/systemctl"
 # Also on dpkg's PATH for maintainer scripts (no systemd package in the rootfs owns /usr/bin/systemctl).
 ln -sfn /usr/local/bin/systemctl "$root/usr/bin/systemctl"   # -e would follow it on the machine
+# The unit logs as a systemd host gives them (`journalctl -u kubelet -n 30`), from the shim's log files.
+install -D -m 755 "$HOSTS_DIR/guest/journalctl" "$root/usr/local/bin/journalctl"
 install -D -m 755 "$HOSTS_DIR/guest/lab-init" "$root/usr/local/sbin/lab-init"
 if [[ -s "$LAB_DIR/apt/repo/kw-lab.gpg" ]]; then
   # The lab repository stands in for the Debian mirror (hosts cannot reach the internet).

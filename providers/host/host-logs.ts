@@ -4,9 +4,9 @@ export const loggedUnits = ["kubelet", "containerd"] as const;
 const marker = "=== kubeadm-workers log";
 
 /**
- * The last lines of each unit's log: the journal when systemd runs the host, else the file a
- * supervisor without a journal writes (/var/log/<unit>.log, or the lab's systemctl shim's
- * /var/log/shim/<unit>.log). Each section starts with a marker line naming the unit and the source.
+ * The last lines of each unit's log, from the systemd journal: kubeadm's kubelet and the containerd
+ * packages run as systemd units, and journalctl is where a host keeps their output. Each section
+ * starts with a marker line naming the unit and the source ("none" without systemd or journalctl).
  */
 export function hostLogsScript(lines: number): string {
   return loggedUnits
@@ -14,8 +14,6 @@ export function hostLogsScript(lines: number): string {
       [
         `if [ -d /run/systemd/system ] && command -v journalctl >/dev/null; then`,
         `  echo "${marker} ${unit} journalctl -u ${unit} -n ${lines}"; journalctl -u ${unit} -n ${lines} --no-pager -o short-iso 2>&1`,
-        `elif f=$(ls /var/log/shim/${unit}.log /var/log/${unit}.log 2>/dev/null | head -n1) && [ -n "$f" ]; then`,
-        `  echo "${marker} ${unit} $f"; tail -n ${lines} "$f"`,
         "else",
         `  echo "${marker} ${unit} none"`,
         "fi",
@@ -26,7 +24,7 @@ export function hostLogsScript(lines: number): string {
 
 export interface UnitLog {
   readonly unit: string;
-  /** Where the lines came from ("journalctl -u kubelet -n 30", a file), or "none". */
+  /** Where the lines came from ("journalctl -u kubelet -n 30"), or "none". */
   readonly source: string;
   readonly lines: readonly string[];
 }
@@ -55,7 +53,7 @@ export function redactLogLine(line: string): string {
 export function formatHostLogs(logs: readonly UnitLog[], address: string): string {
   return logs
     .map((log) => {
-      if (log.source === "none") return `  ${log.unit} log on ${address}: none found (no journal, no /var/log/shim/${log.unit}.log or /var/log/${log.unit}.log)`;
+      if (log.source === "none") return `  ${log.unit} log on ${address}: none found (no systemd journal: systemd does not run the host, or journalctl is missing)`;
       const body = log.lines.length > 0 ? log.lines.map((l) => `    ${redactLogLine(l)}`).join("\n") : "    (empty)";
       return `  last lines of the ${log.unit} log on ${address} (${log.source}):\n${body}`;
     })

@@ -45,7 +45,13 @@ export async function deleteWorkerNode(olds: WorkerNodeOutputs, effects: WorkerN
     shell = await effects.openSession(olds.connection, {});
   } catch (error) {
     // A drained node whose host is gone or unreachable must still leave the cluster and the state.
-    log(`warning: host ${olds.host} not reset, it could not be reached: ${(error as Error).message}`);
+    // The warning is all the user learns of a host left joined: it says what to do, and why.
+    const nodeFate = node ? "was drained and deleted" : "was already gone from the cluster";
+    log(
+      `warning: host ${olds.host} not reset, it could not be reached: ${(error as Error).message.replace(/\.$/, "")}. Node ${olds.nodeName} ${nodeFate}, so this delete completes; ` +
+        "but when it is back, the host still holds its join: the kubelet credentials (/etc/kubernetes/kubelet.conf) for a Node that no longer exists, which its kubelet may register again. " +
+        `Reset it by hand: run \`kubeadm reset -f\` on ${olds.user}@${olds.host} (port ${olds.port}).`,
+    );
     return;
   }
   try {

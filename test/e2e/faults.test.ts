@@ -2,6 +2,7 @@ import { PdbObserver } from "../integration/support/pdb-observer";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { kubectl, labSsh, waitFor } from "../integration/support/lab";
+import { withArmed } from "../support/armed-cuts";
 import { killProcessTree } from "../support/process";
 import { bootstrapTokenSecrets, FaultStack, hostJoinState, nodeState, workerNodesInState } from "./support/fault-stack";
 import { armSshCut, setHostOnline } from "./support/lab-faults";
@@ -49,17 +50,17 @@ describe("faults under pulumi up on the lab", () => {
     // containerd's configuration must be applied on host 1 (not already done by an earlier test)
     await labSsh(host1.address, "rm -f /etc/containerd/config.toml /var/lib/kubeadm-workers/containerd-config.sha256");
     await stack.setNodes([h1, h2]);
-    const duringContainerd = await armSshCut(host1, "[s]ystemctl restart containerd", 0);
-    const duringJoin = await armSshCut(host2, "[k]ubeadm join --config", 1);
-    let failed;
-    try {
-      failed = await stack.project.pulumi(["up", "--yes", "--skip-preview"], 400_000);
-      expect(await duringContainerd.report()).toMatch(/^cut: killed sshd \d+ serving pid \d+: .*systemctl restart containerd/);
-      expect(await duringJoin.report()).toMatch(/^cut: killed sshd \d+ serving pid \d+: .*kubeadm join --config/);
-    } finally {
-      await duringContainerd.disarm();
-      await duringJoin.disarm();
-    }
+    // Every cutter armed is disarmed, also when the second fails to arm: one left armed would cut a
+    // later test's session on its host.
+    const failed = await withArmed(
+      [() => armSshCut(host1, "[s]ystemctl restart containerd", 0), () => armSshCut(host2, "[k]ubeadm join --config", 1)],
+      async ([duringContainerd, duringJoin]) => {
+        const result = await stack.project.pulumi(["up", "--yes", "--skip-preview"], 400_000);
+        expect(await duringContainerd.report()).toMatch(/^cut: killed sshd \d+ serving pid \d+: .*systemctl restart containerd/);
+        expect(await duringJoin.report()).toMatch(/^cut: killed sshd \d+ serving pid \d+: .*kubeadm join --config/);
+        return result;
+      },
+    );
     const output = failed.stdout + failed.stderr;
     expect(failed.code).not.toBe(0);
     expect(output).toMatch(new RegExp(`create of worker ${host1.name} on ${host1.address}:22 failed: connection to ${host1.address}:22 (was lost|failed) while running`));
@@ -171,14 +172,16 @@ describe("faults under pulumi up on the lab", () => {
     const output = up.stdout + up.stderr;
     expect(up.stdout).toMatch(/- 1 deleted/);
     expect(output).toMatch(new RegExp(`${host2.name}: warning: the kubelet does not report \\(Ready Unknown`));
-    expect(output).toMatch(new RegExp(`${host2.name}: warning: host ${host2.address.replace(/\./g, "\\.")} not reset, it could not be reached`));
+    const address2 = host2.address.replace(/\./g, "\\.");
+    // and says what to do with the host, still joined, once it is back
+    expect(output).toMatch(new RegExp(`${host2.name}: warning: host ${address2} not reset, it could not be reached: [^\\n]*Reset it by hand: run \`kubeadm reset -f\` on \\S+@${address2} \\(port \\d+\\)`));
     expect(await workerNodesInState(stack.project)).toEqual([h1.name]);
     await webReady(ns);
     expect((await webPodsByNode(ns)).get(h1.name)).toBe(4);
     expect(observer.violations).toEqual([]);
 
-    // The host is back: it was never reset (the warning said so); the operator resets it, as a
-    // user would, and its Node must not linger.
+    // The host is back: it was never reset (the warning said so); the operator resets it, as the
+    // warning tells a user to, and its Node must not linger.
     expect(await hostJoinState(host2)).toBe("joined");
     await labSsh(host2.address, "kubeadm reset -f >/dev/null 2>&1");
     await kubectl(["delete", "node", host2.name, "--ignore-not-found"]);

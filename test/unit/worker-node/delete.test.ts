@@ -137,3 +137,42 @@ describe("deleteWorkerNode: a Node whose owner annotation names another resource
     }
   });
 });
+
+// Fault 4 of issue 11: the host is gone when its entry is removed. The delete still completes, and
+// its warning is all the user learns of the host left joined: it must say what to do and why.
+describe("deleteWorkerNode: a host that cannot be reached for its reset", () => {
+  function unreachable(cluster: DetachingCluster): { effects: WorkerNodeEffects; lines: string[] } {
+    const lines: string[] = [];
+    const effects = { ...effectsFor(cluster), openSession: () => Promise.reject(new Error("could not connect to 10.213.0.11:22: connect EHOSTUNREACH. Check the address.")), log: (line: string) => lines.push(line) };
+    return { effects, lines };
+  }
+
+  test("the Node drained and deleted, the warning names the host, the error, what the host still holds and the reset to run by hand", async () => {
+    const cluster = new DetachingCluster();
+    const { effects, lines } = unreachable(cluster);
+
+    await deleteWorkerNode({ ...olds, reset: true }, effects);
+
+    expect(cluster.events).toContain("delete node lab-host-1");
+    const warnings = lines.filter((l) => l.includes("warning:"));
+    expect(warnings).toHaveLength(1);
+    const [warning] = warnings;
+    expect(warning).toMatch(/^lab-host-1: warning: host 10\.213\.0\.11 not reset, it could not be reached: could not connect to 10\.213\.0\.11:22: connect EHOSTUNREACH\. Check the address\. Node /);
+    expect(warning).toContain("Node lab-host-1 was drained and deleted");
+    expect(warning).toMatch(/when it is back, the host still holds its join: .*kubelet credentials .*for a Node that no longer exists/);
+    expect(warning).toContain("run `kubeadm reset -f` on root@10.213.0.11 (port 22)");
+  });
+
+  test("a Node already gone is said to be gone, not drained by this delete", async () => {
+    const cluster = new DetachingCluster();
+    cluster.node = undefined;
+    const { effects, lines } = unreachable(cluster);
+
+    await deleteWorkerNode({ ...olds, reset: true }, effects);
+
+    const warning = lines.find((l) => l.includes("warning:")) ?? "";
+    expect(warning).toContain("Node lab-host-1 was already gone from the cluster");
+    expect(warning).not.toContain("drained");
+    expect(warning).toContain("run `kubeadm reset -f` on root@10.213.0.11 (port 22)");
+  });
+});
