@@ -10,23 +10,40 @@ import type { CommandResult } from "../../support/process";
 /**
  * The way kubespray and KubeKey leave a worker: the host prepared by a tool (here the provider's own
  * host steps, which know the lab's registry mirror and containerd drop-in; Debian's containerd 1.x
- * cannot run the lab's pods on real kubelets), then `kubeadm join` typed by hand, so the Node carries
+ * cannot run the lab's pods on real kubelets), then `kubeadm join` run by hand, so the Node carries
  * nothing of kubeadm-workers. Resolves once the Node is Ready.
  */
 export async function joinByHandOnPreparedHost(host: LabHost): Promise<{ token: string; join: CommandResult }> {
   const lab = labClusterConfig();
-  const shell = await openSession({ host: host.address, port: host.port, user: "root", privateKey: labPrivateKey(), hostKey: host.hostKey });
-  try {
-    await shell.runScript(resetScript, { timeoutSeconds: 300 });
-    await prepareHost(shell, { kubernetesVersion: "1.36.3", containerd: lab.containerd, packages: lab.packages, ...(await clusterRuntime(labCluster())) }, () => undefined);
-  } finally {
-    await shell.close();
-  }
   const ca = path.join(labDir, "control-plane", "pki", "ca.crt");
   const token = (await runOk("kubeadm", ["token", "create", "--kubeconfig", kubeconfigPath, "--ttl", "10m"])).stdout.trim();
   const hash = (await runOk("sh", ["-c", `openssl x509 -pubkey -noout -in ${ca} | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1`])).stdout.trim();
-  const skip = lab.kubeadm.ignorePreflightErrors.length > 0 ? ` --ignore-preflight-errors=${lab.kubeadm.ignorePreflightErrors.join(",")}` : "";
-  const join = await labSsh(host.address, `kubeadm join ${lab.apiServerEndpoint} --token ${token} --discovery-token-ca-cert-hash sha256:${hash}${skip}`);
+  // As kubespray joins (kubeadm join --config kubeadm-client.conf): the token in a file written
+  // through the session's stdin, never on a command line the e2e secrets scan would see in the
+  // hosts' process lists, and removed once the join is done.
+  const joinConfiguration = {
+    apiVersion: "kubeadm.k8s.io/v1beta4",
+    kind: "JoinConfiguration",
+    discovery: { bootstrapToken: { apiServerEndpoint: lab.apiServerEndpoint, token, caCertHashes: [`sha256:${hash}`] } },
+    nodeRegistration: { ignorePreflightErrors: lab.kubeadm.ignorePreflightErrors },
+  };
+  const file = "/etc/kubernetes/kubeadm-client.conf";
+  const joinScript = [
+    "mkdir -p /etc/kubernetes",
+    `umask 077; cat >${file} <<'KW_JOIN_CONFIG'`,
+    JSON.stringify(joinConfiguration),
+    "KW_JOIN_CONFIG",
+    `kubeadm join --config ${file}; code=$?; rm -f ${file}; exit $code`,
+  ].join("\n");
+  const shell = await openSession({ host: host.address, port: host.port, user: "root", privateKey: labPrivateKey(), hostKey: host.hostKey });
+  let join: CommandResult;
+  try {
+    await shell.runScript(resetScript, { timeoutSeconds: 300 });
+    await prepareHost(shell, { kubernetesVersion: "1.36.3", containerd: lab.containerd, packages: lab.packages, ...(await clusterRuntime(labCluster())) }, () => undefined);
+    join = await shell.runScript(joinScript, { timeoutSeconds: 300 });
+  } finally {
+    await shell.close();
+  }
   if (join.code === 0) {
     await waitFor(`Node ${host.name} Ready`, async () => {
       const ready = await kubectl(["get", "node", host.name, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}"]).catch(() => undefined);
