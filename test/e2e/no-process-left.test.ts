@@ -38,7 +38,12 @@ describe("no process the tests started is left behind", () => {
     const cutter = await armSshCut(host, "[k]w-no-such-process", 0);
     try {
       // (setsid and nohup before they exec the script, and a fork of its shell before it execs pgrep or sleep, show it too)
-      const seen = testProcessesLeft();
+      // Read until seen, for up to 10 s: one full read of /proc once missed it in a whole-tier run,
+      // though the tier's host sampler saw the cutter running then.
+      const seen = await waitFor("the armed cutter in the process table", () => {
+        const lines = testProcessesLeft();
+        return Promise.resolve(lines.length > 0 ? lines : undefined);
+      }, 10_000);
       expect(seen.length).toBeGreaterThan(0);
       expect(seen.filter((l) => !new RegExp(`^pid \\d+ on ${host.name}: a script the tests put on the host: .*/tmp/kw-cut-\\d+\\.sh$`).test(l))).toEqual([]);
     } finally {
