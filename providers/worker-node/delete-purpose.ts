@@ -7,6 +7,7 @@
 // back, so it is room for their pods (drain/scale-in.ts). Without this, replacing every node (a new
 // API endpoint) found no room anywhere: each waiting node counted as leaving, and the first drain
 // refused. A purpose lost (a new process) falls back to "remove", which only refuses more often.
+import { sameApiServerEndpoint } from "./diff";
 import type { WorkerNodeInputs } from "./inputs";
 import type { WorkerNodeOutputs } from "./outputs";
 import { replacingProperties } from "./replacing-properties";
@@ -18,11 +19,8 @@ const changes: Record<(typeof replacingProperties)[number], Rule> = {
   "connection.host": (n, o) => n.connection?.host !== o.connection?.host,
   // Unset names the Node after the hostname: a change only from or to an explicit name.
   nodeName: (n, o) => n.nodeName !== (o.joinInputs ? o.joinInputs.nodeName : o.nodeName),
-  // Setting it to the endpoint an unset input resolved to at join is no change (diff.ts says the same).
-  "cluster.apiServerEndpoint": (n, o) => {
-    const given = n.cluster?.apiServerEndpoint;
-    return given !== o.cluster?.apiServerEndpoint && !(given !== undefined && o.cluster?.apiServerEndpoint === undefined && given === o.apiServerEndpoint);
-  },
+  // Setting it to the endpoint an unset input resolved to at join is no change.
+  "cluster.apiServerEndpoint": (n, o) => !sameApiServerEndpoint(n, o),
 };
 
 /** The replacing properties the new inputs change, in replaceOnChanges' order. */

@@ -60,17 +60,16 @@ function sameOrEmpty(news: unknown, recorded: unknown, empty: unknown): boolean 
 
 type Rule = (news: WorkerNodeInputs, olds: WorkerNodeOutputs) => boolean;
 
+/** The endpoint given now is the one recorded, or names the endpoint an unset one resolved to at join. */
+export function sameApiServerEndpoint(news: WorkerNodeInputs, olds: WorkerNodeOutputs): boolean {
+  const given = news.cluster?.apiServerEndpoint;
+  return given === olds.cluster?.apiServerEndpoint || (given !== undefined && given === olds.apiServerEndpoint);
+}
+
 /** For every input, when the new value describes what the recorded outputs say the node is. */
 const equivalent: Record<keyof WorkerNodeInputs, Rule> = {
   connection: (n, o) => n.connection !== undefined && o.connection !== undefined && sameConnection(n.connection, o.connection),
-  cluster: (n, o) => {
-    const news = n.cluster ?? {};
-    const recorded = o.cluster ?? {};
-    return (
-      news.kubeconfig === recorded.kubeconfig &&
-      (news.apiServerEndpoint === recorded.apiServerEndpoint || (news.apiServerEndpoint !== undefined && news.apiServerEndpoint === o.apiServerEndpoint))
-    );
-  },
+  cluster: (n, o) => (n.cluster ?? {}).kubeconfig === (o.cluster ?? {}).kubeconfig && sameApiServerEndpoint(n, o),
   // Unset is the host's hostname: the same as before only if it was unset before too (the hostname
   // cannot be read at preview), or if it now names the Node explicitly.
   nodeName: (n, o) => (n.nodeName === undefined ? o.joinInputs !== undefined && o.joinInputs.nodeName === undefined : n.nodeName === o.nodeName),
