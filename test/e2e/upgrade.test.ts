@@ -30,6 +30,19 @@ interface NodeJson {
 
 const nodeJson = (name: string) => kubectlJson<NodeJson>(["get", "node", name]);
 
+/** One `pulumi up`, watched throughout by a Node cordon observer and a PDB observer of the web namespace. */
+async function watchedUp(project: PulumiProject, names: string[]) {
+  const cordons = new CordonObserver(names);
+  const budgets = new PdbObserver(ns);
+  try {
+    return { up: await project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000), cordons, budgets };
+  } finally {
+    // the PDB observer first: its watches are processes, and a failed poll of the Nodes makes cordons.stop() throw
+    await budgets.stop();
+    await cordons.stop();
+  }
+}
+
 /** The lab must serve both releases; say how to get there rather than skip. */
 async function requireBothReleases(): Promise<void> {
   const repository = labClusterConfig().packages.aptRepository;
@@ -106,16 +119,7 @@ describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upg
 
   test("pulumi up upgrades one node at a time: never two cordoned, no PDB broken, each Node kept, Ready at the new version, uncordoned", async () => {
     const names = entries.map((e) => e.name);
-    const cordons = new CordonObserver(names);
-    const budgets = new PdbObserver(ns);
-    let up;
-    try {
-      up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000);
-    } finally {
-      // the PDB observer first: its watches are processes, and a failed poll of the Nodes makes cordons.stop() throw
-      await budgets.stop();
-      await cordons.stop();
-    }
+    const { up, cordons, budgets } = await watchedUp(project, names);
     expect(up.stdout).toMatch(/~ 3 updated/);
     expect(cordons.moments).toEqual([]);
     expect(cordons.maxCordonedAtOnce).toBe(1);
@@ -171,16 +175,7 @@ describe(`a kubernetesVersion bump (${from} → ${to}) is a rolling in-place upg
     await setConfig(project, { apiServerEndpoint: `kubernetes:${port}` });
     const before = new Map(await Promise.all(entries.map(async (e) => [e.name, (await nodeJson(e.name)).metadata.uid] as const)));
     const names = entries.map((e) => e.name);
-    const cordons = new CordonObserver(names);
-    const budgets = new PdbObserver(ns);
-    let up;
-    try {
-      up = await project.pulumiOk(["up", "--yes", "--skip-preview"], 900_000);
-    } finally {
-      // the PDB observer first: its watches are processes, and a failed poll of the Nodes makes cordons.stop() throw
-      await budgets.stop();
-      await cordons.stop();
-    }
+    const { up, cordons, budgets } = await watchedUp(project, names);
 
     expect(up.stdout).toMatch(/\+-3 replaced/);
     expect(cordons.moments).toEqual([]);
